@@ -1,0 +1,209 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+export const SERVICES = ['gateway', 'user', 'game', 'payment', 'wager'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const DEFAULT_PORTS: Record<ServiceName, number> = {
+  gateway: 8080,
+  user: 8081,
+  game: 8082,
+  payment: 8083,
+  wager: 8084,
+};
+
+const VERSION: string = (() => {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+const port = z.coerce.number().int('must be a whole number').min(1).max(65535);
+const rate = z.coerce.number().min(0).max(1);
+const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
+  USER_PORT: port.default(DEFAULT_PORTS.user),
+  GAME_PORT: port.default(DEFAULT_PORTS.game),
+  PAYMENT_PORT: port.default(DEFAULT_PORTS.payment),
+  WAGER_PORT: port.default(DEFAULT_PORTS.wager),
+  USER_URL: httpUrl.optional(),
+  GAME_URL: httpUrl.optional(),
+  PAYMENT_URL: httpUrl.optional(),
+  WAGER_URL: httpUrl.optional(),
+  MONGO_URL: z.url({ protocol: /^mongodb(\+srv)?$/, error: 'must be a mongodb:// or mongodb+srv:// URL' }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  SENTRY_ENABLED: flag.default(true),
+  SENTRY_DSN: httpUrl.optional(),
+  SENTRY_DSN_GATEWAY: httpUrl.optional(),
+  SENTRY_DSN_USER: httpUrl.optional(),
+  SENTRY_DSN_GAME: httpUrl.optional(),
+  SENTRY_DSN_PAYMENT: httpUrl.optional(),
+  SENTRY_DSN_WAGER: httpUrl.optional(),
+  SENTRY_ENVIRONMENT: z.string().min(1).max(64).optional(),
+  SENTRY_RELEASE: z.string().min(1).max(200).optional(),
+  SENTRY_TRACES_SAMPLE_RATE: rate.default(1),
+  SENTRY_PROFILE_SESSION_SAMPLE_RATE: rate.optional(),
+  SENTRY_SPOTLIGHT: z.union([flag, httpUrl]).optional(),
+  SENTRY_TRACE_LIFECYCLE: z.enum(['stream', 'static']).optional(),
+  SENTRY_DEBUG: flag.default(false),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_EXPIRES_IN: z.coerce.number().int().min(60).max(86_400 * 30).default(3600),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SCENARIOS: z.string().default(''),
+  DOWNSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
+  RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  CORS_ORIGINS: z.string().default('*'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** Settings a service cannot start without, beyond what every service needs. */
+const REQUIRED_BY: Partial<Record<ServiceName, (keyof Env)[]>> = {
+  gateway: ['JWT_SECRET', 'ADMIN_TOKEN'],
+  user: ['JWT_SECRET'],
+};
+
+export interface SentryConfig {
+  enabled: boolean;
+  dsn: string | undefined;
+  environment: string;
+  release: string;
+  tracesSampleRate: number;
+  profileSessionSampleRate: number;
+  spotlight: boolean | string;
+  traceLifecycle: 'stream' | 'static';
+  debug: boolean;
+}
+
+export interface Config {
+  service: ServiceName;
+  version: string;
+  nodeEnv: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  /** Address to listen on: loopback by default; containers set 0.0.0.0. */
+  host: string;
+  port: number;
+  urls: Record<Exclude<ServiceName, 'gateway'>, string>;
+  mongoUrl: string | undefined;
+  redisUrl: string | undefined;
+  sentry: SentryConfig;
+  jwt: { secret: string; expiresInSeconds: number };
+  adminToken: string;
+  scenarios: string[];
+  downstreamTimeoutMs: number;
+  rateLimitAuthPerMinute: number;
+  corsOrigins: string[] | '*';
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|DSN|KEY/;
+
+/**
+ * Reads `.env` from the working directory when present. Variables already set in the environment win,
+ * so `FOO=1 npm run demo` overrides the file.
+ */
+export function readDotEnv(dir = process.cwd()): Record<string, string> {
+  const file = join(dir, '.env');
+  if (!existsSync(file)) return {};
+  return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+/** Validates the environment for one service; throws ConfigError naming the first bad variable. */
+export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Config {
+  // An empty variable (`FOO=` in .env) means unset, so defaults apply.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const value = source[name];
+    const shown = value === undefined || SECRET_NAME.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+    throw new ConfigError(`${name} ${issue.message}${shown}`);
+  }
+  const env = parsed.data;
+  for (const name of REQUIRED_BY[service] ?? []) {
+    if (env[name] === undefined) throw new ConfigError(`${name} is required by the ${service} service`);
+  }
+  const local = (p: number) => `http://127.0.0.1:${p}`;
+  const spotlight = env.SENTRY_SPOTLIGHT ?? false;
+  const dsnKey = `SENTRY_DSN_${service.toUpperCase()}` as keyof Env;
+  const dsn = (env[dsnKey] as string | undefined) ?? env.SENTRY_DSN;
+  return {
+    service,
+    version: VERSION,
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    host: env.HOST,
+    port: env[`${service.toUpperCase()}_PORT` as 'GATEWAY_PORT'],
+    urls: {
+      user: env.USER_URL ?? local(env.USER_PORT),
+      game: env.GAME_URL ?? local(env.GAME_PORT),
+      payment: env.PAYMENT_URL ?? local(env.PAYMENT_PORT),
+      wager: env.WAGER_URL ?? local(env.WAGER_PORT),
+    },
+    mongoUrl: env.MONGO_URL,
+    redisUrl: env.REDIS_URL,
+    sentry: {
+      enabled: env.SENTRY_ENABLED,
+      dsn,
+      environment: env.SENTRY_ENVIRONMENT ?? env.NODE_ENV,
+      release: env.SENTRY_RELEASE ?? `casino@${VERSION}`,
+      tracesSampleRate: env.SENTRY_TRACES_SAMPLE_RATE,
+      // Profiles only help where someone can look at them: default on with a DSN or Spotlight, off otherwise.
+      profileSessionSampleRate: env.SENTRY_PROFILE_SESSION_SAMPLE_RATE ?? (dsn || spotlight ? 1 : 0),
+      spotlight,
+      // Spotlight's UI builds traces from transactions, which only the static lifecycle sends.
+      traceLifecycle: env.SENTRY_TRACE_LIFECYCLE ?? (spotlight ? 'static' : 'stream'),
+      debug: env.SENTRY_DEBUG,
+    },
+    jwt: { secret: env.JWT_SECRET ?? '', expiresInSeconds: env.JWT_EXPIRES_IN },
+    adminToken: env.ADMIN_TOKEN ?? '',
+    scenarios: env.SCENARIOS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    downstreamTimeoutMs: env.DOWNSTREAM_TIMEOUT_MS,
+    rateLimitAuthPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
+    corsOrigins:
+      env.CORS_ORIGINS.trim() === '*'
+        ? '*'
+        : env.CORS_ORIGINS.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+const loaded = new Map<ServiceName, Config>();
+
+/**
+ * The service's configuration from `.env` plus the environment, validated once per process.
+ * A bad value stops the process with one line naming the variable.
+ */
+export function loadConfig(service: ServiceName): Config {
+  const cached = loaded.get(service);
+  if (cached) return cached;
+  try {
+    const config = parseConfig(service, { ...readDotEnv(), ...process.env });
+    loaded.set(service, config);
+    return config;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`[${service}] configuration error: ${err.message}`);
+    process.exit(78); // EX_CONFIG
+  }
+}

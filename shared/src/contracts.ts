@@ -1,0 +1,154 @@
+/**
+ * The internal API between services: request schemas the provider validates with, and the answer
+ * shapes its callers rely on. One definition, so both sides change together.
+ */
+import { z } from 'zod';
+import { cents, displayName, email, entityId, password, slug, transferAmount } from './validation';
+
+// ---- user -------------------------------------------------------------------------------------
+
+export const registerBody = z.strictObject({ email, password, displayName: displayName.optional() });
+export const loginBody = z.strictObject({ email, password: z.string().min(1).max(128) });
+export const limitsBody = z.strictObject({ dailyDepositLimit: cents(10_000_000) });
+export const selfExclusionBody = z.strictObject({ days: z.number().int().min(1).max(3650) });
+
+export interface PlayerProfile {
+  id: string;
+  email: string;
+  displayName: string;
+  createdAt: string;
+}
+
+export type PlayerState = 'active' | 'self_excluded';
+
+export interface PlayerStatus {
+  id: string;
+  status: PlayerState;
+  selfExcludedUntil: string | null;
+  /** Most a player may deposit per UTC day, in cents. */
+  dailyDepositLimit: number;
+}
+
+export interface RegisterResult {
+  player: PlayerProfile;
+  accessToken: string;
+}
+
+export interface LoginResult {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+// ---- payment ----------------------------------------------------------------------------------
+
+export const TRANSACTION_TYPES = ['deposit', 'withdrawal', 'bet', 'win', 'bonus_credit', 'bonus_conversion', 'bonus_forfeit'] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
+export const depositBody = z.strictObject({ amount: transferAmount });
+export const withdrawalBody = z.strictObject({ amount: transferAmount, forfeitBonus: z.boolean().optional() });
+export const betBody = z.strictObject({ amount: cents(10_000_000), roundId: entityId, gameId: slug });
+export const winBody = z.strictObject({ amount: cents(1_000_000_000), roundId: entityId, gameId: slug });
+export const bonusCreditBody = z.strictObject({ amount: cents(10_000_000), bonusId: entityId });
+export const bonusSettleBody = z.strictObject({ bonusId: entityId });
+
+export interface WalletView {
+  currency: 'EUR';
+  cash: number;
+  bonus: number;
+  total: number;
+}
+
+export interface TransactionView {
+  id: string;
+  type: TransactionType;
+  /** Signed change of the total balance, in cents. */
+  amount: number;
+  /** Signed change of the cash balance. */
+  cash: number;
+  /** Signed change of the bonus balance. */
+  bonus: number;
+  /** Total balance after this entry. */
+  balanceAfter: number;
+  createdAt: string;
+  /** What the entry belongs to: a round, a bonus, or null for deposits and withdrawals. */
+  ref: string | null;
+}
+
+export interface MovementResult {
+  transaction: TransactionView;
+  wallet: WalletView;
+}
+
+// ---- wager ------------------------------------------------------------------------------------
+
+export const claimBody = z.strictObject({ offerId: slug });
+export const wagerBody = z.strictObject({ roundId: entityId, stake: cents(10_000_000) });
+export const forfeitBody = z.strictObject({ reason: z.enum(['withdrawal', 'expired', 'player']) });
+
+export interface OfferView {
+  id: string;
+  name: string;
+  /** Bonus as a percentage of the qualifying deposit. */
+  matchPercent: number;
+  /** Largest bonus, in cents. */
+  maxAmount: number;
+  /** Stake needed to release the bonus, as a multiple of the bonus. */
+  wageringMultiplier: number;
+  /** Which deposit qualifies: the player's first, or their latest. */
+  qualifyingDeposit: 'first' | 'latest';
+  validDays: number;
+}
+
+export type BonusState = 'active' | 'completed' | 'forfeited' | 'expired';
+
+export interface BonusView {
+  id: string;
+  offerId: string;
+  status: BonusState;
+  amount: number;
+  wageringRequired: number;
+  wagered: number;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface WagerResult {
+  bonus: BonusView | null;
+  /** Present when this bet completed the wagering and moved the bonus to cash. */
+  wallet?: WalletView;
+}
+
+// ---- game -------------------------------------------------------------------------------------
+
+export const spinBody = z.strictObject({ stake: cents(10_000_000) });
+
+export interface GameView {
+  id: string;
+  name: string;
+  minStake: number;
+  maxStake: number;
+  /** Return to player, in percent, computed exactly from the reels and the paytable. */
+  rtp: number;
+}
+
+export interface SpinResult {
+  roundId: string;
+  gameId: string;
+  stake: number;
+  win: number;
+  /** Visible symbols, reel by reel, top to bottom. */
+  reels: string[][];
+  /** Winning lines, if any. */
+  lines: { line: number; symbols: string[]; multiplier: number; win: number }[];
+  wallet: WalletView;
+}
+
+export interface RoundView {
+  roundId: string;
+  gameId: string;
+  stake: number;
+  win: number;
+  reels: string[][];
+  createdAt: string;
+}

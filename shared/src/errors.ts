@@ -1,0 +1,167 @@
+import * as Sentry from '@sentry/node';
+import type { NextFunction, Request, Response } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from './logger';
+import { traceIds } from './telemetry';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Problem type URIs: a stable name per kind of failure that clients can switch on. */
+export const problemType = (slug: string) => `urn:casino:problem:${slug}`;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  traceId: string;
+  errors?: FieldError[];
+}
+
+export interface AppErrorOptions {
+  /** Short, stable slug: `insufficient-funds`. */
+  slug: string;
+  title: string;
+  detail?: string;
+  /** Operational errors are expected outcomes (bad input, a dependency down); others are bugs. */
+  operational?: boolean;
+  errors?: FieldError[];
+  cause?: unknown;
+}
+
+/** The one error type. Anything else reaching the handler is a bug and answers 500. */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+  readonly slug: string;
+  readonly title: string;
+  readonly operational: boolean;
+  readonly errors?: FieldError[];
+
+  constructor(status: number, options: AppErrorOptions) {
+    super(options.detail ?? options.title, { cause: options.cause });
+    this.status = status;
+    this.slug = options.slug;
+    this.title = options.title;
+    this.operational = options.operational ?? true;
+    if (options.errors) this.errors = options.errors;
+  }
+
+  get type(): string {
+    return problemType(this.slug);
+  }
+
+  static badRequest(detail: string, errors?: FieldError[]) {
+    return new AppError(400, { slug: 'invalid-request', title: 'Invalid request', detail, errors });
+  }
+  static unauthorized(detail = 'A valid bearer token is required.') {
+    return new AppError(401, { slug: 'unauthorized', title: 'Unauthorized', detail });
+  }
+  static forbidden(slug: string, detail: string) {
+    return new AppError(403, { slug, title: 'Forbidden', detail });
+  }
+  static notFound(slug: string, detail: string) {
+    return new AppError(404, { slug, title: 'Not found', detail });
+  }
+  static conflict(slug: string, detail: string) {
+    return new AppError(409, { slug, title: 'Conflict', detail });
+  }
+  static unprocessable(slug: string, title: string, detail: string) {
+    return new AppError(422, { slug, title, detail });
+  }
+}
+
+export function zodFieldErrors(err: ZodError): FieldError[] {
+  return err.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+}
+
+/** Parses with a zod schema; bad input becomes a 400 problem listing each bad field. */
+export function parseInput<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown, what = 'request'): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors = zodFieldErrors(result.error);
+  throw AppError.badRequest(`The ${what} is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+/** Errors from express.json(): malformed JSON, oversized or wrongly encoded bodies. */
+function fromBodyParser(err: unknown): AppError | undefined {
+  const e = err as BodyParserError;
+  if (typeof e?.type !== 'string' || typeof e.status !== 'number' || e.status >= 500) return undefined;
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return AppError.badRequest('The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new AppError(413, { slug: 'payload-too-large', title: 'Payload too large', detail: 'The request body is larger than allowed.' });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, { slug: 'unsupported-encoding', title: 'Unsupported encoding', detail: 'Send the body as UTF-8 JSON.' });
+    default:
+      return new AppError(e.status, { slug: 'invalid-request', title: 'Invalid request', detail: 'The request body could not be read.' });
+  }
+}
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) return AppError.badRequest('The request is invalid.', zodFieldErrors(err));
+  return (
+    fromBodyParser(err) ??
+    new AppError(500, {
+      slug: 'internal',
+      title: 'Internal error',
+      detail: 'Something went wrong on our side. Quote the trace id when you report it.',
+      operational: false,
+      cause: err,
+    })
+  );
+}
+
+export function toProblem(error: AppError): Problem {
+  return {
+    type: error.type,
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    traceId: traceIds().traceId,
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+}
+
+export function sendProblem(res: Response, error: AppError): void {
+  res.status(error.status).type(PROBLEM_CONTENT_TYPE).json(toProblem(error));
+}
+
+/** Unknown routes answer a 404 problem, not Express' HTML page. */
+export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
+  next(AppError.notFound('route-not-found', `No route for ${req.method} ${req.path}.`));
+}
+
+/** The central handler: every error becomes problem+json; 5xx are reported to Sentry. */
+export function problemHandler(logger: Logger) {
+  // Express recognises error handlers by their four parameters.
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const error = toAppError(err);
+    if (error.status >= 500) {
+      Sentry.captureException(error.operational ? error : (error.cause ?? error), {
+        tags: { 'problem.type': error.slug },
+        level: error.operational ? 'warning' : 'error',
+      });
+      logger.error({ err: error.cause ?? error, problem: error.slug }, error.message);
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    sendProblem(res, error);
+  };
+}

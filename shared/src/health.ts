@@ -1,0 +1,102 @@
+import { statfs } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { Router } from 'express';
+import type { Cache } from './cache';
+import type { Config } from './config';
+import { sentryMode } from './sentry';
+import type { Store } from './store';
+
+type Level = 'ok' | 'warn' | 'down';
+
+export interface HealthDeps {
+  config: Config;
+  store: Store;
+  cache: Cache;
+  /** True once shutdown has begun: readiness fails so load balancers stop sending traffic. */
+  draining: () => boolean;
+}
+
+const WINDOW_MS = 60_000;
+
+export function healthRouter({ config, store, cache, draining }: HealthDeps): Router {
+  const router = Router();
+  const started = Date.now();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  let windowStart = Date.now();
+
+  const eventLoop = () => {
+    const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
+    const figures = { delayMeanMs: ms(loop.mean), delayP99Ms: ms(loop.percentile(99)), delayMaxMs: ms(loop.max), windowSeconds: Math.round((Date.now() - windowStart) / 1000) };
+    if (Date.now() - windowStart > WINDOW_MS) {
+      loop.reset();
+      windowStart = Date.now();
+    }
+    const status: Level = figures.delayP99Ms > 500 ? 'down' : figures.delayP99Ms > 100 ? 'warn' : 'ok';
+    return { status, ...figures };
+  };
+
+  const storeCheck = async () => {
+    const t0 = performance.now();
+    const up = await store.ping();
+    return { status: (up ? 'ok' : 'down') as Level, kind: store.kind, database: store.database, latencyMs: Math.round((performance.now() - t0) * 10) / 10 };
+  };
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/readyz', async (_req, res) => {
+    const storeUp = await store.ping();
+    const cacheStatus = cache.status();
+    const ready = storeUp && !draining();
+    res.status(ready ? 200 : 503).json({
+      status: !ready ? 'unavailable' : cacheStatus === 'degraded' ? 'degraded' : 'ok',
+      ...(draining() ? { reason: 'shutting down' } : {}),
+      components: { store: storeUp ? 'up' : 'down', cache: cacheStatus },
+    });
+  });
+
+  router.get('/health', async (_req, res) => {
+    const memory = process.memoryUsage();
+    const heapLimit = getHeapStatistics().heap_size_limit;
+    let disk: Record<string, unknown>;
+    try {
+      const fs = await statfs(process.cwd());
+      const free = fs.bavail * fs.bsize;
+      const total = fs.blocks * fs.bsize;
+      disk = { status: free / total < 0.05 ? 'warn' : 'ok', path: process.cwd(), freeBytes: free, totalBytes: total };
+    } catch (err) {
+      disk = { status: 'warn', error: (err as Error).message };
+    }
+    const components = {
+      store: await storeCheck(),
+      cache: { status: cache.status() === 'degraded' ? 'warn' : 'ok', state: cache.status() },
+      memory: {
+        status: memory.heapUsed / heapLimit > 0.9 ? 'warn' : 'ok',
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+        heapTotalBytes: memory.heapTotal,
+        heapLimitBytes: heapLimit,
+      },
+      disk,
+      eventLoop: eventLoop(),
+    };
+    const levels = Object.values(components).map((c) => c.status);
+    const status: Level = components.store.status === 'down' ? 'down' : levels.includes('warn') || levels.includes('down') ? 'warn' : 'ok';
+    res.status(status === 'down' ? 503 : 200).json({
+      status,
+      service: config.service,
+      version: config.version,
+      release: config.sentry.release,
+      environment: config.sentry.environment,
+      sentry: sentryMode(),
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      pid: process.pid,
+      components,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,163 @@
+import { backoffDelay, sleep } from './backoff';
+import type { Config, ServiceName } from './config';
+import { AppError, type FieldError } from './errors';
+
+export interface ServiceClientOptions {
+  /** Name of the service called, used in problem details: "the payment service is unavailable". */
+  service: string;
+  baseUrl: string;
+  timeoutMs: number;
+  /** Extra attempts for idempotent calls. */
+  retries?: number;
+  /** First backoff step; each retry waits up to twice as long as the one before (full jitter). */
+  backoffMs?: number;
+}
+
+export interface CallOptions {
+  /** Makes a POST safe to retry: the callee answers a replay with the first result. */
+  idempotencyKey?: string;
+  timeoutMs?: number;
+  query?: Record<string, string | number | undefined>;
+}
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
+export interface Exchange<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+interface ProblemBody {
+  type?: string;
+  title?: string;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } })?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'UND_ERR_SOCKET' || code === 'ENOTFOUND';
+}
+
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: string })?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+/**
+ * JSON over HTTP to another service of the platform. Trace headers (sentry-trace, baggage,
+ * traceparent) are added by the SDK's fetch instrumentation. A 4xx from the callee comes back as
+ * the same problem; a failure of the callee becomes 502, 503 or 504, never a hang.
+ */
+export class ServiceClient {
+  private readonly retries: number;
+  private readonly backoffMs: number;
+
+  constructor(private readonly options: ServiceClientOptions) {
+    this.retries = options.retries ?? 2;
+    this.backoffMs = options.backoffMs ?? 50;
+  }
+
+  async get<T>(path: string, options: CallOptions = {}): Promise<T> {
+    return (await this.exchange<T>('GET', path, undefined, options)).body;
+  }
+
+  async post<T>(path: string, body: unknown, options: CallOptions = {}): Promise<T> {
+    return (await this.exchange<T>('POST', path, body, options)).body;
+  }
+
+  async put<T>(path: string, body: unknown, options: CallOptions = {}): Promise<T> {
+    return (await this.exchange<T>('PUT', path, body, options)).body;
+  }
+
+  private url(path: string, query?: CallOptions['query']): string {
+    const url = new URL(path, this.options.baseUrl);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url.toString();
+  }
+
+  /** The whole successful answer: status, headers and parsed body. Failures throw as described above. */
+  async exchange<T>(method: string, path: string, body: unknown, options: CallOptions = {}): Promise<Exchange<T>> {
+    const idempotent = method !== 'POST' || options.idempotencyKey !== undefined;
+    const attempts = idempotent ? 1 + this.retries : 1;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    const url = this.url(path, options.query);
+    const service = this.options.service;
+
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt + 1 >= attempts;
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs),
+        });
+      } catch (err) {
+        // A slow callee gets no faster by being asked again: timeouts are not retried.
+        if (isTimeout(err)) {
+          throw new AppError(504, {
+            slug: 'upstream-timeout',
+            title: 'Gateway timeout',
+            detail: `The ${service} service did not answer in time.`,
+            cause: err,
+          });
+        }
+        if (!last && isConnectionError(err)) {
+          await sleep(backoffDelay(attempt, this.backoffMs));
+          continue;
+        }
+        throw new AppError(503, {
+          slug: 'service-unavailable',
+          title: 'Service unavailable',
+          detail: `The ${service} service is unavailable.`,
+          cause: err,
+        });
+      }
+
+      const text = await response.text();
+      let payload: unknown;
+      try {
+        payload = text ? JSON.parse(text) : undefined;
+      } catch (err) {
+        throw new AppError(502, {
+          slug: 'upstream-error',
+          title: 'Bad gateway',
+          detail: `The ${service} service sent an unreadable answer.`,
+          cause: err,
+        });
+      }
+      if (response.ok) return { status: response.status, headers: response.headers, body: payload as T };
+
+      const problem = (payload ?? {}) as ProblemBody;
+      if (response.status < 500) {
+        const slug = problem.type?.startsWith('urn:casino:problem:') ? problem.type.slice(19) : 'upstream-rejected';
+        throw new AppError(response.status, {
+          slug,
+          title: problem.title ?? 'Request rejected',
+          detail: problem.detail ?? `The ${service} service rejected the request.`,
+          errors: problem.errors,
+        });
+      }
+      if (!last && RETRYABLE_STATUS.has(response.status)) {
+        await sleep(backoffDelay(attempt, this.backoffMs));
+        continue;
+      }
+      const status = response.status === 503 || response.status === 504 ? response.status : 502;
+      throw new AppError(status, {
+        slug: status === 502 ? 'upstream-error' : status === 503 ? 'service-unavailable' : 'upstream-timeout',
+        title: status === 502 ? 'Bad gateway' : status === 503 ? 'Service unavailable' : 'Gateway timeout',
+        detail: `The ${service} service failed: ${problem.detail ?? `status ${response.status}`}`,
+      });
+    }
+  }
+}
+
+/** A client for another service of the platform, with the timeout from config. */
+export function peerClient(config: Config, service: Exclude<ServiceName, 'gateway'>): ServiceClient {
+  return new ServiceClient({ service, baseUrl: config.urls[service], timeoutMs: config.downstreamTimeoutMs });
+}

@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino from 'pino';
+import { pinoHttp } from 'pino-http';
+import { FILTERED, LOG_REDACT_PATHS } from './redact';
+import { OPS_PATH } from './sentry';
+import { traceIds } from './telemetry';
+
+export type Logger = pino.Logger;
+
+export interface LoggerOptions {
+  service: string;
+  version: string;
+  level: string;
+  /** Where lines go; stdout by default. Tests pass a stream to read them. */
+  destination?: pino.DestinationStream;
+}
+
+/** JSON lines with service, version, trace_id and span_id on every line, credentials redacted. */
+export function createLogger({ service, version, level, destination }: LoggerOptions): Logger {
+  return pino(
+    {
+      level,
+      base: { service, version },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: LOG_REDACT_PATHS, censor: FILTERED },
+      mixin() {
+        const { traceId, spanId } = traceIds();
+        return spanId ? { trace_id: traceId, span_id: spanId } : { trace_id: traceId };
+      },
+    },
+    destination ?? pino.destination({ sync: false }),
+  );
+}
+
+/** One line per request. Health and metrics probes log at debug so they don't drown the rest. */
+export function httpLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    quietReqLogger: true,
+    customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
+      if (OPS_PATH.test(req.url ?? '')) return 'debug';
+      if (err || res.statusCode >= 500) return 'error';
+      if (res.statusCode >= 400) return 'warn';
+      return 'info';
+    },
+    customSuccessMessage: (req, res, ms) => `${req.method} ${pathOf(req)} ${res.statusCode} ${Math.round(ms)}ms`,
+    customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
+    serializers: {
+      req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: pathOf(req) }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}
+
+// Query strings stay out of logs: they can carry tokens.
+function pathOf(req: { url?: string; originalUrl?: string }): string {
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

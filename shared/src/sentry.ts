@@ -1,0 +1,121 @@
+/**
+ * Sentry set-up, loaded with `node --import ./dist/instrument.js` before anything else, so the SDK's
+ * load-time hooks see express, http and mongoose. Imports nothing heavier than config.
+ */
+import type { Integration, TransactionEvent } from '@sentry/core';
+import * as Sentry from '@sentry/node';
+import { type Config, loadConfig, type ServiceName } from './config';
+import { FILTERED, SENSITIVE_KEY, scrub } from './redact';
+
+export type SentryMode = 'off' | 'local' | 'spotlight' | 'remote';
+
+/** Requests that say nothing about the product; they get no spans so they cost nothing. */
+export const OPS_PATH = /^\/(healthz|readyz|health|metrics)(\/json)?\/?(\?.*)?$/;
+
+// With no DSN the SDK still runs (trace ids in logs and problems, propagation between services) and
+// hands every envelope to this transport, which keeps nothing. Set SENTRY_ENABLED=false to drop the SDK.
+const LOCAL_DSN = 'http://local@127.0.0.1/0';
+const discardTransport = () => ({
+  send: async () => ({}),
+  flush: async () => true,
+});
+
+/** How this process reports, read from the SDK's global client (the same whichever copy asks). */
+export function sentryMode(): SentryMode {
+  const options = Sentry.getClient()?.getOptions() as Sentry.NodeOptions | undefined;
+  if (!options) return 'off';
+  if (options.dsn !== LOCAL_DSN) return 'remote';
+  return options.spotlight ? 'spotlight' : 'local';
+}
+
+function scrubAttributes(attributes: Record<string, unknown> | undefined): void {
+  if (!attributes) return;
+  for (const key of Object.keys(attributes)) {
+    if (key.startsWith('http.request.body') || key.startsWith('http.response.body')) delete attributes[key];
+    else if (key.startsWith('http.request.header.') || key.startsWith('http.response.header.')) {
+      if (SENSITIVE_KEY.test(key)) attributes[key] = FILTERED;
+    } else if (key === 'user.ip_address' || key === 'client.address') delete attributes[key];
+  }
+}
+
+function scrubEvent<E extends Sentry.Event>(event: E): E {
+  if (event.request) {
+    delete event.request.data;
+    delete event.request.cookies;
+    if (event.request.headers) event.request.headers = scrub(event.request.headers);
+  }
+  if (event.extra) event.extra = scrub(event.extra);
+  if (event.contexts) event.contexts = scrub(event.contexts);
+  if (event.user) event.user = { id: event.user.id };
+  for (const span of (event as Sentry.Event & { spans?: { data?: Record<string, unknown> }[] }).spans ?? []) {
+    scrubAttributes(span.data);
+  }
+  return event;
+}
+
+export function sentryOptions(config: Config): Sentry.NodeOptions {
+  const { sentry, service } = config;
+  const profiling = sentry.profileSessionSampleRate > 0 && (sentry.dsn !== undefined || sentry.spotlight !== false);
+  const integrations: Integration[] = [
+    Sentry.httpIntegration({ ignoreIncomingRequests: (path) => OPS_PATH.test(path) }),
+    // A span per middleware would double the span count of every request for no insight: keep the
+    // route handler spans, drop the middleware and router ones.
+    Sentry.expressIntegration({ ignoreLayersType: ['middleware', 'router'], shouldHandleError: false }),
+  ];
+  if (profiling) {
+    // Loaded only when used: the native profiler costs start-up time and memory.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { nodeProfilingIntegration } = require('@sentry/profiling-node') as typeof import('@sentry/profiling-node');
+    integrations.push(nodeProfilingIntegration());
+  }
+  return {
+    dsn: sentry.dsn ?? LOCAL_DSN,
+    ...(sentry.dsn ? {} : { transport: discardTransport }),
+    environment: sentry.environment,
+    release: sentry.release,
+    serverName: service,
+    initialScope: { tags: { service } },
+    tracesSampleRate: sentry.tracesSampleRate,
+    traceLifecycle: sentry.traceLifecycle,
+    propagateTraceparent: true,
+    spotlight: sentry.spotlight,
+    debug: sentry.debug,
+    ...(profiling ? { profileSessionSampleRate: sentry.profileSessionSampleRate, profileLifecycle: 'trace' } : {}),
+    integrations,
+    dataCollection: {
+      userInfo: false,
+      cookies: false,
+      httpBodies: [],
+      httpHeaders: {
+        request: { deny: ['authorization', 'cookie', 'idempotency-key', 'x-admin-token'] },
+        response: { deny: ['set-cookie'] },
+      },
+      urlQueryParams: { deny: ['token', 'access_token', 'password', 'secret'] },
+      databaseQueryData: false,
+      stackFrameVariables: false,
+    },
+    beforeSend: (event) => scrubEvent(event),
+    // Transactions exist only in the static lifecycle; the SDK warns if this is set otherwise.
+    ...(sentry.traceLifecycle === 'static' ? { beforeSendTransaction: (event: TransactionEvent) => scrubEvent(event) } : {}),
+    beforeSendSpan:
+      sentry.traceLifecycle === 'static'
+        ? Sentry.withStaticSpan((span) => {
+            scrubAttributes(span.data);
+            return span;
+          })
+        : (span) => {
+            scrubAttributes(span.attributes);
+            return span;
+          },
+  };
+}
+
+/** Starts the SDK for one service. Called from each service's instrument file. */
+export function initSentry(service: ServiceName): SentryMode {
+  const config = loadConfig(service);
+  if (!config.sentry.enabled) return 'off';
+  const client = Sentry.init(sentryOptions(config));
+  // Streamed spans carry no scope tags: name the service on every span so any view can filter by it.
+  client?.on('spanStart', (span) => span.setAttribute('service.name', service));
+  return sentryMode();
+}

@@ -1,0 +1,147 @@
+import type { Server } from 'node:http';
+import * as Sentry from '@sentry/node';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import { backoffDelay, sleep } from './backoff';
+import { type Cache, createCache } from './cache';
+import { type Config, loadConfig, type ServiceName } from './config';
+import { notFoundHandler, problemHandler } from './errors';
+import { healthRouter } from './health';
+import { createLogger, httpLogger, type Logger } from './logger';
+import { type BusinessMetric, createMetrics, type Metrics, metricsJson, metricsMiddleware } from './metrics';
+import { sentryMode } from './sentry';
+import { createStore, type Store } from './store';
+import { traceIds } from './telemetry';
+
+/** What every service's createApp receives. Tests build it with `testDeps`. */
+export interface ServiceDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  cache: Cache;
+  /** True once shutdown has begun. */
+  draining: () => boolean;
+}
+
+export interface ServiceAppOptions extends ServiceDeps {
+  routes: Router;
+  /** Middleware that must run before body parsing, e.g. CORS or docs. */
+  before?: RequestHandler[];
+  bodyLimit?: string;
+}
+
+/**
+ * The common shape of every service: request log, metrics, health, JSON bodies, the routes, then
+ * 404 and problem+json for everything that goes wrong.
+ */
+export function createServiceApp(options: ServiceAppOptions): Express {
+  const { logger, metrics, routes } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(httpLogger(logger));
+  app.use(metricsMiddleware(metrics));
+  app.use((_req, res, next) => {
+    // Lets any client, curl included, quote the trace of what it just did.
+    res.setHeader('x-trace-id', traceIds().traceId);
+    next();
+  });
+  app.use(healthRouter(options));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/metrics/json', async (_req, res) => {
+    res.json(await metricsJson(metrics.registry));
+  });
+  for (const handler of options.before ?? []) app.use(handler);
+  app.use(express.json({ limit: options.bodyLimit ?? '16kb', strict: true }));
+  app.use(routes);
+  app.use(notFoundHandler);
+  app.use(problemHandler(logger));
+  return app;
+}
+
+/** Waits for the store with backoff and jitter, up to a bound, then gives up loudly. */
+async function initStore(store: Store, logger: Logger, deadlineMs = 30_000): Promise<void> {
+  const start = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await store.init();
+      return;
+    } catch (err) {
+      if (Date.now() - start > deadlineMs) throw err;
+      logger.warn({ err: { message: (err as Error).message }, attempt }, `${store.kind} not reachable yet; retrying`);
+      await sleep(250 + backoffDelay(attempt, 250, 5000));
+    }
+  }
+}
+
+/**
+ * Starts a service: config (fail fast), logger, metrics, store, cache, the app, then listens.
+ * SIGTERM, SIGINT or the launcher going away drain in-flight requests, flush Sentry and exit.
+ */
+export async function runService(
+  service: ServiceName,
+  owned: readonly BusinessMetric[],
+  build: (deps: ServiceDeps) => Express,
+): Promise<Server> {
+  try {
+    return await start(service, owned, build);
+  } catch (err) {
+    // A service that cannot start says why and exits non-zero, so its supervisor notices.
+    console.error(`[${service}] failed to start:`, err);
+    await Sentry.close(2000).catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+async function start(service: ServiceName, owned: readonly BusinessMetric[], build: (deps: ServiceDeps) => Express): Promise<Server> {
+  const config = loadConfig(service);
+  const logger = createLogger({ service, version: config.version, level: config.logLevel });
+  let draining = false;
+  const deps: ServiceDeps = {
+    config,
+    logger,
+    metrics: createMetrics(service, owned),
+    store: createStore({ mongoUrl: config.mongoUrl, database: `casino_${service}` }),
+    cache: createCache({ redisUrl: config.redisUrl, namespace: service, logger }),
+    draining: () => draining,
+  };
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+
+  const app = build(deps);
+  await initStore(deps.store, logger);
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  }).catch((err: Error) => {
+    logger.fatal({ err }, `cannot listen on ${config.host}:${config.port}`);
+    process.exit(1);
+  });
+  logger.info(
+    { port: config.port, store: deps.store.kind, cache: deps.cache.status(), sentry: sentryMode(), release: config.sentry.release },
+    `${service} listening on http://${config.host}:${config.port}`,
+  );
+
+  const shutdown = async (why: string) => {
+    if (draining) return;
+    draining = true;
+    logger.info(`${why}: draining`);
+    const force = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs).unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    await Sentry.close(2000).catch(() => undefined);
+    await Promise.allSettled([deps.store.close(), deps.cache.close()]);
+    logger.info('stopped');
+    logger.flush(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // Started by the demo launcher over IPC: if the launcher dies, even by SIGKILL, we go too.
+  if (process.send) process.once('disconnect', () => void shutdown('launcher gone'));
+  return server;
+}

@@ -1,0 +1,285 @@
+import { getClient, hasSpanStreamingEnabled } from '@sentry/core';
+import * as Sentry from '@sentry/node';
+import { find as mingoFind, Query, update as mingoUpdate } from 'mingo';
+import {
+  type Collection,
+  type CollectionSpec,
+  type Document,
+  DuplicateKeyError,
+  type Filter,
+  type FindOptions,
+  type IndexSpec,
+  indexName,
+  type Sort,
+  type Store,
+  type Update,
+  type UpdateResult,
+} from './types';
+
+type Row = Document & Record<string, unknown>;
+
+function getPath(doc: Row, path: string): unknown {
+  let value: unknown = doc;
+  for (const part of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
+  return value;
+}
+
+// Equality-index keys: Dates and primitives compare by value.
+function keyOf(value: unknown): string {
+  return value instanceof Date ? `d:${value.getTime()}` : JSON.stringify(value ?? null);
+}
+
+/** Query shape with every value replaced by `?`, as the mongoose integration records it. */
+function redactQuery(value: unknown, depth = 0): unknown {
+  if (depth > 10) return '?';
+  if (Array.isArray(value)) return value.map((v) => redactQuery(v, depth + 1));
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactQuery(v, depth + 1)]));
+  }
+  return '?';
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+class UniqueIndex {
+  readonly name: string;
+  private readonly keys = new Map<string, string>();
+  private readonly partial?: Query;
+
+  constructor(private readonly spec: IndexSpec) {
+    this.name = indexName(spec);
+    if (spec.partial) this.partial = new Query(spec.partial);
+  }
+
+  private keyFor(doc: Row): string | undefined {
+    if (this.partial && !this.partial.test(doc)) return undefined;
+    return Object.keys(this.spec.fields)
+      .map((f) => keyOf(getPath(doc, f)))
+      .join('\u0000');
+  }
+
+  /** The `_id` of another document already holding this document's key, if any. */
+  conflict(doc: Row): string | undefined {
+    const key = this.keyFor(doc);
+    const holder = key === undefined ? undefined : this.keys.get(key);
+    return holder !== undefined && holder !== doc._id ? holder : undefined;
+  }
+
+  add(doc: Row): void {
+    const key = this.keyFor(doc);
+    if (key !== undefined) this.keys.set(key, doc._id);
+  }
+
+  remove(doc: Row): void {
+    const key = this.keyFor(doc);
+    if (key !== undefined && this.keys.get(key) === doc._id) this.keys.delete(key);
+  }
+}
+
+/** Ids by the value of one field: turns `{walletId: x, ...}` lookups from a scan into a bucket. */
+class FieldIndex {
+  private readonly buckets = new Map<string, Set<string>>();
+  constructor(readonly field: string) {}
+
+  add(doc: Row): void {
+    const key = keyOf(getPath(doc, this.field));
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new Set()));
+    bucket.add(doc._id);
+  }
+
+  remove(doc: Row): void {
+    const key = keyOf(getPath(doc, this.field));
+    const bucket = this.buckets.get(key);
+    bucket?.delete(doc._id);
+    if (bucket?.size === 0) this.buckets.delete(key);
+  }
+
+  ids(value: unknown): Set<string> {
+    return this.buckets.get(keyOf(value)) ?? new Set();
+  }
+}
+
+function isPlainEquality(value: unknown): boolean {
+  return value === null || value instanceof Date || ['string', 'number', 'boolean'].includes(typeof value);
+}
+
+export class EmbeddedCollection<T extends Document> implements Collection<T> {
+  readonly name: string;
+  private readonly docs = new Map<string, Row>();
+  private readonly unique: UniqueIndex[];
+  private readonly fieldIndexes: FieldIndex[];
+
+  constructor(
+    spec: CollectionSpec,
+    private readonly database: string,
+  ) {
+    this.name = spec.name;
+    const indexes = spec.indexes ?? [];
+    this.unique = indexes.filter((i) => i.unique).map((i) => new UniqueIndex(i));
+    const leading = new Set(indexes.map((i) => Object.keys(i.fields)[0]!));
+    this.fieldIndexes = [...leading].map((f) => new FieldIndex(f));
+  }
+
+  /** A span shaped like the mongoose integration's: op `db`, named by operation and collection. */
+  private async op<R>(operation: string, filter: Filter | undefined, fn: () => R): Promise<R> {
+    const client = getClient();
+    const name = client && hasSpanStreamingEnabled(client) ? `${operation} ${this.name}` : `embedded.${this.name}.${operation}`;
+    const queryText = filter && Object.keys(filter).length ? JSON.stringify(redactQuery(filter)) : undefined;
+    return Sentry.startSpan(
+      {
+        name,
+        op: 'db',
+        attributes: {
+          'sentry.origin': 'auto.db.embedded',
+          'db.system.name': 'embedded',
+          'db.operation.name': operation,
+          'db.collection.name': this.name,
+          'db.namespace': this.database,
+          ...(queryText ? { 'db.query.text': queryText } : {}),
+        },
+      },
+      async () => {
+        // Every operation crosses an event-loop turn, as a network round trip would, so concurrent
+        // requests interleave between operations exactly as they can against MongoDB.
+        await yieldToLoop();
+        return fn();
+      },
+    );
+  }
+
+  private candidates(filter: Filter): Iterable<Row> {
+    if (typeof filter._id === 'string') {
+      const doc = this.docs.get(filter._id);
+      return doc ? [doc] : [];
+    }
+    for (const index of this.fieldIndexes) {
+      const value = filter[index.field];
+      if (value !== undefined && isPlainEquality(value)) {
+        return [...index.ids(value)].map((id) => this.docs.get(id)!);
+      }
+    }
+    return this.docs.values();
+  }
+
+  private matching(filter: Filter, options: FindOptions = {}): Row[] {
+    let cursor = mingoFind<Row>([...this.candidates(filter)], filter);
+    if (options.sort) cursor = cursor.sort(options.sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit) cursor = cursor.limit(options.limit);
+    return cursor.all() as Row[];
+  }
+
+  private checkUnique(doc: Row): void {
+    for (const index of this.unique) {
+      if (index.conflict(doc) !== undefined) throw new DuplicateKeyError(this.name, index.name);
+    }
+  }
+
+  private write(before: Row | undefined, after: Row): void {
+    if (before) for (const index of [...this.unique, ...this.fieldIndexes]) index.remove(before);
+    this.docs.set(after._id, after);
+    for (const index of [...this.unique, ...this.fieldIndexes]) index.add(after);
+  }
+
+  private applyUpdate(doc: Row, update: Update, inserting: boolean): Row {
+    const next = structuredClone(doc);
+    const { $setOnInsert, ...modifier } = update;
+    if (inserting && $setOnInsert) mingoUpdate(next, { $set: $setOnInsert });
+    if (Object.keys(modifier).length) mingoUpdate(next, modifier as Parameters<typeof mingoUpdate>[1]);
+    return next;
+  }
+
+  private upsertBase(filter: Filter): Row {
+    const base: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(filter)) if (!k.startsWith('$') && isPlainEquality(v)) base[k] = v;
+    return base as Row;
+  }
+
+  /** Finds, updates and checks indexes in one synchronous step: nothing can interleave. */
+  private updateFirst(filter: Filter, update: Update, upsert: boolean, sort?: Sort): { doc: Row | null; result: UpdateResult } {
+    const current = this.matching(filter, { sort, limit: 1 })[0];
+    if (current) {
+      const next = this.applyUpdate(current, update, false);
+      if (next._id !== current._id) throw new Error(`cannot change _id in ${this.name}`);
+      this.checkUnique(next);
+      const modified = JSON.stringify(next) !== JSON.stringify(current);
+      if (modified) this.write(current, next);
+      return { doc: next, result: { matched: 1, modified: modified ? 1 : 0, upserted: false } };
+    }
+    if (!upsert) return { doc: null, result: { matched: 0, modified: 0, upserted: false } };
+    const created = this.applyUpdate(this.upsertBase(filter), update, true);
+    if (typeof created._id !== 'string') throw new Error(`an upsert into ${this.name} needs a string _id`);
+    this.checkUnique(created);
+    this.write(undefined, created);
+    return { doc: created, result: { matched: 0, modified: 0, upserted: true } };
+  }
+
+  insertOne(doc: T): Promise<void> {
+    return this.op('insertOne', undefined, () => {
+      const row = structuredClone(doc) as unknown as Row;
+      if (this.docs.has(row._id)) throw new DuplicateKeyError(this.name, '_id_');
+      this.checkUnique(row);
+      this.write(undefined, row);
+    });
+  }
+
+  findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
+    return this.op('findOne', filter, () => {
+      const doc = this.matching(filter, { ...options, limit: 1 })[0];
+      return doc ? (structuredClone(doc) as unknown as T) : null;
+    });
+  }
+
+  find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    return this.op('find', filter, () => structuredClone(this.matching(filter, options)) as unknown as T[]);
+  }
+
+  count(filter: Filter): Promise<number> {
+    return this.op('countDocuments', filter, () => this.matching(filter).length);
+  }
+
+  updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    return this.op('updateOne', filter, () => this.updateFirst(filter, update, options.upsert ?? false).result);
+  }
+
+  findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {
+    return this.op('findOneAndUpdate', filter, () => {
+      const { doc } = this.updateFirst(filter, update, options.upsert ?? false, options.sort);
+      return doc ? (structuredClone(doc) as unknown as T) : null;
+    });
+  }
+
+  deleteMany(filter: Filter): Promise<number> {
+    return this.op('deleteMany', filter, () => {
+      const doomed = this.matching(filter);
+      for (const doc of doomed) {
+        for (const index of [...this.unique, ...this.fieldIndexes]) index.remove(doc);
+        this.docs.delete(doc._id);
+      }
+      return doomed.length;
+    });
+  }
+}
+
+/** The default store: in-process, nothing to install, gone when the process ends. */
+export class EmbeddedStore implements Store {
+  readonly kind = 'embedded' as const;
+  private readonly collections = new Map<string, EmbeddedCollection<Document>>();
+
+  constructor(readonly database: string) {}
+
+  collection<T extends Document>(spec: CollectionSpec): Collection<T> {
+    let collection = this.collections.get(spec.name);
+    if (!collection) this.collections.set(spec.name, (collection = new EmbeddedCollection(spec, this.database)));
+    return collection as unknown as Collection<T>;
+  }
+
+  async init(): Promise<void> {}
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,63 @@
+import * as Sentry from '@sentry/node';
+
+/**
+ * Every custom span attribute and event tag the platform sets, in one place. All are namespaced
+ * `casino.*`; amounts are integer cents. Player ids are opaque UUIDs, never emails or names.
+ */
+export const Attr = {
+  /** Opaque player id (UUID). */
+  playerId: 'casino.player_id',
+  /** Game from the catalogue, e.g. `lucky-sevens`. */
+  gameId: 'casino.game_id',
+  /** One spin: a bet, a draw and a settlement. */
+  roundId: 'casino.round_id',
+  /** Stake of a spin, in cents. */
+  stake: 'casino.stake_cents',
+  /** Win of a spin, in cents (0 for a loss). */
+  win: 'casino.win_cents',
+  /** Amount of a money movement, in cents. */
+  amount: 'casino.amount_cents',
+  /** Ledger entry type: deposit, withdrawal, bet, win, bonus_credit, bonus_conversion, bonus_forfeit. */
+  transactionType: 'casino.transaction_type',
+  /** Bonus instance id. */
+  bonusId: 'casino.bonus_id',
+  /** Bonus offer id, e.g. `welcome-100`. */
+  offerId: 'casino.offer_id',
+  /** True when a request replayed an idempotency key and moved no money. */
+  idempotentReplay: 'casino.idempotent_replay',
+  /** Reel symbols drawn, e.g. `7|7|BAR`. */
+  reels: 'casino.reels',
+  /** Name of the demo scenario that affected this request. */
+  scenario: 'casino.scenario',
+} as const;
+
+export type Attributes = Record<string, string | number | boolean | undefined>;
+
+function defined(attributes: Attributes): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(attributes)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/**
+ * Runs `fn` in a child span. A throw marks the span as errored and is rethrown; the span ends
+ * when `fn` settles, whatever happens.
+ */
+export function withSpan<T>(name: string, op: string, attributes: Attributes, fn: (span: Sentry.Span) => T): T {
+  return Sentry.startSpan({ name, op, attributes: defined(attributes) }, fn);
+}
+
+/** Adds attributes to the active span, if there is one. */
+export function annotate(attributes: Attributes): void {
+  Sentry.getActiveSpan()?.setAttributes(defined(attributes));
+}
+
+/** Trace and span ids of the active span; with the SDK off, the process's propagation context. */
+export function traceIds(): { traceId: string; spanId?: string } {
+  const span = Sentry.getActiveSpan();
+  if (span) {
+    const { traceId, spanId } = span.spanContext();
+    return { traceId, spanId };
+  }
+  return { traceId: Sentry.getCurrentScope().getPropagationContext().traceId };
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Largest single deposit or withdrawal, in cents: 10,000.00 EUR. */
+export const MAX_TRANSFER_CENTS = 1_000_000;
+
+/** Money is a whole number of cents: no floats, no strings, no zero, nothing absurd. */
+export const cents = (max: number) =>
+  z
+    .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a whole number of cents') })
+    .int('must be a whole number of cents')
+    .positive('must be more than zero')
+    .max(max, `must be at most ${max} cents`);
+
+export const transferAmount = cents(MAX_TRANSFER_CENTS);
+
+export const playerId = z.uuid('must be a player id');
+export const entityId = z.uuid('must be an id');
+
+/** Catalogue ids: `lucky-sevens`, `welcome-100`. */
+export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a catalogue id');
+
+export const email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email('must be an email address'));
+
+export const password = z.string().min(10, 'must be at least 10 characters').max(128, 'must be at most 128 characters');
+
+export const displayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N} ._'-]+$/u, 'may hold letters, digits, spaces and . _ \' -');
+
+/** Idempotency keys: a UUID or any 8–128 characters of [A-Za-z0-9._:-]. */
+export const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of A-Z a-z 0-9 . _ : -');
+
+/** Keys as services store them: a client's key with a prefix, or one derived from a round or bonus. */
+export const storedIdempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,200}$/, 'must be 8–200 characters of A-Z a-z 0-9 . _ : -');
+
+export const listLimit = z.coerce.number().int().min(1).max(100).default(20);
