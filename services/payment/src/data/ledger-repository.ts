@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CollectionSpec,
+  DuplicateKeyError,
+  type Store,
+  type TransactionType,
+  type TransactionView,
+  type WalletView,
+} from '@casino/shared';
+import { type Balances, guard, InsufficientFundsError, type Movement, plan, requestedAmount, total } from '../domain/ledger';
+
+/** How many recent entries a wallet remembers applying: enough to settle any interrupted write. */
+const APPLIED_MEMORY = 100;
+/** A pending entry older than this is taken as abandoned by a crashed request and finished. */
+const ABANDONED_AFTER_MS = 10_000;
+/** Attempts to write under contention before answering "busy". */
+const MAX_ATTEMPTS = 20;
+
+/** A wallet's record of applying one entry: its id and the change it made. */
+interface AppliedMark {
+  id: string;
+  cash: number;
+  bonus: number;
+}
+
+/**
+ * Balances right after a remembered entry: the wallet now, minus every change applied after it.
+ * Undefined when the wallet does not remember the entry.
+ */
+export function balancesAfter(wallet: Balances & { applied: AppliedMark[] }, entryId: string): Balances | undefined {
+  const at = wallet.applied.findIndex((m) => m.id === entryId);
+  if (at === -1) return undefined;
+  const later = wallet.applied.slice(at + 1);
+  return {
+    cash: wallet.cash - later.reduce((s, m) => s + m.cash, 0),
+    bonus: wallet.bonus - later.reduce((s, m) => s + m.bonus, 0),
+  };
+}
+
+interface WalletDoc {
+  _id: string;
+  currency: 'EUR';
+  cash: number;
+  bonus: number;
+  /** The most recent entries applied, oldest first, with the change each made. */
+  applied: AppliedMark[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type EntryStatus = 'pending' | 'applied' | 'rejected';
+
+interface EntryDoc {
+  _id: string;
+  walletId: string;
+  idempotencyKey: string;
+  type: TransactionType;
+  /** What the caller asked for; a replay must ask for the same. */
+  requested: number;
+  cash: number;
+  bonus: number;
+  status: EntryStatus;
+  balanceAfter: Balances | null;
+  ref: string | null;
+  /** Why a refused entry was refused, so a replay answers the same. */
+  rejection: { needed: number; available: number } | null;
+  createdAt: Date;
+}
+
+export const walletsSpec: CollectionSpec = {
+  name: 'wallets',
+  schema: {
+    currency: { type: String, required: true, enum: ['EUR'] },
+    cash: { type: Number, required: true, min: 0 },
+    bonus: { type: Number, required: true, min: 0 },
+    applied: [{ _id: false, id: String, cash: Number, bonus: Number }],
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+};
+
+export const ledgerSpec: CollectionSpec = {
+  name: 'ledger',
+  indexes: [
+    { fields: { walletId: 1, idempotencyKey: 1 }, unique: true },
+    { fields: { walletId: 1, createdAt: -1 } },
+    { fields: { walletId: 1, type: 1, createdAt: -1 } },
+    { fields: { walletId: 1, ref: 1 } },
+  ],
+  schema: {
+    walletId: { type: String, required: true },
+    idempotencyKey: { type: String, required: true, maxlength: 200 },
+    type: { type: String, required: true },
+    requested: { type: Number, required: true, min: 0 },
+    cash: { type: Number, required: true },
+    bonus: { type: Number, required: true },
+    status: { type: String, required: true, enum: ['pending', 'applied', 'rejected'] },
+    balanceAfter: { type: { _id: false, cash: Number, bonus: Number }, default: null },
+    ref: { type: String, default: null },
+    rejection: { type: { _id: false, needed: Number, available: Number }, default: null },
+    createdAt: { type: Date, required: true },
+  },
+};
+
+/** The same idempotency key was sent with a different request. */
+export class IdempotencyMismatchError extends Error {}
+/** Another request with the same key is still being processed. */
+export class InProgressError extends Error {}
+/** The wallet stayed contended past every attempt; the caller may retry. */
+export class WalletBusyError extends Error {}
+
+export interface MoveResult {
+  transaction: TransactionView;
+  wallet: WalletView;
+  replayed: boolean;
+}
+
+export const walletView = (b: Balances): WalletView => ({ currency: 'EUR', cash: b.cash, bonus: b.bonus, total: total(b) });
+
+export function transactionView(entry: EntryDoc): TransactionView {
+  return {
+    id: entry._id,
+    type: entry.type,
+    amount: entry.cash + entry.bonus,
+    cash: entry.cash,
+    bonus: entry.bonus,
+    balanceAfter: entry.balanceAfter ? total(entry.balanceAfter) : 0,
+    createdAt: entry.createdAt.toISOString(),
+    ref: entry.ref,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Wallets and their ledger. A wallet changes only by applying a ledger entry, and the write is
+ * made safe without multi-document transactions:
+ *
+ * 1. The entry is inserted first, as pending, under a unique (wallet, idempotency key) index: a
+ *    replay or a concurrent duplicate finds it instead of moving money twice.
+ * 2. The wallet is updated with one conditional write that checks the balances still cover the
+ *    change and that this entry is not yet applied, and records the entry id with the balances
+ *    after it.
+ * 3. The entry is marked applied with those balances.
+ *
+ * A crash between 2 and 3 leaves a pending entry that the wallet already lists: it is settled as
+ * applied on its next replay. A crash between 1 and 2 leaves one the wallet doesn't list: it is
+ * finished on replay once abandoned. Either way each entry moves money exactly once, and a wallet's
+ * balances equal the sum of its applied entries.
+ */
+export class LedgerRepository {
+  private readonly wallets;
+  private readonly entries;
+
+  constructor(
+    store: Store,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.wallets = store.collection<WalletDoc>(walletsSpec);
+    this.entries = store.collection<EntryDoc>(ledgerSpec);
+  }
+
+  async balances(walletId: string): Promise<Balances> {
+    const wallet = await this.wallets.findOne({ _id: walletId });
+    return wallet ? { cash: wallet.cash, bonus: wallet.bonus } : { cash: 0, bonus: 0 };
+  }
+
+  async transactions(walletId: string, options: { limit: number; type?: TransactionType; oldestFirst?: boolean }): Promise<TransactionView[]> {
+    const filter: Record<string, unknown> = { walletId, status: 'applied' };
+    if (options.type) filter.type = options.type;
+    const entries = await this.entries.find(filter, { sort: { createdAt: options.oldestFirst ? 1 : -1, _id: 1 }, limit: options.limit });
+    return entries.map(transactionView);
+  }
+
+  /** Sum of applied deposits since `since`, for the daily limit. */
+  async depositedSince(walletId: string, since: Date): Promise<number> {
+    const entries = await this.entries.find({ walletId, type: 'deposit', status: 'applied', createdAt: { $gte: since } });
+    return entries.reduce((sum, e) => sum + e.cash, 0);
+  }
+
+  /** How the bet of a round was funded; null if the round has no applied bet. */
+  async stakeOf(walletId: string, roundId: string): Promise<Balances | null> {
+    const bet = await this.entries.findOne({ walletId, ref: roundId, type: 'bet', status: 'applied' });
+    return bet && { cash: -bet.cash, bonus: -bet.bonus };
+  }
+
+  /** The entry already recorded under this key, settled if it can be, or null if the key is new. */
+  async replay(walletId: string, idempotencyKey: string, movement: Movement): Promise<MoveResult | null> {
+    const entry = await this.entries.findOne({ walletId, idempotencyKey });
+    return entry && this.settle(entry, movement);
+  }
+
+  /** Applies a movement exactly once per (wallet, idempotency key). */
+  async move(walletId: string, idempotencyKey: string, movement: Movement, ref: string | null): Promise<MoveResult> {
+    const at = this.now();
+    const wallet = (await this.wallets.findOneAndUpdate(
+      { _id: walletId },
+      { $setOnInsert: { currency: 'EUR', cash: 0, bonus: 0, applied: [], createdAt: at, updatedAt: at } },
+      { upsert: true },
+    ))!;
+    let planned: Balances | undefined;
+    let shortfall: InsufficientFundsError | undefined;
+    try {
+      planned = plan(wallet, movement);
+    } catch (err) {
+      if (!(err instanceof InsufficientFundsError)) throw err;
+      shortfall = err;
+    }
+    const entry: EntryDoc = {
+      _id: randomUUID(),
+      walletId,
+      idempotencyKey,
+      type: movement.type,
+      requested: requestedAmount(movement),
+      cash: planned?.cash ?? 0,
+      bonus: planned?.bonus ?? 0,
+      // A refusal is recorded too, so that a replay of the key gets the same answer.
+      status: shortfall ? 'rejected' : 'pending',
+      balanceAfter: null,
+      ref,
+      rejection: shortfall ? { needed: shortfall.needed, available: shortfall.available } : null,
+      createdAt: at,
+    };
+    try {
+      await this.entries.insertOne(entry);
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      const existing = await this.entries.findOne({ walletId, idempotencyKey });
+      if (!existing) throw err;
+      return this.settle(existing, movement);
+    }
+    if (shortfall) throw shortfall;
+    return { ...(await this.apply(entry, movement, wallet)), replayed: false };
+  }
+
+  /** Writes a pending entry into its wallet, re-planning if concurrent movements changed the balances. */
+  private async apply(entry: EntryDoc, movement: Movement, seen: Balances): Promise<Omit<MoveResult, 'replayed'>> {
+    let balances = seen;
+    let planned: Balances = { cash: entry.cash, bonus: entry.bonus };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const updated = await this.wallets.findOneAndUpdate(
+        { _id: entry.walletId, 'applied.id': { $ne: entry._id }, ...guard(movement, planned, balances) },
+        {
+          $inc: { cash: planned.cash, bonus: planned.bonus },
+          $set: { updatedAt: this.now() },
+          $push: { applied: { $each: [{ id: entry._id, cash: planned.cash, bonus: planned.bonus }], $slice: -APPLIED_MEMORY } },
+        },
+      );
+      if (updated) return this.markApplied(entry, planned, { cash: updated.cash, bonus: updated.bonus });
+      const wallet = await this.wallets.findOne({ _id: entry.walletId });
+      if (!wallet) throw new Error(`wallet ${entry.walletId} vanished`);
+      const mark = wallet.applied.find((m) => m.id === entry._id);
+      if (mark) return this.markApplied(entry, mark, balancesAfter(wallet, entry._id)!);
+      balances = wallet;
+      try {
+        const next = plan(wallet, movement);
+        if (next.cash !== planned.cash || next.bonus !== planned.bonus) {
+          planned = next;
+          await this.entries.updateOne({ _id: entry._id, status: 'pending' }, { $set: { cash: planned.cash, bonus: planned.bonus } });
+        }
+      } catch (err) {
+        if (!(err instanceof InsufficientFundsError)) throw err;
+        await this.entries.updateOne(
+          { _id: entry._id, status: 'pending' },
+          { $set: { status: 'rejected', cash: 0, bonus: 0, rejection: { needed: err.needed, available: err.available } } },
+        );
+        throw err;
+      }
+      await sleep(Math.random() * Math.min(50, 2 ** attempt));
+    }
+    throw new WalletBusyError(entry.walletId);
+  }
+
+  private async markApplied(entry: EntryDoc, planned: Balances, after: Balances): Promise<Omit<MoveResult, 'replayed'>> {
+    const applied: EntryDoc = { ...entry, cash: planned.cash, bonus: planned.bonus, status: 'applied', balanceAfter: after };
+    await this.entries.updateOne({ _id: entry._id }, { $set: { status: 'applied', cash: planned.cash, bonus: planned.bonus, balanceAfter: after } });
+    return { transaction: transactionView(applied), wallet: walletView(after) };
+  }
+
+  /** The outcome of an entry that already exists under the key: its first result, whatever it was. */
+  private async settle(entry: EntryDoc, movement: Movement): Promise<MoveResult> {
+    if (entry.type !== movement.type || entry.requested !== requestedAmount(movement)) {
+      throw new IdempotencyMismatchError(entry.idempotencyKey);
+    }
+    for (let waited = 0; ; waited += 25) {
+      if (entry.status === 'applied') {
+        return { transaction: transactionView(entry), wallet: walletView(entry.balanceAfter!), replayed: true };
+      }
+      if (entry.status === 'rejected') throw new InsufficientFundsError(entry.rejection?.needed ?? 0, entry.rejection?.available ?? 0);
+      const wallet = await this.wallets.findOne({ _id: entry.walletId });
+      // The wallet remembers applying it: the request that wrote it stopped before marking it.
+      const mark = wallet?.applied.find((m) => m.id === entry._id);
+      if (wallet && mark) return { ...(await this.markApplied(entry, mark, balancesAfter(wallet, entry._id)!)), replayed: true };
+      if (this.now().getTime() - entry.createdAt.getTime() > ABANDONED_AFTER_MS && wallet) {
+        return { ...(await this.apply(entry, movement, wallet)), replayed: true };
+      }
+      if (waited >= 2000) throw new InProgressError(entry.idempotencyKey);
+      await sleep(25);
+      const fresh = await this.entries.findOne({ _id: entry._id });
+      if (!fresh) throw new Error(`ledger entry ${entry._id} vanished`);
+      entry = fresh;
+    }
+  }
+}

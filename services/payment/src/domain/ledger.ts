@@ -1,0 +1,98 @@
+import type { TransactionType } from '@casino/shared';
+
+/** A wallet's two balances, in cents. Bonus money can be staked but not withdrawn. */
+export interface Balances {
+  cash: number;
+  bonus: number;
+}
+
+/** What a caller asks for. The ledger rules turn it into signed changes of the two balances. */
+export type Movement =
+  | { type: 'deposit'; amount: number }
+  | { type: 'withdrawal'; amount: number }
+  | { type: 'bet'; amount: number }
+  /** `stake` is how the round's bet was funded; the win is paid back in the same proportion. */
+  | { type: 'win'; amount: number; stake: Balances }
+  | { type: 'bonus_credit'; amount: number }
+  /** Moves the whole bonus balance to cash. */
+  | { type: 'bonus_conversion' }
+  /** Removes the whole bonus balance. */
+  | { type: 'bonus_forfeit' };
+
+export class InsufficientFundsError extends Error {
+  override name = 'InsufficientFundsError';
+  constructor(
+    readonly needed: number,
+    readonly available: number,
+  ) {
+    super(`needs ${needed} cents, ${available} available`);
+  }
+}
+
+/** The amount a movement asks for, for matching an idempotent replay against the first request. */
+export function requestedAmount(movement: Movement): number {
+  return 'amount' in movement ? movement.amount : 0;
+}
+
+/**
+ * The signed change of each balance for a movement, given the balances now. Throws
+ * InsufficientFundsError rather than ever planning a negative balance.
+ */
+export function plan(balances: Balances, movement: Movement): Balances {
+  switch (movement.type) {
+    case 'deposit':
+      return { cash: movement.amount, bonus: 0 };
+    case 'withdrawal':
+      // Only cash can be withdrawn.
+      if (movement.amount > balances.cash) throw new InsufficientFundsError(movement.amount, balances.cash);
+      return { cash: -movement.amount, bonus: 0 };
+    case 'bet': {
+      // Stakes use cash first, then bonus.
+      const fromCash = Math.min(balances.cash, movement.amount);
+      const fromBonus = movement.amount - fromCash;
+      if (fromBonus > balances.bonus) throw new InsufficientFundsError(movement.amount, balances.cash + balances.bonus);
+      return { cash: -fromCash, bonus: -fromBonus };
+    }
+    case 'win': {
+      // Winnings on bonus money are bonus money: the part of the stake that was bonus decides the share.
+      const staked = movement.stake.cash + movement.stake.bonus;
+      const toBonus = staked === 0 ? 0 : Math.floor((movement.amount * movement.stake.bonus) / staked);
+      return { cash: movement.amount - toBonus, bonus: toBonus };
+    }
+    case 'bonus_credit':
+      return { cash: 0, bonus: movement.amount };
+    case 'bonus_conversion':
+      return { cash: balances.bonus, bonus: -balances.bonus };
+    case 'bonus_forfeit':
+      return { cash: 0, bonus: -balances.bonus };
+  }
+}
+
+/**
+ * The condition the wallet must still meet when the change is written, so that a concurrent
+ * movement can never drive a balance below zero. Conversions and forfeits take "the whole bonus",
+ * so they need the bonus to be exactly what was planned on.
+ */
+export function guard(movement: Movement, planned: Balances, balances: Balances): Record<string, unknown> {
+  if (movement.type === 'bonus_conversion' || movement.type === 'bonus_forfeit') return { bonus: balances.bonus };
+  const condition: Record<string, unknown> = {};
+  if (planned.cash < 0) condition.cash = { $gte: -planned.cash };
+  if (planned.bonus < 0) condition.bonus = { $gte: -planned.bonus };
+  return condition;
+}
+
+export function total(b: Balances): number {
+  return b.cash + b.bonus;
+}
+
+export const MONEY_IN: readonly TransactionType[] = ['deposit', 'win', 'bonus_credit'];
+
+/** Start of the UTC day `now` falls in: daily deposit limits reset at midnight UTC. */
+export function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/** Whether a deposit keeps the player within their daily limit. */
+export function withinDailyLimit(depositedToday: number, amount: number, limit: number): boolean {
+  return depositedToday + amount <= limit;
+}

@@ -1,0 +1,7 @@
+import { peerClient, runService } from '@casino/shared';
+import { createApp } from './app';
+import { httpPeers } from './data/peers';
+
+void runService('payment', ['deposits', 'depositCents', 'withdrawals', 'withdrawalCents'], (deps) =>
+  createApp({ ...deps, peers: httpPeers({ user: peerClient(deps.config, 'user'), wager: peerClient(deps.config, 'wager') }) }),
+);
