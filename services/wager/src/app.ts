@@ -1,0 +1,11 @@
+import { createServiceApp, type ServiceDeps } from '@casino/shared';
+import type { Express } from 'express';
+import { wagerRoutes } from './api/routes';
+import { BonusRepository } from './data/bonus-repository';
+import type { WagerPeers } from './data/peers';
+
+/** The wager service: bonus offers, active bonuses and wagering progress. */
+export function createApp(deps: ServiceDeps & { peers: WagerPeers; now?: () => Date }): Express {
+  const bonuses = new BonusRepository(deps.store);
+  return createServiceApp({ ...deps, routes: wagerRoutes({ ...deps, bonuses }) });
+}

@@ -1,0 +1,123 @@
+import { type CollectionSpec, DuplicateKeyError, type Store } from '@casino/shared';
+import type { Bonus } from '../domain/bonuses';
+import type { BonusState } from '@casino/shared';
+
+interface BonusDoc extends Omit<Bonus, 'id'> {
+  _id: string;
+  idempotencyKey: string;
+  settledAt: Date | null;
+}
+
+interface WagerDoc {
+  /** The round: a round's stake counts once. */
+  _id: string;
+  playerId: string;
+  bonusId: string;
+  stake: number;
+  createdAt: Date;
+}
+
+export const bonusesSpec: CollectionSpec = {
+  name: 'bonuses',
+  indexes: [
+    { fields: { playerId: 1, idempotencyKey: 1 }, unique: true },
+    // One active bonus per player, enforced by the store even under concurrent claims.
+    { fields: { playerId: 1 }, unique: true, partial: { status: 'active' } },
+    // A deposit qualifies for one bonus.
+    { fields: { playerId: 1, depositId: 1 }, unique: true },
+    { fields: { playerId: 1, offerId: 1 } },
+    { fields: { playerId: 1, createdAt: -1 } },
+  ],
+  schema: {
+    playerId: { type: String, required: true },
+    offerId: { type: String, required: true },
+    status: { type: String, required: true, enum: ['active', 'completed', 'forfeited', 'expired'] },
+    amount: { type: Number, required: true, min: 0 },
+    wageringRequired: { type: Number, required: true, min: 0 },
+    wagered: { type: Number, required: true, min: 0 },
+    depositId: { type: String, required: true },
+    idempotencyKey: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+    settledAt: { type: Date, default: null },
+  },
+};
+
+export const wagersSpec: CollectionSpec = {
+  name: 'wagers',
+  indexes: [{ fields: { bonusId: 1 } }],
+  schema: {
+    playerId: { type: String, required: true },
+    bonusId: { type: String, required: true },
+    stake: { type: Number, required: true, min: 1 },
+    createdAt: { type: Date, required: true },
+  },
+};
+
+/** Why a new bonus could not be stored. */
+export class ClaimConflictError extends Error {
+  constructor(readonly reason: 'bonus-active' | 'deposit-used' | 'replay') {
+    super(reason);
+  }
+}
+
+const toBonus = ({ _id, idempotencyKey: _k, settledAt: _s, ...rest }: BonusDoc): Bonus => ({ id: _id, ...rest });
+
+export class BonusRepository {
+  private readonly bonuses;
+  private readonly wagers;
+
+  constructor(store: Store) {
+    this.bonuses = store.collection<BonusDoc>(bonusesSpec);
+    this.wagers = store.collection<WagerDoc>(wagersSpec);
+  }
+
+  async create(bonus: Bonus, idempotencyKey: string): Promise<void> {
+    try {
+      await this.bonuses.insertOne({ ...bonus, _id: bonus.id, idempotencyKey, settledAt: null } as BonusDoc);
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      if (err.index.includes('idempotencyKey')) throw new ClaimConflictError('replay');
+      throw new ClaimConflictError(err.index.includes('depositId') ? 'deposit-used' : 'bonus-active');
+    }
+  }
+
+  async byKey(playerId: string, idempotencyKey: string): Promise<Bonus | null> {
+    const doc = await this.bonuses.findOne({ playerId, idempotencyKey });
+    return doc && toBonus(doc);
+  }
+
+  async active(playerId: string): Promise<Bonus | null> {
+    const doc = await this.bonuses.findOne({ playerId, status: 'active' });
+    return doc && toBonus(doc);
+  }
+
+  async hasClaimed(playerId: string, offerId: string): Promise<boolean> {
+    return (await this.bonuses.count({ playerId, offerId })) > 0;
+  }
+
+  async history(playerId: string, limit: number): Promise<Bonus[]> {
+    return (await this.bonuses.find({ playerId }, { sort: { createdAt: -1 }, limit })).map(toBonus);
+  }
+
+  /** Moves an active bonus to a final state; null if it was no longer active (someone else settled it). */
+  async settle(id: string, status: Exclude<BonusState, 'active'>, at: Date): Promise<Bonus | null> {
+    const doc = await this.bonuses.findOneAndUpdate({ _id: id, status: 'active' }, { $set: { status, settledAt: at } });
+    return doc && toBonus(doc);
+  }
+
+  /**
+   * Counts a round's stake toward the bonus once: the round id is the key, so a retried call
+   * adds nothing. Returns the bonus after, or null if the round was already counted.
+   */
+  async addWager(bonus: Bonus, roundId: string, stake: number, at: Date): Promise<Bonus | null> {
+    try {
+      await this.wagers.insertOne({ _id: roundId, playerId: bonus.playerId, bonusId: bonus.id, stake, createdAt: at });
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) return null;
+      throw err;
+    }
+    const doc = await this.bonuses.findOneAndUpdate({ _id: bonus.id, status: 'active' }, { $inc: { wagered: stake } });
+    return doc && toBonus(doc);
+  }
+}
