@@ -1,0 +1,86 @@
+import { type CollectionSpec, DuplicateKeyError, type Store, type WalletView } from '@casino/shared';
+import type { LineWin } from '../domain/slots';
+
+export type RoundStatus = 'started' | 'debited' | 'drawn' | 'settled' | 'failed';
+
+export interface Round {
+  _id: string;
+  playerId: string;
+  gameId: string;
+  stake: number;
+  idempotencyKey: string;
+  status: RoundStatus;
+  reels: string[][] | null;
+  lines: LineWin[];
+  win: number | null;
+  wallet: WalletView | null;
+  /** The problem a failed round answered with, so a replay answers the same. */
+  failure: { status: number; slug: string; title: string; detail: string } | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const roundsSpec: CollectionSpec = {
+  name: 'rounds',
+  indexes: [
+    { fields: { playerId: 1, idempotencyKey: 1 }, unique: true },
+    { fields: { playerId: 1, createdAt: -1 } },
+  ],
+  schema: {
+    playerId: { type: String, required: true },
+    gameId: { type: String, required: true },
+    stake: { type: Number, required: true, min: 1 },
+    idempotencyKey: { type: String, required: true },
+    status: { type: String, required: true, enum: ['started', 'debited', 'drawn', 'settled', 'failed'] },
+    reels: { type: [[String]], default: null },
+    lines: [{ _id: false, line: Number, symbols: [String], multiplier: Number, win: Number }],
+    win: { type: Number, default: null },
+    wallet: { type: { _id: false, currency: String, cash: Number, bonus: Number, total: Number }, default: null },
+    failure: { type: { _id: false, status: Number, slug: String, title: String, detail: String }, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+};
+
+export class RoundRepository {
+  private readonly rounds;
+
+  constructor(store: Store) {
+    this.rounds = store.collection<Round>(roundsSpec);
+  }
+
+  /** Stores a new round; returns the existing one instead if the key was used before. */
+  async start(round: Round): Promise<Round> {
+    try {
+      await this.rounds.insertOne(round);
+      return round;
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      const existing = await this.byKey(round.playerId, round.idempotencyKey);
+      if (!existing) throw err;
+      return existing;
+    }
+  }
+
+  byKey(playerId: string, idempotencyKey: string): Promise<Round | null> {
+    return this.rounds.findOne({ playerId, idempotencyKey });
+  }
+
+  async byId(id: string): Promise<Round> {
+    const round = await this.rounds.findOne({ _id: id });
+    if (!round) throw new Error(`round ${id} vanished`);
+    return round;
+  }
+
+  /**
+   * Moves a round on from `from`, only if it is still there: of two requests advancing the same
+   * round, one wins and the other gets null and reads what the winner wrote.
+   */
+  advance(id: string, from: RoundStatus, changes: Partial<Round>, at: Date): Promise<Round | null> {
+    return this.rounds.findOneAndUpdate({ _id: id, status: from }, { $set: { ...changes, updatedAt: at } });
+  }
+
+  recent(playerId: string, limit: number): Promise<Round[]> {
+    return this.rounds.find({ playerId, status: 'settled' }, { sort: { createdAt: -1 }, limit });
+  }
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import * as Sentry from '@sentry/node';
+import { AppError, annotate, Attr, type Logger, type Metrics, type SpinResult, withSpan } from '@casino/shared';
+import type { Round, RoundRepository } from '../data/round-repository';
+import type { GamePeers } from '../data/peers';
+import { type Rng, type SlotGame, spin } from './slots';
+
+export interface PlayDeps {
+  rounds: RoundRepository;
+  peers: GamePeers;
+  rng: Rng;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface SpinRequest {
+  playerId: string;
+  game: SlotGame;
+  stake: number;
+  idempotencyKey: string;
+}
+
+const euros = (cents: number) => `${(cents / 100).toFixed(2)} EUR`;
+
+export function checkStake(game: SlotGame, stake: number): void {
+  if (stake < game.minStake || stake > game.maxStake) {
+    throw AppError.unprocessable(
+      'stake-out-of-range',
+      'Stake out of range',
+      `${game.name} takes stakes from ${euros(game.minStake)} to ${euros(game.maxStake)}.`,
+    );
+  }
+}
+
+function toResult(round: Round): SpinResult {
+  return {
+    roundId: round._id,
+    gameId: round.gameId,
+    stake: round.stake,
+    win: round.win ?? 0,
+    reels: round.reels ?? [],
+    lines: round.lines,
+    wallet: round.wallet!,
+  };
+}
+
+/**
+ * One spin, as a state machine a round walks through: started -> debited -> drawn -> settled (or
+ * failed when the stake is refused). Each step is written with a condition on the step before, and
+ * each money call has a key derived from the round, so a replay, a retry or a concurrent duplicate
+ * resumes where the round stopped: the stake is taken once, the reels are drawn once, the win is
+ * paid once.
+ */
+export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ result: SpinResult; replayed: boolean }> {
+  const { rounds, peers, now } = deps;
+  const { playerId, game, stake, idempotencyKey } = request;
+
+  let round = await rounds.byKey(playerId, idempotencyKey);
+  const replayed = round !== null;
+  if (!round) {
+    checkStake(game, stake);
+    const status = await peers.playerStatus(playerId);
+    if (status.status === 'self_excluded') throw AppError.forbidden('self-excluded', 'Play is closed while you are self-excluded.');
+    const at = now();
+    round = await rounds.start({
+      _id: randomUUID(),
+      playerId,
+      gameId: game.id,
+      stake,
+      idempotencyKey,
+      status: 'started',
+      reels: null,
+      lines: [],
+      win: null,
+      wallet: null,
+      failure: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+  if (round.gameId !== game.id || round.stake !== stake) {
+    throw AppError.unprocessable('idempotency-key-reused', 'Idempotency key reused', 'This Idempotency-Key was already used for a different spin.');
+  }
+  annotate({ [Attr.roundId]: round._id, [Attr.gameId]: game.id, [Attr.stake]: stake, [Attr.idempotentReplay]: replayed });
+
+  for (;;) {
+    const id: string = round._id;
+    switch (round.status) {
+      case 'started': {
+        let wallet;
+        try {
+          wallet = (await peers.debit(playerId, id, game.id, stake)).wallet;
+        } catch (err) {
+          // A refusal (insufficient funds) ends the round; an outage leaves it to be resumed.
+          if (err instanceof AppError && err.status < 500) {
+            const failure = { status: err.status, slug: err.slug, title: err.title, detail: err.message };
+            round = (await rounds.advance(id, 'started', { status: 'failed', failure }, now())) ?? (await rounds.byId(id));
+            continue;
+          }
+          throw err;
+        }
+        round = (await rounds.advance(id, 'started', { status: 'debited', wallet }, now())) ?? (await rounds.byId(id));
+        continue;
+      }
+      case 'debited': {
+        const outcome = withSpan('draw reels', 'game.rng', { [Attr.gameId]: game.id, [Attr.stake]: stake }, (span) => {
+          const drawn = spin(game, stake, deps.rng);
+          span.setAttributes({ [Attr.win]: drawn.win, [Attr.reels]: drawn.reels.map((r) => r[1]).join('|') });
+          return drawn;
+        });
+        round =
+          (await rounds.advance(id, 'debited', { status: 'drawn', reels: outcome.reels, lines: outcome.lines, win: outcome.win }, now())) ??
+          (await rounds.byId(id));
+        continue;
+      }
+      case 'drawn': {
+        let wallet = round.wallet;
+        if (round.win! > 0) wallet = (await peers.credit(playerId, id, game.id, round.win!)).wallet;
+        try {
+          // The spin is settled whatever wager says: a wagering update must never cost a player a win.
+          const wager = await peers.recordWager(playerId, id, stake);
+          if (wager.wallet) wallet = wager.wallet;
+        } catch (err) {
+          Sentry.captureException(err, { tags: { [Attr.roundId]: id }, level: 'warning' });
+          deps.logger.warn({ err: { message: (err as Error).message }, roundId: id }, 'wagering progress not recorded for round');
+        }
+        const settled = await rounds.advance(id, 'drawn', { status: 'settled', wallet }, now());
+        if (settled) {
+          deps.metrics.count('bets', { game_id: game.id, outcome: settled.win! > 0 ? 'win' : 'loss' });
+          deps.metrics.count('stakes', { game_id: game.id }, stake);
+          if (settled.win! > 0) deps.metrics.count('wins', { game_id: game.id }, settled.win!);
+        }
+        round = settled ?? (await rounds.byId(id));
+        continue;
+      }
+      case 'settled':
+        annotate({ [Attr.win]: round.win ?? 0 });
+        return { result: toResult(round), replayed };
+      case 'failed': {
+        const f = round.failure!;
+        throw new AppError(f.status, { slug: f.slug, title: f.title, detail: f.detail });
+      }
+    }
+  }
+}

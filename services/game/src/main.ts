@@ -1,0 +1,10 @@
+import { peerClient, runService } from '@casino/shared';
+import { createApp } from './app';
+import { httpPeers } from './data/peers';
+
+void runService('game', ['bets', 'stakes', 'wins'], (deps) =>
+  createApp({
+    ...deps,
+    peers: httpPeers({ user: peerClient(deps.config, 'user'), payment: peerClient(deps.config, 'payment'), wager: peerClient(deps.config, 'wager') }),
+  }),
+);
