@@ -1,0 +1,53 @@
+import { AppError, type Cache, sendProblem } from '@casino/shared';
+import { type ClientRateLimitInfo, MemoryStore, type Options, rateLimit, type Store } from 'express-rate-limit';
+
+/**
+ * Counts in Redis, shared by every gateway instance; while Redis is unreachable it counts in this
+ * process instead, so the limit holds (per instance) rather than vanishing or failing requests.
+ */
+class CacheStore implements Store {
+  private readonly memory = new MemoryStore();
+  private windowMs = 60_000;
+  localKeys = false;
+  prefix = 'ratelimit:';
+
+  constructor(private readonly cache: Cache) {}
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+    this.memory.init(options);
+  }
+
+  async increment(key: string): Promise<ClientRateLimitInfo> {
+    const hit = await this.cache.hit(this.prefix + key, this.windowMs);
+    if (hit) return { totalHits: hit.count, resetTime: new Date(Date.now() + hit.resetInMs) };
+    return this.memory.increment(key);
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.memory.decrement(key);
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await this.cache.del(this.prefix + key);
+    await this.memory.resetKey(key);
+  }
+}
+
+/** Limits register and login per client address: slows password guessing and account spam. */
+export function authRateLimit(cache: Cache, perMinute: number) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: new CacheStore(cache),
+    handler: (_req, res, _next, options) => {
+      res.setHeader('retry-after', Math.ceil(options.windowMs / 1000));
+      sendProblem(
+        res,
+        new AppError(429, { slug: 'rate-limited', title: 'Too many requests', detail: `At most ${perMinute} sign-up or login attempts a minute; wait and retry.` }),
+      );
+    },
+  });
+}

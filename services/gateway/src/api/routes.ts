@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  type Cache,
+  type Config,
+  depositBody,
+  idempotencyKey as idempotencyKeySchema,
+  limitsBody,
+  listLimit,
+  loginBody,
+  parseInput,
+  registerBody,
+  selfExclusionBody,
+  type ServiceClient,
+  slug,
+  spinBody,
+  TRANSACTION_TYPES,
+  withdrawalBody,
+} from '@casino/shared';
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { SCENARIOS } from '../domain/scenarios';
+import { requireAdmin, requirePlayer } from './auth';
+import { authRateLimit } from './rate-limit';
+
+export interface Upstreams {
+  user: ServiceClient;
+  game: ServiceClient;
+  payment: ServiceClient;
+  wager: ServiceClient;
+}
+
+export interface ApiDeps {
+  config: Config;
+  cache: Cache;
+  upstreams: Upstreams;
+}
+
+const emptyBody = z.strictObject({});
+const limitQuery = z.strictObject({ limit: listLimit });
+const transactionsQuery = z.strictObject({ limit: listLimit, type: z.enum(TRANSACTION_TYPES).optional() });
+const scenarioBody = z.strictObject({ enabled: z.boolean(), params: z.record(z.string(), z.unknown()).optional() });
+
+/** The public API, /api/v1: validates everything, then forwards to the service that owns it. */
+export function apiRoutes({ config, cache, upstreams }: ApiDeps): Router {
+  const { user, game, payment, wager } = upstreams;
+  const api = Router();
+  const player = requirePlayer(config.jwt.secret);
+  const admin = requireAdmin(config.adminToken);
+  const limited = authRateLimit(cache, config.rateLimitAuthPerMinute);
+  const me = (res: Response) => res.locals.playerId as string;
+
+  /**
+   * The client's Idempotency-Key, namespaced so it can never collide with a key the services
+   * derive themselves; without one, a fresh key (the request is then not replay-safe).
+   */
+  const keyFrom = (req: Request) => {
+    const given = req.get('idempotency-key');
+    return `client:${given === undefined ? randomUUID() : parseInput(idempotencyKeySchema, given, 'Idempotency-Key header')}`;
+  };
+
+  const forward = async (res: Response, client: ServiceClient, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, key?: string, query?: Record<string, string | number | undefined>) => {
+    const answer = await client.exchange(method, path, body, { idempotencyKey: key, query });
+    if (answer.headers.get('idempotent-replayed')) res.setHeader('idempotent-replayed', 'true');
+    res.status(answer.status).json(answer.body);
+  };
+
+  // ---- auth
+  api.post('/auth/register', limited, async (req, res) => {
+    await forward(res, user, 'POST', '/players', parseInput(registerBody, req.body));
+  });
+  api.post('/auth/login', limited, async (req, res) => {
+    await forward(res, user, 'POST', '/sessions', parseInput(loginBody, req.body));
+  });
+
+  // ---- the player
+  api.get('/me', player, async (_req, res) => {
+    await forward(res, user, 'GET', `/players/${me(res)}`);
+  });
+  api.put('/me/limits', player, async (req, res) => {
+    await forward(res, user, 'PUT', `/players/${me(res)}/limits`, parseInput(limitsBody, req.body));
+  });
+  api.post('/me/self-exclusion', player, async (req, res) => {
+    await forward(res, user, 'POST', `/players/${me(res)}/self-exclusion`, parseInput(selfExclusionBody, req.body));
+  });
+
+  // ---- wallet
+  api.get('/wallet', player, async (_req, res) => {
+    await forward(res, payment, 'GET', `/wallets/${me(res)}`);
+  });
+  api.get('/wallet/transactions', player, async (req, res) => {
+    const query = parseInput(transactionsQuery, req.query, 'query');
+    await forward(res, payment, 'GET', `/wallets/${me(res)}/transactions`, undefined, undefined, query);
+  });
+  api.post('/wallet/deposits', player, async (req, res) => {
+    const key = keyFrom(req);
+    await forward(res, payment, 'POST', `/wallets/${me(res)}/deposits`, parseInput(depositBody, req.body), key);
+  });
+  api.post('/wallet/withdrawals', player, async (req, res) => {
+    const key = keyFrom(req);
+    await forward(res, payment, 'POST', `/wallets/${me(res)}/withdrawals`, parseInput(withdrawalBody, req.body), key);
+  });
+
+  // ---- games
+  api.get('/games', async (_req, res) => {
+    await forward(res, game, 'GET', '/games');
+  });
+  api.get('/games/:gameId', async (req, res) => {
+    await forward(res, game, 'GET', `/games/${parseInput(slug, req.params.gameId, 'game id')}`);
+  });
+  api.post('/games/:gameId/spins', player, async (req, res) => {
+    const gameId = parseInput(slug, req.params.gameId, 'game id');
+    const key = keyFrom(req);
+    await forward(res, game, 'POST', `/players/${me(res)}/games/${gameId}/spins`, parseInput(spinBody, req.body), key);
+  });
+  api.get('/rounds', player, async (req, res) => {
+    await forward(res, game, 'GET', `/players/${me(res)}/rounds`, undefined, undefined, parseInput(limitQuery, req.query, 'query'));
+  });
+
+  // ---- bonuses
+  api.get('/bonuses/offers', player, async (_req, res) => {
+    await forward(res, wager, 'GET', '/offers');
+  });
+  api.post('/bonuses/offers/:offerId/claim', player, async (req, res) => {
+    const offerId = parseInput(slug, req.params.offerId, 'offer id');
+    parseInput(emptyBody, req.body ?? {});
+    const key = keyFrom(req);
+    await forward(res, wager, 'POST', `/players/${me(res)}/bonuses`, { offerId }, key);
+  });
+  api.get('/bonuses/active', player, async (_req, res) => {
+    await forward(res, wager, 'GET', `/players/${me(res)}/bonuses/active`);
+  });
+  api.get('/bonuses', player, async (req, res) => {
+    await forward(res, wager, 'GET', `/players/${me(res)}/bonuses`, undefined, undefined, parseInput(limitQuery, req.query, 'query'));
+  });
+
+  // ---- demo scenarios (presenters)
+  api.get('/admin/scenarios', admin, (_req, res) => {
+    res.json({ items: SCENARIOS });
+  });
+  api.put('/admin/scenarios/:name', admin, (req, res) => {
+    const name = parseInput(slug, req.params.name, 'scenario name');
+    parseInput(scenarioBody, req.body);
+    const known = SCENARIOS.map((s) => s.name).join(', ') || 'none';
+    throw AppError.notFound('scenario-not-found', `There is no scenario ${name}. Known scenarios: ${known}.`);
+  });
+
+  return api;
+}

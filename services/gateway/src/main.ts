@@ -1,0 +1,14 @@
+import { peerClient, runService } from '@casino/shared';
+import { createApp } from './app';
+
+void runService('gateway', [], (deps) =>
+  createApp({
+    ...deps,
+    upstreams: {
+      user: peerClient(deps.config, 'user'),
+      game: peerClient(deps.config, 'game'),
+      payment: peerClient(deps.config, 'payment'),
+      wager: peerClient(deps.config, 'wager'),
+    },
+  }),
+);
