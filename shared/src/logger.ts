@@ -17,7 +17,10 @@ export interface LoggerOptions {
 
 /** JSON lines with service, version, trace_id and span_id on every line, credentials redacted. */
 export function createLogger({ service, version, level, destination }: LoggerOptions): Logger {
-  return pino(
+  // Synchronous writes leave nothing buffered to flush at exit. That matters when whoever reads
+  // stdout (the demo launcher) is gone: sonic-boom's exit-time flush retries a broken pipe forever.
+  const stdout = destination ? undefined : pino.destination({ dest: 1, sync: true });
+  const logger = pino(
     {
       level,
       base: { service, version },
@@ -29,8 +32,13 @@ export function createLogger({ service, version, level, destination }: LoggerOpt
         return spanId ? { trace_id: traceId, span_id: spanId } : { trace_id: traceId };
       },
     },
-    destination ?? pino.destination({ sync: false }),
+    destination ?? stdout!,
   );
+  // Nobody reads stdout any more (EPIPE): stop writing to it rather than fail every request.
+  stdout?.on('error', () => {
+    logger.level = 'silent';
+  });
+  return logger;
 }
 
 /** One line per request. Health and metrics probes log at debug so they don't drown the rest. */

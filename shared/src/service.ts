@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import * as Sentry from '@sentry/node';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { backoffDelay, sleep } from './backoff';
@@ -10,7 +10,8 @@ import { createLogger, httpLogger, type Logger } from './logger';
 import { type BusinessMetric, createMetrics, type Metrics, metricsJson, metricsMiddleware } from './metrics';
 import { sentryMode } from './sentry';
 import { createStore, type Store } from './store';
-import { traceIds } from './telemetry';
+import { requestTraceMiddleware, traceIds } from './telemetry';
+import { W3CTraceIncomingMessage } from './w3c';
 
 /** What every service's createApp receives. Tests build it with `testDeps`. */
 export interface ServiceDeps {
@@ -39,6 +40,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestTraceMiddleware);
   app.use(httpLogger(logger));
   app.use(metricsMiddleware(metrics));
   app.use((_req, res, next) => {
@@ -111,7 +113,8 @@ async function start(service: ServiceName, owned: readonly BusinessMetric[], bui
 
   const app = build(deps);
   await initStore(deps.store, logger);
-  const server = app.listen(config.port, config.host);
+  const server = createServer({ IncomingMessage: W3CTraceIncomingMessage }, app);
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -137,7 +140,7 @@ async function start(service: ServiceName, owned: readonly BusinessMetric[], bui
     await Sentry.close(2000).catch(() => undefined);
     await Promise.allSettled([deps.store.close(), deps.cache.close()]);
     logger.info('stopped');
-    logger.flush(() => process.exit(0));
+    process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));

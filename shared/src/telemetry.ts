@@ -1,3 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import * as Sentry from '@sentry/node';
 
 /**
@@ -52,12 +55,35 @@ export function annotate(attributes: Attributes): void {
   Sentry.getActiveSpan()?.setAttributes(defined(attributes));
 }
 
-/** Trace and span ids of the active span; with the SDK off, the process's propagation context. */
+const requestTrace = new AsyncLocalStorage<string>();
+const INCOMING = /^([0-9a-f]{32})-|^00-([0-9a-f]{32})-/;
+
+/** The trace id a request arrived with (sentry-trace or traceparent), or a new one. */
+function incomingTraceId(headers: IncomingHttpHeaders): string {
+  for (const value of [headers['sentry-trace'], headers.traceparent]) {
+    const match = typeof value === 'string' ? INCOMING.exec(value) : null;
+    const id = match?.[1] ?? match?.[2];
+    // An all-zero id is invalid (W3C trace context): start a new trace instead.
+    if (id && !/^0+$/.test(id)) return id;
+  }
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * Gives each request a trace id of its own even with the SDK off (SENTRY_ENABLED=false), so logs
+ * and problems still tell requests apart. With the SDK on, its active span is used instead.
+ */
+export function requestTraceMiddleware(req: { headers: IncomingHttpHeaders }, _res: unknown, next: () => void): void {
+  if (Sentry.getActiveSpan()) return next();
+  requestTrace.run(incomingTraceId(req.headers), next);
+}
+
+/** Trace and span ids of the active span; with the SDK off, the request's own trace id. */
 export function traceIds(): { traceId: string; spanId?: string } {
   const span = Sentry.getActiveSpan();
   if (span) {
     const { traceId, spanId } = span.spanContext();
     return { traceId, spanId };
   }
-  return { traceId: Sentry.getCurrentScope().getPropagationContext().traceId };
+  return { traceId: requestTrace.getStore() ?? Sentry.getCurrentScope().getPropagationContext().traceId };
 }
