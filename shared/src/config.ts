@@ -22,14 +22,17 @@ const VERSION: string = (() => {
   }
 })();
 
-const port = z.coerce.number().int('must be a whole number').min(1).max(65535);
-const rate = z.coerce.number().min(0).max(1);
-const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
+const number = (what: string) => z.coerce.number({ error: `must be ${what}` }).refine(Number.isFinite, `must be ${what}`);
+const port = number('a port number from 1 to 65535').pipe(z.int('must be a port number from 1 to 65535').min(1, 'must be a port number from 1 to 65535').max(65535, 'must be a port number from 1 to 65535'));
+const rate = number('a number from 0 to 1').pipe(z.number().min(0, 'must be a number from 0 to 1').max(1, 'must be a number from 0 to 1'));
+const whole = (min: number, max: number) =>
+  number(`a whole number from ${min} to ${max}`).pipe(z.int(`must be a whole number from ${min} to ${max}`).min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`));
+const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'], error: 'must be true or false' });
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test'], 'must be development, production or test').default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be fatal, error, warn, info, debug, trace or silent').default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
   USER_PORT: port.default(DEFAULT_PORTS.user),
@@ -53,17 +56,17 @@ const envSchema = z.object({
   SENTRY_RELEASE: z.string().min(1).max(200).optional(),
   SENTRY_TRACES_SAMPLE_RATE: rate.default(1),
   SENTRY_PROFILE_SESSION_SAMPLE_RATE: rate.optional(),
-  SENTRY_SPOTLIGHT: z.union([flag, httpUrl]).optional(),
-  SENTRY_TRACE_LIFECYCLE: z.enum(['stream', 'static']).optional(),
+  SENTRY_SPOTLIGHT: z.union([flag, httpUrl], 'must be true, false or the sidecar URL').optional(),
+  SENTRY_TRACE_LIFECYCLE: z.enum(['stream', 'static'], 'must be stream or static').optional(),
   SENTRY_DEBUG: flag.default(false),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_EXPIRES_IN: z.coerce.number().int().min(60).max(86_400 * 30).default(3600),
+  JWT_EXPIRES_IN: whole(60, 86_400 * 30).default(3600),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SCENARIOS: z.string().default(''),
-  DOWNSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
-  RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  DOWNSTREAM_TIMEOUT_MS: whole(50, 120_000).default(5000),
+  RATE_LIMIT_AUTH_PER_MINUTE: whole(1, 100_000).default(20),
   CORS_ORIGINS: z.string().default('*'),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SHUTDOWN_TIMEOUT_MS: whole(100, 120_000).default(10_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -112,6 +115,8 @@ export class ConfigError extends Error {
 }
 
 const SECRET_NAME = /SECRET|TOKEN|PASSWORD|DSN|KEY/;
+/** `user:password@` in a URL is a secret whatever the variable is called. */
+const HAS_CREDENTIALS = /@/;
 
 /**
  * Reads `.env` from the working directory when present. Variables already set in the environment win,
@@ -132,7 +137,7 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
     const value = source[name];
-    const shown = value === undefined || SECRET_NAME.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+    const shown = value === undefined || SECRET_NAME.test(name) || HAS_CREDENTIALS.test(value) ? '' : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(`${name} ${issue.message}${shown}`);
   }
   const env = parsed.data;

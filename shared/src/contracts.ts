@@ -128,6 +128,8 @@ export interface GameView {
   name: string;
   minStake: number;
   maxStake: number;
+  /** Stakes are multiples of this, in cents. */
+  stakeStep: number;
   /** Return to player, in percent, computed exactly from the reels and the paytable. */
   rtp: number;
 }

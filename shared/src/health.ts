@@ -27,7 +27,8 @@ export function healthRouter({ config, store, cache, draining }: HealthDeps): Ro
   let windowStart = Date.now();
 
   const eventLoop = () => {
-    const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
+    // Before the first sample (just after start or a reset) the mean is NaN, which JSON turns into null.
+    const ms = (ns: number) => (Number.isFinite(ns) ? Math.round((ns / 1e6) * 10) / 10 : 0);
     const figures = { delayMeanMs: ms(loop.mean), delayP99Ms: ms(loop.percentile(99)), delayMaxMs: ms(loop.max), windowSeconds: Math.round((Date.now() - windowStart) / 1000) };
     if (Date.now() - windowStart > WINDOW_MS) {
       loop.reset();

@@ -79,7 +79,9 @@ export class ServiceClient {
 
   /** The whole successful answer: status, headers and parsed body. Failures throw as described above. */
   async exchange<T>(method: string, path: string, body: unknown, options: CallOptions = {}): Promise<Exchange<T>> {
-    const idempotent = method !== 'POST' || options.idempotencyKey !== undefined;
+    method = method.toUpperCase();
+    // Safe to repeat: reads, PUT and DELETE, and any call carrying an idempotency key.
+    const idempotent = ['GET', 'HEAD', 'PUT', 'DELETE'].includes(method) || options.idempotencyKey !== undefined;
     const attempts = idempotent ? 1 + this.retries : 1;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -90,6 +92,7 @@ export class ServiceClient {
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= attempts;
       let response: Response;
+      let text: string;
       try {
         response = await fetch(url, {
           method,
@@ -97,6 +100,8 @@ export class ServiceClient {
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs),
         });
+        // Inside the try: the timeout also covers the body, and a callee can stall or drop it.
+        text = await response.text();
       } catch (err) {
         // A slow callee gets no faster by being asked again: timeouts are not retried.
         if (isTimeout(err)) {
@@ -119,7 +124,6 @@ export class ServiceClient {
         });
       }
 
-      const text = await response.text();
       let payload: unknown;
       try {
         payload = text ? JSON.parse(text) : undefined;

@@ -70,7 +70,20 @@ export function metricsMiddleware(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (OPS_PATH.test(req.path)) return next();
     const end = metrics.httpDuration.startTimer();
-    res.once('finish', () => end({ method: req.method, route: routeOf(req), status_code: String(res.statusCode) }));
+    // The template is taken when Express matches the route: an error leaving a mounted router
+    // restores req.baseUrl before the problem is sent, which would drop the mount path.
+    let route: string | undefined;
+    let matched: Request['route'];
+    Object.defineProperty(req, 'route', {
+      configurable: true,
+      enumerable: true,
+      get: () => matched,
+      set(value: Request['route']) {
+        matched = value;
+        if (typeof value?.path === 'string') route = `${req.baseUrl}${value.path}`;
+      },
+    });
+    res.once('finish', () => end({ method: req.method, route: route ?? routeOf(req), status_code: String(res.statusCode) }));
     next();
   };
 }

@@ -9,7 +9,9 @@ export const FILTERED = '[Filtered]';
 
 /** Deep copy with every sensitive key's value replaced; bounded depth so cycles cannot hang it. */
 export function scrub<T>(value: T, depth = 0): T {
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Past the depth bound nothing is inspected, so nothing is let through.
+  if (depth > 8) return FILTERED as T;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1)) as T;
   if (value instanceof Date) return value;
   const out: Record<string, unknown> = {};

@@ -4,6 +4,7 @@
  */
 import type { Integration, TransactionEvent } from '@sentry/core';
 import * as Sentry from '@sentry/node';
+import type * as Profiling from '@sentry/profiling-node';
 import { type Config, loadConfig, type ServiceName } from './config';
 import { FILTERED, SENSITIVE_KEY, scrub } from './redact';
 
@@ -65,7 +66,7 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
   if (profiling) {
     // Loaded only when used: the native profiler costs start-up time and memory.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { nodeProfilingIntegration } = require('@sentry/profiling-node') as typeof import('@sentry/profiling-node');
+    const { nodeProfilingIntegration } = require('@sentry/profiling-node') as typeof Profiling;
     integrations.push(nodeProfilingIntegration());
   }
   return {

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       void shutdown(1);
     },
   }).catch((err: Error) => {
-    console.error(`The platform did not start: ${err.message}`);
+    console.error(err instanceof ConfigError ? `configuration error: ${err.message}` : `The platform did not start: ${err.message}`);
     process.exit(1);
   });
 

@@ -39,6 +39,21 @@ function redactQuery(value: unknown, depth = 0): unknown {
   return '?';
 }
 
+/**
+ * A deep copy that rebuilds Dates in this module's realm. structuredClone can hand back Dates of
+ * another realm (under Jest, for one), which mingo then fails to recognise and sorts by the second.
+ */
+export function clone<T>(value: T): T {
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = clone(v);
+    return out as T;
+  }
+  return value;
+}
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 class UniqueIndex {
@@ -183,7 +198,7 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   }
 
   private applyUpdate(doc: Row, update: Update, inserting: boolean): Row {
-    const next = structuredClone(doc);
+    const next = clone(doc);
     const { $setOnInsert, ...modifier } = update;
     if (inserting && $setOnInsert) mingoUpdate(next, { $set: $setOnInsert });
     if (Object.keys(modifier).length) mingoUpdate(next, modifier as Parameters<typeof mingoUpdate>[1]);
@@ -210,6 +225,8 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
     if (!upsert) return { doc: null, result: { matched: 0, modified: 0, upserted: false } };
     const created = this.applyUpdate(this.upsertBase(filter), update, true);
     if (typeof created._id !== 'string') throw new Error(`an upsert into ${this.name} needs a string _id`);
+    // As in MongoDB: an upsert whose filter names an existing _id but does not match it collides.
+    if (this.docs.has(created._id)) throw new DuplicateKeyError(this.name, indexName({ fields: { _id: 1 } }));
     this.checkUnique(created);
     this.write(undefined, created);
     return { doc: created, result: { matched: 0, modified: 0, upserted: true } };
@@ -217,8 +234,8 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
 
   insertOne(doc: T): Promise<void> {
     return this.op('insertOne', undefined, () => {
-      const row = structuredClone(doc) as unknown as Row;
-      if (this.docs.has(row._id)) throw new DuplicateKeyError(this.name, '_id_');
+      const row = clone(doc) as unknown as Row;
+      if (this.docs.has(row._id)) throw new DuplicateKeyError(this.name, indexName({ fields: { _id: 1 } }));
       this.checkUnique(row);
       this.write(undefined, row);
     });
@@ -227,12 +244,12 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
     return this.op('findOne', filter, () => {
       const doc = this.matching(filter, { ...options, limit: 1 })[0];
-      return doc ? (structuredClone(doc) as unknown as T) : null;
+      return doc ? (clone(doc) as unknown as T) : null;
     });
   }
 
   find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    return this.op('find', filter, () => structuredClone(this.matching(filter, options)) as unknown as T[]);
+    return this.op('find', filter, () => clone(this.matching(filter, options)) as unknown as T[]);
   }
 
   count(filter: Filter): Promise<number> {
@@ -246,7 +263,7 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {
     return this.op('findOneAndUpdate', filter, () => {
       const { doc } = this.updateFirst(filter, update, options.upsert ?? false, options.sort);
-      return doc ? (structuredClone(doc) as unknown as T) : null;
+      return doc ? (clone(doc) as unknown as T) : null;
     });
   }
 

@@ -1,12 +1,16 @@
 import { EmbeddedStore } from './embedded';
-import { MongoStore } from './mongo';
+import type * as Mongo from './mongo';
 import type { Store } from './types';
 
 export * from './types';
 export { EmbeddedStore } from './embedded';
-export { MongoStore } from './mongo';
+export type { MongoStore } from './mongo';
 
 /** MongoDB when a URL is given, the embedded store otherwise. Each service gets its own database. */
 export function createStore(options: { mongoUrl: string | undefined; database: string }): Store {
-  return options.mongoUrl ? new MongoStore(options.mongoUrl, options.database) : new EmbeddedStore(options.database);
+  if (!options.mongoUrl) return new EmbeddedStore(options.database);
+  // mongoose is loaded only when used: it costs the embedded demo start-up time and memory.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MongoStore } = require('./mongo') as typeof Mongo;
+  return new MongoStore(options.mongoUrl, options.database);
 }
