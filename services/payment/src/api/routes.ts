@@ -17,7 +17,8 @@ import {
 } from '@casino/shared';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { InsufficientFundsError, type Movement, startOfUtcDay, withinDailyLimit } from '../domain/ledger';
+import { InsufficientFundsError, type Movement, utcDay } from '../domain/ledger';
+import type { DepositLimitRepository } from '../data/deposit-limit-repository';
 import {
   IdempotencyMismatchError,
   InProgressError,
@@ -30,6 +31,7 @@ import type { PaymentPeers } from '../data/peers';
 
 export interface PaymentRouteDeps {
   ledger: LedgerRepository;
+  limits: DepositLimitRepository;
   peers: PaymentPeers;
   metrics: Metrics;
   now?: () => Date;
@@ -60,7 +62,7 @@ function toProblem(err: unknown, what: string): unknown {
   return err;
 }
 
-export function paymentRoutes({ ledger, peers, metrics, now = () => new Date() }: PaymentRouteDeps): Router {
+export function paymentRoutes({ ledger, limits, peers, metrics, now = () => new Date() }: PaymentRouteDeps): Router {
   const router = Router();
 
   const idFrom = (req: Request) => {
@@ -111,16 +113,25 @@ export function paymentRoutes({ ledger, peers, metrics, now = () => new Date() }
       metrics.count('deposits', { status: 'rejected' });
       throw AppError.forbidden('self-excluded', `Deposits are closed while you are self-excluded (until ${status.selfExcludedUntil}).`);
     }
-    const today = await ledger.depositedSince(id, startOfUtcDay(now()));
-    if (!withinDailyLimit(today, amount, status.dailyDepositLimit)) {
+    const day = utcDay(now());
+    if (!(await limits.reserve(id, day, amount, status.dailyDepositLimit, now()))) {
       metrics.count('deposits', { status: 'rejected' });
+      const used = await limits.used(id, day);
       throw AppError.unprocessable(
         'deposit-limit-exceeded',
         'Deposit limit exceeded',
-        `Your daily deposit limit is ${euros(status.dailyDepositLimit)}; ${euros(Math.max(0, status.dailyDepositLimit - today))} is left today.`,
+        `Your daily deposit limit is ${euros(status.dailyDepositLimit)}; ${euros(Math.max(0, status.dailyDepositLimit - used))} is left today.`,
       );
     }
-    const result = await moving('deposit', () => ledger.move(id, key, movement, null));
+    let result: MoveResult;
+    try {
+      result = await moving('deposit', () => ledger.move(id, key, movement, null));
+    } catch (err) {
+      await limits.release(id, day, amount, now());
+      throw err;
+    }
+    // A concurrent request with the same key got there first and already counts toward the limit.
+    if (result.replayed) await limits.release(id, day, amount, now());
     if (!result.replayed) {
       metrics.count('deposits', { status: 'succeeded' });
       metrics.count('depositCents', {}, amount);

@@ -172,12 +172,6 @@ export class LedgerRepository {
     return entries.map(transactionView);
   }
 
-  /** Sum of applied deposits since `since`, for the daily limit. */
-  async depositedSince(walletId: string, since: Date): Promise<number> {
-    const entries = await this.entries.find({ walletId, type: 'deposit', status: 'applied', createdAt: { $gte: since } });
-    return entries.reduce((sum, e) => sum + e.cash, 0);
-  }
-
   /** How the bet of a round was funded; null if the round has no applied bet. */
   async stakeOf(walletId: string, roundId: string): Promise<Balances | null> {
     const bet = await this.entries.findOne({ walletId, ref: roundId, type: 'bet', status: 'applied' });
@@ -230,16 +224,15 @@ export class LedgerRepository {
       return this.settle(existing, movement);
     }
     if (shortfall) throw shortfall;
-    return { ...(await this.apply(entry, movement, wallet)), replayed: false };
+    return { ...(await this.apply(entry, movement)), replayed: false };
   }
 
   /** Writes a pending entry into its wallet, re-planning if concurrent movements changed the balances. */
-  private async apply(entry: EntryDoc, movement: Movement, seen: Balances): Promise<Omit<MoveResult, 'replayed'>> {
-    let balances = seen;
+  private async apply(entry: EntryDoc, movement: Movement): Promise<Omit<MoveResult, 'replayed'>> {
     let planned: Balances = { cash: entry.cash, bonus: entry.bonus };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const updated = await this.wallets.findOneAndUpdate(
-        { _id: entry.walletId, 'applied.id': { $ne: entry._id }, ...guard(movement, planned, balances) },
+        { _id: entry.walletId, 'applied.id': { $ne: entry._id }, ...guard(movement, planned) },
         {
           $inc: { cash: planned.cash, bonus: planned.bonus },
           $set: { updatedAt: this.now() },
@@ -251,7 +244,6 @@ export class LedgerRepository {
       if (!wallet) throw new Error(`wallet ${entry.walletId} vanished`);
       const mark = wallet.applied.find((m) => m.id === entry._id);
       if (mark) return this.markApplied(entry, mark, balancesAfter(wallet, entry._id)!);
-      balances = wallet;
       try {
         const next = plan(wallet, movement);
         if (next.cash !== planned.cash || next.bonus !== planned.bonus) {
@@ -292,7 +284,7 @@ export class LedgerRepository {
       const mark = wallet?.applied.find((m) => m.id === entry._id);
       if (wallet && mark) return { ...(await this.markApplied(entry, mark, balancesAfter(wallet, entry._id)!)), replayed: true };
       if (this.now().getTime() - entry.createdAt.getTime() > ABANDONED_AFTER_MS && wallet) {
-        return { ...(await this.apply(entry, movement, wallet)), replayed: true };
+        return { ...(await this.apply(entry, movement)), replayed: true };
       }
       if (waited >= 2000) throw new InProgressError(entry.idempotencyKey);
       await sleep(25);

@@ -56,7 +56,8 @@ export function plan(balances: Balances, movement: Movement): Balances {
     case 'win': {
       // Winnings on bonus money are bonus money: the part of the stake that was bonus decides the share.
       const staked = movement.stake.cash + movement.stake.bonus;
-      const toBonus = staked === 0 ? 0 : Math.floor((movement.amount * movement.stake.bonus) / staked);
+      // In BigInt: win and stake can multiply past 2^53, where float division would round the share up.
+      const toBonus = staked === 0 ? 0 : Number((BigInt(movement.amount) * BigInt(movement.stake.bonus)) / BigInt(staked));
       return { cash: movement.amount - toBonus, bonus: toBonus };
     }
     case 'bonus_credit':
@@ -71,10 +72,11 @@ export function plan(balances: Balances, movement: Movement): Balances {
 /**
  * The condition the wallet must still meet when the change is written, so that a concurrent
  * movement can never drive a balance below zero. Conversions and forfeits take "the whole bonus",
- * so they need the bonus to be exactly what was planned on.
+ * so they need the bonus to be exactly what was planned on: the amount the planned change takes
+ * (not the wallet's bonus now, which differs when an abandoned entry is finished later).
  */
-export function guard(movement: Movement, planned: Balances, balances: Balances): Record<string, unknown> {
-  if (movement.type === 'bonus_conversion' || movement.type === 'bonus_forfeit') return { bonus: balances.bonus };
+export function guard(movement: Movement, planned: Balances): Record<string, unknown> {
+  if (movement.type === 'bonus_conversion' || movement.type === 'bonus_forfeit') return { bonus: -planned.bonus };
   const condition: Record<string, unknown> = {};
   if (planned.cash < 0) condition.cash = { $gte: -planned.cash };
   if (planned.bonus < 0) condition.bonus = { $gte: -planned.bonus };
@@ -87,12 +89,7 @@ export function total(b: Balances): number {
 
 export const MONEY_IN: readonly TransactionType[] = ['deposit', 'win', 'bonus_credit'];
 
-/** Start of the UTC day `now` falls in: daily deposit limits reset at midnight UTC. */
-export function startOfUtcDay(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-}
-
-/** Whether a deposit keeps the player within their daily limit. */
-export function withinDailyLimit(depositedToday: number, amount: number, limit: number): boolean {
-  return depositedToday + amount <= limit;
+/** The UTC day `now` falls in, as YYYY-MM-DD: daily deposit limits reset at midnight UTC. */
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
 }
