@@ -19,6 +19,7 @@ export const gameView = (game: SlotGame): GameView => ({
   name: game.name,
   minStake: game.minStake,
   maxStake: game.maxStake,
+  stakeStep: game.stakeStep,
   rtp: statedRtp(game),
 });
 

@@ -31,6 +31,9 @@ export function checkStake(game: SlotGame, stake: number): void {
       `${game.name} takes stakes from ${euros(game.minStake)} to ${euros(game.maxStake)}.`,
     );
   }
+  if (stake % game.stakeStep !== 0) {
+    throw AppError.unprocessable('invalid-stake', 'Invalid stake', `${game.name} takes stakes in steps of ${euros(game.stakeStep)}.`);
+  }
 }
 
 function toResult(round: Round): SpinResult {

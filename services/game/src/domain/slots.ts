@@ -31,6 +31,8 @@ export interface SlotGame {
   name: string;
   minStake: number;
   maxStake: number;
+  /** Stakes go in steps of this many cents: the number of lines, so every line bet is whole cents. */
+  stakeStep: number;
   /** Each reel's strip of symbols; three consecutive positions are visible. */
   reels: string[][];
   /** Each line picks one row per reel (0 top, 1 middle, 2 bottom). The stake is split evenly over the lines. */
@@ -47,6 +49,7 @@ export const GAMES: readonly SlotGame[] = [
     name: 'Lucky Sevens',
     minStake: 10,
     maxStake: 10_000,
+    stakeStep: 1,
     reels: [
       ['7', 'CHERRY', 'BAR', 'LEMON', 'BELL', 'CHERRY', 'LEMON', 'BAR', 'PLUM', 'LEMON', 'BELL', 'CHERRY', 'PLUM', 'BAR', 'LEMON', 'CHERRY', 'PLUM', 'BELL', 'LEMON', 'PLUM'],
       ['7', 'LEMON', 'BELL', 'CHERRY', 'BAR', 'PLUM', 'LEMON', 'CHERRY', 'BELL', 'PLUM', 'BAR', 'LEMON', 'PLUM', 'CHERRY', 'BELL', 'LEMON', 'BAR', 'PLUM', 'CHERRY', 'LEMON'],
@@ -72,6 +75,7 @@ export const GAMES: readonly SlotGame[] = [
     name: 'Fruit Fiesta',
     minStake: 10,
     maxStake: 5_000,
+    stakeStep: 5,
     reels: [
       ['STAR', 'GRAPE', 'ORANGE', 'MELON', 'GRAPE', 'ORANGE', 'LIME', 'GRAPE', 'MELON', 'ORANGE', 'LIME', 'GRAPE', 'ORANGE', 'MELON', 'LIME', 'GRAPE', 'ORANGE', 'LIME'],
       ['STAR', 'ORANGE', 'GRAPE', 'LIME', 'MELON', 'GRAPE', 'ORANGE', 'LIME', 'GRAPE', 'ORANGE', 'MELON', 'LIME', 'GRAPE', 'ORANGE', 'LIME', 'GRAPE', 'MELON', 'ORANGE'],
@@ -139,7 +143,7 @@ export function evaluate(game: SlotGame, stops: number[], stake: number): Outcom
       lines.push({ line: index + 1, symbols, multiplier: m, win: Math.floor((stake * m) / game.lines.length) });
     }
   });
-  // The stake is split over the lines; whole cents, rounded down once for the spin.
+  // The stake is split over the lines; stakes come in steps of the line count, so this is exact.
   return { reels, lines, multiplier, win: Math.floor((stake * multiplier) / game.lines.length) };
 }
 

@@ -128,6 +128,8 @@ export function wagerRoutes({ bonuses, peers, metrics, now = () => new Date() }:
 
     const at = now();
     const amount = bonusAmount(offer, deposit.amount);
+    // A deposit too small to earn a whole cent would store an empty bonus that payment refuses to credit.
+    if (amount <= 0) throw refuse(AppError.unprocessable('deposit-too-small', 'Deposit too small', 'That deposit is too small to earn this bonus.'));
     const bonus: Bonus = {
       id: randomUUID(),
       playerId: id,
@@ -185,7 +187,8 @@ export function wagerRoutes({ bonuses, peers, metrics, now = () => new Date() }:
       return;
     }
     annotate({ [Attr.bonusId]: bonus.id });
-    const ended = await end(bonus, reason === 'expired' ? 'expired' : 'forfeited');
+    // A bonus whose time is already up ends as expired, whatever the caller's reason.
+    const ended = await end(bonus, reason === 'expired' || isExpired(bonus, now()) ? 'expired' : 'forfeited');
     res.json({ bonus: toView(ended.bonus), wallet: ended.wallet });
   });
 
