@@ -138,7 +138,7 @@ export function apiRoutes({ config, cache, upstreams }: ApiDeps): Router {
   api.get('/admin/scenarios', admin, (_req, res) => {
     res.json({ items: SCENARIOS });
   });
-  api.put('/admin/scenarios/:name', admin, (req, res) => {
+  api.put('/admin/scenarios/:name', admin, (req) => {
     const name = parseInput(slug, req.params.name, 'scenario name');
     parseInput(scenarioBody, req.body);
     const known = SCENARIOS.map((s) => s.name).join(', ') || 'none';

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { verifyAccessToken } from '@casino/shared';
+import { testDeps } from '@casino/shared/testing';
+import request from 'supertest';
+import { createApp } from '../src/app';
+
+function setup(now = () => new Date()) {
+  const deps = testDeps('user');
+  return { app: createApp({ ...deps, now }), deps };
+}
+
+const email = () => `p-${randomUUID().slice(0, 8)}@example.com`;
+const password = 'correct horse battery staple';
+
+describe('user service', () => {
+  describe('registration', () => {
+    test('when a player registers, then they get a profile and a token for their id', async () => {
+      const { app, deps } = setup();
+
+      const res = await request(app).post('/players').send({ email: 'Ada@Example.com', password, displayName: 'Ada' });
+
+      expect(res.status).toBe(201);
+      expect(res.body.player).toEqual({ id: expect.any(String), email: 'Ada@Example.com', displayName: 'Ada', createdAt: expect.any(String) });
+      expect(verifyAccessToken(res.body.accessToken, deps.config.jwt.secret)).toEqual({ playerId: res.body.player.id });
+    });
+
+    test('when the same email registers again in another case, then it is a 409 problem', async () => {
+      const { app } = setup();
+      const address = email();
+      await request(app).post('/players').send({ email: address, password }).expect(201);
+
+      const res = await request(app).post('/players').send({ email: address.toUpperCase(), password });
+
+      expect(res.status).toBe(409);
+      expect(res.type).toBe('application/problem+json');
+      expect(res.body).toMatchObject({ type: 'urn:casino:problem:email-taken', status: 409, traceId: expect.any(String) });
+    });
+
+    test.each([
+      ['a short password', { email: 'x@example.com', password: 'short' }],
+      ['a missing email', { password }],
+      ['an operator instead of an email', { email: { $gt: '' }, password }],
+      ['an extra field', { email: 'x@example.com', password, admin: true }],
+      ['a password that is a number', { email: 'x@example.com', password: 12345678901 }],
+    ])('when the body has %s, then it is a 400 problem naming the field', async (_what, body) => {
+      const { app } = setup();
+
+      const res = await request(app).post('/players').send(body);
+
+      expect(res.status).toBe(400);
+      expect(res.body.type).toBe('urn:casino:problem:invalid-request');
+      expect(res.body.errors.length).toBeGreaterThan(0);
+    });
+
+    test('when a password is registered, then neither it nor the hash appears in any log line', async () => {
+      const { app, deps } = setup();
+
+      await request(app).post('/players').send({ email: email(), password }).expect(201);
+      await request(app).post('/sessions').send({ email: 'nobody@example.com', password }).expect(401);
+
+      const logs = deps.logs.join('\n');
+      expect(logs).not.toContain(password);
+      expect(logs).not.toContain('$argon2');
+    });
+  });
+
+  describe('login', () => {
+    test('when the password is right whatever the email case, then a token comes back', async () => {
+      const { app } = setup();
+      const address = email();
+      const created = await request(app).post('/players').send({ email: address, password }).expect(201);
+
+      const res = await request(app).post('/sessions').send({ email: address.toUpperCase(), password });
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 3600 });
+      expect(res.body.accessToken.split('.')).toHaveLength(3);
+      expect(created.body.player.id).toBeDefined();
+    });
+
+    test('when the password is wrong or the email unknown, then both get the same 401', async () => {
+      const { app } = setup();
+      const address = email();
+      await request(app).post('/players').send({ email: address, password }).expect(201);
+
+      const wrong = await request(app).post('/sessions').send({ email: address, password: 'not the password' });
+      const unknown = await request(app).post('/sessions').send({ email: email(), password });
+
+      expect(wrong.status).toBe(401);
+      expect(unknown.status).toBe(401);
+      expect(wrong.body.detail).toBe(unknown.body.detail);
+    });
+  });
+
+  describe('status and limits', () => {
+    test('when a player is new, then they are active with the default daily deposit limit', async () => {
+      const { app } = setup();
+      const { body } = await request(app).post('/players').send({ email: email(), password }).expect(201);
+
+      const res = await request(app).get(`/players/${body.player.id}/status`);
+
+      expect(res.body).toEqual({ id: body.player.id, status: 'active', selfExcludedUntil: null, dailyDepositLimit: 500_000 });
+    });
+
+    test('when a player sets a limit, then their status shows it', async () => {
+      const { app } = setup();
+      const { body } = await request(app).post('/players').send({ email: email(), password }).expect(201);
+
+      await request(app).put(`/players/${body.player.id}/limits`).send({ dailyDepositLimit: 2_500 }).expect(200);
+      const res = await request(app).get(`/players/${body.player.id}/status`);
+
+      expect(res.body.dailyDepositLimit).toBe(2_500);
+    });
+
+    test('when a player self-excludes, then they are excluded until then, and a shorter exclusion cannot cut it', async () => {
+      let now = new Date('2026-01-01T00:00:00Z');
+      const { app } = setup(() => now);
+      const { body } = await request(app).post('/players').send({ email: email(), password }).expect(201);
+
+      await request(app).post(`/players/${body.player.id}/self-exclusion`).send({ days: 30 }).expect(200);
+      const shorter = await request(app).post(`/players/${body.player.id}/self-exclusion`).send({ days: 1 });
+
+      expect(shorter.body).toMatchObject({ status: 'self_excluded', selfExcludedUntil: '2026-01-31T00:00:00.000Z' });
+      now = new Date('2026-02-01T00:00:00Z');
+      const later = await request(app).get(`/players/${body.player.id}/status`);
+      expect(later.body).toMatchObject({ status: 'active', selfExcludedUntil: null });
+    });
+
+    test('when the player id is not a uuid or not known, then it is 400 or 404', async () => {
+      const { app } = setup();
+
+      await request(app).get('/players/not-a-uuid/status').expect(400);
+      const res = await request(app).get(`/players/${randomUUID()}`);
+
+      expect(res.status).toBe(404);
+      expect(res.body.type).toBe('urn:casino:problem:player-not-found');
+    });
+  });
+});
