@@ -14,6 +14,5 @@ module.exports = {
     '^@casino/shared/(.*)$': path.join(shared, '$1'),
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testTimeout: 20000,
   clearMocks: true,
 };

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SentryIngest } from './support/ingest';
+import { call, type RunningPlatform, startPlatform } from './support/platform';
+
+const password = `Modes-${randomUUID()}`;
+const userApi = (p: RunningPlatform) => `http://127.0.0.1:${p.ports.user}`;
+const health = async (p: RunningPlatform) => (await (await fetch(`${userApi(p)}/health`)).json()) as { sentry: string };
+
+describe('Sentry settings', () => {
+  const ingest = new SentryIngest();
+  beforeAll(() => ingest.start());
+  afterAll(() => ingest.stop());
+
+  test('when the trace lifecycle is static, then transactions carry the service tag, server name and no request body', async () => {
+    const platform = await startPlatform({ SENTRY_DSN: ingest.dsn(21), SENTRY_TRACE_LIFECYCLE: 'static' }, ['user']);
+    try {
+      const direct = await call(userApi(platform), 'POST', '/players', { body: { email: `s-${randomUUID()}@example.com`, password } });
+      expect(direct.status).toBe(201);
+      const tx = await ingest.waitFor('a transaction', () => ingest.transactions().find((t) => t.project === '21' && t.event.transaction === 'POST /players'));
+      expect(tx.event).toMatchObject({ server_name: 'user', tags: expect.objectContaining({ service: 'user' }) });
+      const spans = tx.event.spans as { data: Record<string, unknown> }[];
+      expect(spans.length).toBeGreaterThan(0);
+      expect(spans.every((s) => s.data['service.name'] === 'user')).toBe(true);
+      expect(JSON.stringify(tx.event)).not.toContain(password);
+    } finally {
+      await platform.stop();
+    }
+  });
+
+  test('when Spotlight is on, then its sidecar receives the transactions with no DSN set', async () => {
+    const platform = await startPlatform({ SENTRY_SPOTLIGHT: ingest.spotlightUrl() }, ['user']);
+    try {
+      expect((await health(platform)).sentry).toBe('spotlight');
+      await call(userApi(platform), 'POST', '/players', { body: { email: `sp-${randomUUID()}@example.com`, password } });
+      const tx = await ingest.waitFor('a transaction at the sidecar', () => ingest.transactions().find((t) => t.project === 'spotlight' && t.event.transaction === 'POST /players'));
+      expect(tx.event.tags).toMatchObject({ service: 'user' });
+    } finally {
+      await platform.stop();
+    }
+  });
+
+  test('when SENTRY_ENABLED is false, then nothing is sent and problems still carry a trace id', async () => {
+    const before = ingest.envelopes.length;
+    const platform = await startPlatform({ SENTRY_DSN: ingest.dsn(22), SENTRY_ENABLED: 'false' }, ['user']);
+    try {
+      expect((await health(platform)).sentry).toBe('off');
+      const bad = await call<{ traceId: string }>(userApi(platform), 'POST', '/players', { body: { email: 'not-an-email', password } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.traceId).toMatch(/^[0-9a-f]{32}$/);
+      await call(userApi(platform), 'POST', '/players', { body: { email: `off-${randomUUID()}@example.com`, password } });
+    } finally {
+      await platform.stop();
+    }
+    expect(ingest.envelopes.slice(before).filter((e) => e.project === '22')).toEqual([]);
+  });
+
+  test('when there is no DSN, then tracing still runs locally: each request line has its own trace and span id', async () => {
+    const platform = await startPlatform({}, ['user']);
+    try {
+      expect((await health(platform)).sentry).toBe('local');
+      const a = await call(userApi(platform), 'POST', '/players', { body: { email: `l-${randomUUID()}@example.com`, password } });
+      const b = await call(userApi(platform), 'POST', '/players', { body: { email: `l-${randomUUID()}@example.com`, password } });
+      expect(a.traceId).not.toBe(b.traceId);
+      await new Promise((r) => setTimeout(r, 200));
+      const lines = platform.logs.map((l) => JSON.parse(l.line) as { trace_id?: string; span_id?: string; req?: unknown });
+      for (const traceId of [a.traceId, b.traceId]) {
+        const line = lines.find((l) => l.req && l.trace_id === traceId);
+        expect(line?.span_id).toMatch(/^[0-9a-f]{16}$/);
+      }
+    } finally {
+      await platform.stop();
+    }
+  });
+});
+
+describe('trace propagation between services', () => {
+  let peers: Server;
+  const seen: { path: string; headers: IncomingHttpHeaders }[] = [];
+  let platform: RunningPlatform;
+
+  beforeAll(async () => {
+    // Stands in for user, payment and wager, so the game's outgoing calls can be inspected.
+    peers = createServer((req, res) => {
+      seen.push({ path: req.url ?? '', headers: req.headers });
+      const path = req.url ?? '';
+      const wallet = { currency: 'EUR', cash: 1_000, bonus: 0, total: 1_000 };
+      const tx = { id: randomUUID(), type: 'bet', amount: -10, cash: -10, bonus: 0, balanceAfter: 990, createdAt: new Date().toISOString(), ref: null };
+      const body = path.endsWith('/status')
+        ? { id: 'x', status: 'active', selfExcludedUntil: null, dailyDepositLimit: 1 }
+        : path.endsWith('/wagers')
+          ? { bonus: null }
+          : { transaction: tx, wallet };
+      res.writeHead(path.endsWith('/status') || path.endsWith('/wagers') ? 200 : 201, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => peers.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(peers.address() as AddressInfo).port}`;
+    platform = await startPlatform({ USER_URL: url, PAYMENT_URL: url, WAGER_URL: url }, ['game']);
+  }, 60_000);
+
+  afterAll(async () => {
+    await platform.stop();
+    await new Promise((r) => peers.close(r));
+  });
+
+  test('when the game calls other services, then every call carries sentry-trace, baggage and traceparent of the same trace', async () => {
+    const game = `http://127.0.0.1:${platform.ports.game}`;
+    seen.length = 0;
+    const spin = await call(game, 'POST', `/players/${randomUUID()}/games/lucky-sevens/spins`, { body: { stake: 10 }, key: `k-${randomUUID()}` });
+    expect(spin.status).toBe(201);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    for (const { path, headers } of seen) {
+      const [traceId, spanId, sampled] = String(headers['sentry-trace']).split('-');
+      expect([path, traceId]).toEqual([path, spin.traceId]);
+      expect(headers.traceparent).toBe(`00-${traceId}-${spanId}-0${sampled}`);
+      expect(String(headers.baggage)).toContain(`sentry-trace_id=${spin.traceId}`);
+    }
+  });
+
+  test('when a request arrives with sentry-trace and baggage, then the service continues that trace', async () => {
+    const game = `http://127.0.0.1:${platform.ports.game}`;
+    const traceId = randomUUID().replace(/-/g, '');
+    const res = await call(game, 'GET', '/games', { headers: { 'sentry-trace': `${traceId}-1234567890abcdef-1`, baggage: `sentry-trace_id=${traceId},sentry-sampled=true` } });
+    expect(res.traceId).toBe(traceId);
+  });
+
+  test('when a request arrives with only a W3C traceparent, then the service continues that trace', async () => {
+    const game = `http://127.0.0.1:${platform.ports.game}`;
+    const traceId = randomUUID().replace(/-/g, '');
+    const res = await call(game, 'GET', '/games', { headers: { traceparent: `00-${traceId}-1234567890abcdef-01` } });
+    expect(res.traceId).toBe(traceId);
+  });
+});
