@@ -157,6 +157,8 @@ describe('the platform as five real processes', () => {
 
   test('when a player spins, then one trace holds spans from all five services, each hop a child of its caller', async () => {
     const token = await newPlayer(api);
+    const gatewayUrl = `http://127.0.0.1:${platform.ports.gateway}`;
+    for (const path of ['/healthz', '/readyz', '/health', '/metrics', '/metrics/json']) expect((await fetch(gatewayUrl + path)).status).toBe(200);
     const spin = await call(api, 'POST', '/games/fruit-fiesta/spins', { token, key: randomUUID(), body: { stake: 50 } });
     expect(spin.status).toBe(201);
     const traceId = spin.traceId;
@@ -185,6 +187,9 @@ describe('the platform as five real processes', () => {
       const parent = parentOf(span);
       expect([service, parent && SERVICE_OF[parent.project], parent?.op]).toEqual([service, callerOf[service as Exclude<ServiceName, 'gateway'>], 'http.client']);
     }
+    // Route handlers make spans; middleware does not, and neither do health and metrics probes.
+    expect(spans.filter((s) => s.op === 'middleware' || s.op === 'router')).toEqual([]);
+    expect(ingest.spans().filter((s) => /\/(healthz|readyz|health|metrics)\b/.test(s.name))).toEqual([]);
     // Every span names its service, so any view can filter by it.
     for (const span of spans) expect([span.name, span.attributes['service.name']]).toEqual([span.name, SERVICE_OF[span.project]]);
     // The draw and the ledger writes are in the trace too.
