@@ -8,6 +8,7 @@ export * from './jwt';
 export * from './logger';
 export * from './metrics';
 export * from './redact';
+export * from './request';
 export * from './service';
 export * from './store';
 export * from './telemetry';

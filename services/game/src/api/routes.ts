@@ -1,13 +1,13 @@
 import {
   AppError,
   type GameView,
+  idempotencyKeyHeader,
   listLimit,
   parseInput,
-  playerId as playerIdSchema,
+  playerIdParam,
   type RoundView,
   slug,
   spinBody,
-  storedIdempotencyKey,
 } from '@casino/shared';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
@@ -43,9 +43,9 @@ export function gameRoutes(deps: PlayDeps): Router {
   });
 
   router.post('/players/:playerId/games/:gameId/spins', async (req, res) => {
-    const playerId = parseInput(playerIdSchema, req.params.playerId, 'player id');
+    const playerId = playerIdParam(req);
     const game = gameFrom(req);
-    const idempotencyKey = parseInput(storedIdempotencyKey, req.get('idempotency-key'), 'Idempotency-Key header');
+    const idempotencyKey = idempotencyKeyHeader(req);
     const { stake } = parseInput(spinBody, req.body);
     const { result, replayed } = await play(deps, { playerId, game, stake, idempotencyKey });
     if (replayed) res.setHeader('idempotent-replayed', 'true');
@@ -53,7 +53,7 @@ export function gameRoutes(deps: PlayDeps): Router {
   });
 
   router.get('/players/:playerId/rounds', async (req, res) => {
-    const playerId = parseInput(playerIdSchema, req.params.playerId, 'player id');
+    const playerId = playerIdParam(req);
     const { limit } = parseInput(z.strictObject({ limit: listLimit }), req.query, 'query');
     const items: RoundView[] = (await deps.rounds.recent(playerId, limit)).map((r) => ({
       roundId: r._id,

@@ -42,8 +42,8 @@ export function authRateLimit(cache: Cache, perMinute: number) {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     store: new CacheStore(cache),
-    handler: (_req, res, _next, options) => {
-      res.setHeader('retry-after', Math.ceil(options.windowMs / 1000));
+    // The limiter has already set Retry-After to the seconds left in this client's window.
+    handler: (_req, res) => {
       sendProblem(
         res,
         new AppError(429, { slug: 'rate-limited', title: 'Too many requests', detail: `At most ${perMinute} sign-up or login attempts a minute; wait and retry.` }),

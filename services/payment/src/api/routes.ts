@@ -9,8 +9,8 @@ import {
   listLimit,
   type Metrics,
   parseInput,
-  playerId as playerIdSchema,
-  storedIdempotencyKey,
+  idempotencyKeyHeader,
+  playerIdParam,
   TRANSACTION_TYPES,
   winBody,
   withdrawalBody,
@@ -65,12 +65,6 @@ function toProblem(err: unknown, what: string): unknown {
 export function paymentRoutes({ ledger, limits, peers, metrics, now = () => new Date() }: PaymentRouteDeps): Router {
   const router = Router();
 
-  const idFrom = (req: Request) => {
-    const id = parseInput(playerIdSchema, req.params.playerId, 'player id');
-    annotate({ [Attr.playerId]: id });
-    return id;
-  };
-  const keyFrom = (req: Request) => parseInput(storedIdempotencyKey, req.get('idempotency-key'), 'Idempotency-Key header');
 
   const send = (res: Response, result: MoveResult) => {
     annotate({
@@ -91,18 +85,18 @@ export function paymentRoutes({ ledger, limits, peers, metrics, now = () => new 
   };
 
   router.get('/wallets/:playerId', async (req, res) => {
-    res.json(walletView(await ledger.balances(idFrom(req))));
+    res.json(walletView(await ledger.balances(playerIdParam(req))));
   });
 
   router.get('/wallets/:playerId/transactions', async (req, res) => {
-    const id = idFrom(req);
+    const id = playerIdParam(req);
     const query = parseInput(transactionsQuery, req.query, 'query');
     res.json({ items: await ledger.transactions(id, { limit: query.limit, type: query.type, oldestFirst: query.order === 'asc' }) });
   });
 
   router.post('/wallets/:playerId/deposits', async (req, res) => {
-    const id = idFrom(req);
-    const key = keyFrom(req);
+    const id = playerIdParam(req);
+    const key = idempotencyKeyHeader(req);
     const { amount } = parseInput(depositBody, req.body);
     const movement: Movement = { type: 'deposit', amount };
     const replay = await moving('deposit', () => ledger.replay(id, key, movement));
@@ -140,8 +134,8 @@ export function paymentRoutes({ ledger, limits, peers, metrics, now = () => new 
   });
 
   router.post('/wallets/:playerId/withdrawals', async (req, res) => {
-    const id = idFrom(req);
-    const key = keyFrom(req);
+    const id = playerIdParam(req);
+    const key = idempotencyKeyHeader(req);
     const body = parseInput(withdrawalBody, req.body);
     const movement: Movement = { type: 'withdrawal', amount: body.amount };
     const replay = await moving('withdrawal', () => ledger.replay(id, key, movement));
@@ -178,16 +172,16 @@ export function paymentRoutes({ ledger, limits, peers, metrics, now = () => new 
   });
 
   router.post('/wallets/:playerId/bets', async (req, res) => {
-    const id = idFrom(req);
-    const key = keyFrom(req);
+    const id = playerIdParam(req);
+    const key = idempotencyKeyHeader(req);
     const body = parseInput(betBody, req.body);
     annotate({ [Attr.roundId]: body.roundId, [Attr.gameId]: body.gameId, [Attr.stake]: body.amount });
     send(res, await moving('stake', () => ledger.move(id, key, { type: 'bet', amount: body.amount }, body.roundId)));
   });
 
   router.post('/wallets/:playerId/wins', async (req, res) => {
-    const id = idFrom(req);
-    const key = keyFrom(req);
+    const id = playerIdParam(req);
+    const key = idempotencyKeyHeader(req);
     const body = parseInput(winBody, req.body);
     annotate({ [Attr.roundId]: body.roundId, [Attr.gameId]: body.gameId, [Attr.win]: body.amount });
     const stake = await ledger.stakeOf(id, body.roundId);
@@ -196,16 +190,16 @@ export function paymentRoutes({ ledger, limits, peers, metrics, now = () => new 
   });
 
   router.post('/wallets/:playerId/bonus-credits', async (req, res) => {
-    const id = idFrom(req);
-    const key = keyFrom(req);
+    const id = playerIdParam(req);
+    const key = idempotencyKeyHeader(req);
     const body = parseInput(bonusCreditBody, req.body);
     annotate({ [Attr.bonusId]: body.bonusId });
     send(res, await moving('bonus credit', () => ledger.move(id, key, { type: 'bonus_credit', amount: body.amount }, body.bonusId)));
   });
 
   const settleBonus = (type: 'bonus_conversion' | 'bonus_forfeit') => async (req: Request, res: Response) => {
-    const id = idFrom(req);
-    const key = keyFrom(req);
+    const id = playerIdParam(req);
+    const key = idempotencyKeyHeader(req);
     const body = parseInput(bonusSettleBody, req.body);
     annotate({ [Attr.bonusId]: body.bonusId });
     send(res, await moving(type.replace('_', ' '), () => ledger.move(id, key, { type }, body.bonusId)));

@@ -9,13 +9,13 @@ import {
   loginBody,
   type Metrics,
   parseInput,
-  playerId as playerIdSchema,
+  playerIdParam,
   type PlayerStatus,
   registerBody,
   selfExclusionBody,
   signAccessToken,
 } from '@casino/shared';
-import { type Request, Router } from 'express';
+import { Router } from 'express';
 import { hashPassword, verifyPassword } from '../domain/credentials';
 import {
   DEFAULT_DAILY_DEPOSIT_LIMIT,
@@ -42,11 +42,6 @@ const statusKey = (id: string) => `player-status:${id}`;
 export function playerRoutes({ players, config, cache, metrics, now = () => new Date() }: PlayerRouteDeps): Router {
   const router = Router();
 
-  const idFrom = (req: Request) => {
-    const id = parseInput(playerIdSchema, req.params.playerId, 'player id');
-    annotate({ [Attr.playerId]: id });
-    return id;
-  };
 
   const found = async (id: string): Promise<Player> => {
     const player = await players.byId(id);
@@ -91,11 +86,11 @@ export function playerRoutes({ players, config, cache, metrics, now = () => new 
   });
 
   router.get('/players/:playerId', async (req, res) => {
-    res.json(toProfile(await found(idFrom(req))));
+    res.json(toProfile(await found(playerIdParam(req))));
   });
 
   router.get('/players/:playerId/status', async (req, res) => {
-    const id = idFrom(req);
+    const id = playerIdParam(req);
     const cached = await cache.getJson<{ selfExcludedUntil: string | null; dailyDepositLimit: number }>(statusKey(id));
     if (cached) {
       const until = cached.selfExcludedUntil ? new Date(cached.selfExcludedUntil) : null;
@@ -115,13 +110,13 @@ export function playerRoutes({ players, config, cache, metrics, now = () => new 
   };
 
   router.put('/players/:playerId/limits', async (req, res) => {
-    const id = idFrom(req);
+    const id = playerIdParam(req);
     const body = parseInput(limitsBody, req.body);
     res.json(await changeStatus(id, { dailyDepositLimit: body.dailyDepositLimit }));
   });
 
   router.post('/players/:playerId/self-exclusion', async (req, res) => {
-    const id = idFrom(req);
+    const id = playerIdParam(req);
     const body = parseInput(selfExclusionBody, req.body);
     const player = await found(id);
     // An exclusion can be extended but never shortened.

@@ -8,12 +8,12 @@ import {
   listLimit,
   type Metrics,
   parseInput,
-  playerId as playerIdSchema,
-  storedIdempotencyKey,
+  idempotencyKeyHeader,
+  playerIdParam,
   type WalletView,
   wagerBody,
 } from '@casino/shared';
-import { type Request, Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import {
   type Bonus,
@@ -42,12 +42,6 @@ type Ending = 'completed' | 'forfeited' | 'expired';
 export function wagerRoutes({ bonuses, peers, metrics, now = () => new Date() }: WagerRouteDeps): Router {
   const router = Router();
 
-  const idFrom = (req: Request) => {
-    const id = parseInput(playerIdSchema, req.params.playerId, 'player id');
-    annotate({ [Attr.playerId]: id });
-    return id;
-  };
-  const keyFrom = (req: Request) => parseInput(storedIdempotencyKey, req.get('idempotency-key'), 'Idempotency-Key header');
 
   /**
    * Ends a bonus. The money moves first (idempotently, one key per bonus), then the bonus changes
@@ -81,20 +75,20 @@ export function wagerRoutes({ bonuses, peers, metrics, now = () => new Date() }:
   });
 
   router.get('/players/:playerId/bonuses/active', async (req, res) => {
-    const bonus = await current(idFrom(req));
+    const bonus = await current(playerIdParam(req));
     if (bonus) annotate({ [Attr.bonusId]: bonus.id });
     res.json({ bonus: bonus && toView(bonus) });
   });
 
   router.get('/players/:playerId/bonuses', async (req, res) => {
-    const id = idFrom(req);
+    const id = playerIdParam(req);
     const { limit } = parseInput(z.strictObject({ limit: listLimit }), req.query, 'query');
     res.json({ items: (await bonuses.history(id, limit)).map(toView) });
   });
 
   router.post('/players/:playerId/bonuses', async (req, res) => {
-    const id = idFrom(req);
-    const key = keyFrom(req);
+    const id = playerIdParam(req);
+    const key = idempotencyKeyHeader(req);
     const { offerId } = parseInput(claimBody, req.body);
     annotate({ [Attr.offerId]: offerId });
 
@@ -160,7 +154,7 @@ export function wagerRoutes({ bonuses, peers, metrics, now = () => new Date() }:
   });
 
   router.post('/players/:playerId/wagers', async (req, res) => {
-    const id = idFrom(req);
+    const id = playerIdParam(req);
     const { roundId, stake } = parseInput(wagerBody, req.body);
     annotate({ [Attr.roundId]: roundId, [Attr.stake]: stake });
     const bonus = await current(id);
@@ -179,7 +173,7 @@ export function wagerRoutes({ bonuses, peers, metrics, now = () => new Date() }:
   });
 
   router.post('/players/:playerId/bonuses/active/forfeit', async (req, res) => {
-    const id = idFrom(req);
+    const id = playerIdParam(req);
     const { reason } = parseInput(forfeitBody, req.body);
     const bonus = await bonuses.active(id);
     if (!bonus) {
