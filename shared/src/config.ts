@@ -22,11 +22,15 @@ const VERSION: string = (() => {
   }
 })();
 
-const number = (what: string) => z.coerce.number({ error: `must be ${what}` }).refine(Number.isFinite, `must be ${what}`);
-const port = number('a port number from 1 to 65535').pipe(z.int('must be a port number from 1 to 65535').min(1, 'must be a port number from 1 to 65535').max(65535, 'must be a port number from 1 to 65535'));
-const rate = number('a number from 0 to 1').pipe(z.number().min(0, 'must be a number from 0 to 1').max(1, 'must be a number from 0 to 1'));
-const whole = (min: number, max: number) =>
-  number(`a whole number from ${min} to ${max}`).pipe(z.int(`must be a whole number from ${min} to ${max}`).min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`));
+/** A number from the environment in [min, max]; every way of missing says the same `must be <what>`. */
+const numberIn = (what: string, min: number, max: number, whole: boolean) => {
+  const message = `must be ${what}`;
+  const bounded = whole ? z.int(message) : z.number(message);
+  return z.coerce.number({ error: message }).refine(Number.isFinite, message).pipe(bounded.min(min, message).max(max, message));
+};
+const port = numberIn('a port number from 1 to 65535', 1, 65535, true);
+const rate = numberIn('a number from 0 to 1', 0, 1, false);
+const whole = (min: number, max: number) => numberIn(`a whole number from ${min} to ${max}`, min, max, true);
 const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'], error: 'must be true or false' });
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 

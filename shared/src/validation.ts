@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Cents as players read them: `1250` is `12.50 EUR`. */
+export const euros = (cents: number): string => `${(cents / 100).toFixed(2)} EUR`;
+
 /** Largest single deposit or withdrawal, in cents: 10,000.00 EUR. */
 export const MAX_TRANSFER_CENTS = 1_000_000;
 

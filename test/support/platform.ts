@@ -1,23 +1,7 @@
-import { type AddressInfo, createServer, type Server } from 'node:net';
 import { SERVICES, type ServiceName } from '@casino/shared';
-import { launch, type Platform } from '@casino/shared/launcher';
+import { freePorts, launch, type Platform } from '@casino/shared/launcher';
 
-/** Ports the OS says are free right now. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Server>((resolve) => {
-          const server = createServer();
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+export { freePorts };
 
 export const TEST_SECRETS = {
   JWT_SECRET: 'platform-test-jwt-secret-0123456789abcdef',

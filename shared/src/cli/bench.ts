@@ -7,9 +7,8 @@
  *   npm run bench -- --spins 200 --warmup 20
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { SERVICES, type ServiceName } from '../config';
-import { launch } from '../launcher';
+import { freePorts, launch } from '../launcher';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,18 +18,6 @@ function arg(name: string, fallback: number): number {
 
 const SPINS = arg('spins', 200);
 const WARMUP = arg('warmup', 20);
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Server>((resolve) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 async function json<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as Sentry from '@sentry/node';
-import { AppError, annotate, Attr, type Logger, type Metrics, type SpinResult, withSpan } from '@casino/shared';
+import { AppError, annotate, Attr, euros, type Logger, type Metrics, type SpinResult, withSpan } from '@casino/shared';
 import type { Round, RoundRepository } from '../data/round-repository';
 import type { GamePeers } from '../data/peers';
 import { type Rng, type SlotGame, spin } from './slots';
@@ -20,8 +20,6 @@ export interface SpinRequest {
   stake: number;
   idempotencyKey: string;
 }
-
-const euros = (cents: number) => `${(cents / 100).toFixed(2)} EUR`;
 
 export function checkStake(game: SlotGame, stake: number): void {
   if (stake < game.minStake || stake > game.maxStake) {

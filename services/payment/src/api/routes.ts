@@ -6,6 +6,7 @@ import {
   bonusCreditBody,
   bonusSettleBody,
   depositBody,
+  euros,
   listLimit,
   type Metrics,
   parseInput,
@@ -42,8 +43,6 @@ const transactionsQuery = z.strictObject({
   type: z.enum(TRANSACTION_TYPES).optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
 });
-
-const euros = (cents: number) => `${(cents / 100).toFixed(2)} EUR`;
 
 /** The ledger's refusals as problems the player can act on. */
 function toProblem(err: unknown, what: string): unknown {

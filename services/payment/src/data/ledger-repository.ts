@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  backoffDelay,
   type CollectionSpec,
   DuplicateKeyError,
+  sleep,
   type Store,
   type TransactionType,
   type TransactionView,
@@ -130,8 +132,6 @@ export function transactionView(entry: EntryDoc): TransactionView {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Wallets and their ledger. A wallet changes only by applying a ledger entry, and the write is
  * made safe without multi-document transactions:
@@ -258,7 +258,7 @@ export class LedgerRepository {
         );
         throw err;
       }
-      await sleep(Math.random() * Math.min(50, 2 ** attempt));
+      await sleep(backoffDelay(attempt, 1, 50));
     }
     throw new WalletBusyError(entry.walletId);
   }
