@@ -48,6 +48,7 @@ const envSchema = z.object({
   PAYMENT_URL: httpUrl.optional(),
   WAGER_URL: httpUrl.optional(),
   MONGO_URL: z.url({ protocol: /^mongodb(\+srv)?$/, error: 'must be a mongodb:// or mongodb+srv:// URL' }).optional(),
+  MONGO_CONNECT_TIMEOUT_MS: whole(0, 600_000).default(30_000),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   SENTRY_ENABLED: flag.default(true),
   SENTRY_DSN: httpUrl.optional(),
@@ -103,6 +104,8 @@ export interface Config {
   port: number;
   urls: Record<Exclude<ServiceName, 'gateway'>, string>;
   mongoUrl: string | undefined;
+  /** How long start-up waits for MongoDB before giving up and exiting non-zero. */
+  mongoConnectTimeoutMs: number;
   redisUrl: string | undefined;
   sentry: SentryConfig;
   jwt: { secret: string; expiresInSeconds: number };
@@ -166,6 +169,7 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
       wager: env.WAGER_URL ?? local(env.WAGER_PORT),
     },
     mongoUrl: env.MONGO_URL,
+    mongoConnectTimeoutMs: env.MONGO_CONNECT_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
     sentry: {
       enabled: env.SENTRY_ENABLED,

@@ -2,6 +2,7 @@ import * as Sentry from '@sentry/node';
 import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from './logger';
+import { StoreUnavailableError } from './store/types';
 import { traceIds } from './telemetry';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -114,6 +115,9 @@ function fromBodyParser(err: unknown): AppError | undefined {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) return AppError.badRequest('The request is invalid.', zodFieldErrors(err));
+  if (err instanceof StoreUnavailableError) {
+    return new AppError(503, { slug: 'store-unavailable', title: 'Service unavailable', detail: 'The database is unreachable right now; retry shortly.', cause: err });
+  }
   return (
     fromBodyParser(err) ??
     new AppError(500, {
@@ -138,6 +142,8 @@ export function toProblem(error: AppError): Problem {
 }
 
 export function sendProblem(res: Response, error: AppError): void {
+  // A 503 is temporary: tell well-behaved clients when to come back.
+  if (error.status === 503 && !res.getHeader('retry-after')) res.setHeader('retry-after', '2');
   res.status(error.status).type(PROBLEM_CONTENT_TYPE).json(toProblem(error));
 }
 

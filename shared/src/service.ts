@@ -9,7 +9,7 @@ import { healthRouter } from './health';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { type BusinessMetric, createMetrics, type Metrics, metricsJson, metricsMiddleware } from './metrics';
 import { sentryMode } from './sentry';
-import { createStore, type Store } from './store';
+import { createStore, type Store, StoreUnavailableError } from './store';
 import { requestTraceMiddleware, traceIds } from './telemetry';
 import { W3CTraceIncomingMessage } from './w3c';
 
@@ -64,16 +64,21 @@ export function createServiceApp(options: ServiceAppOptions): Express {
 }
 
 /** Waits for the store with backoff and jitter, up to a bound, then gives up loudly. */
-async function initStore(store: Store, logger: Logger, deadlineMs = 30_000): Promise<void> {
+async function initStore(store: Store, logger: Logger, deadlineMs: number): Promise<void> {
   const start = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
       await store.init();
+      if (attempt > 0) logger.info({ attempts: attempt + 1 }, `${store.kind} reachable after ${((Date.now() - start) / 1000).toFixed(1)} s`);
       return;
     } catch (err) {
-      if (Date.now() - start > deadlineMs) throw err;
-      logger.warn({ err: { message: (err as Error).message }, attempt }, `${store.kind} not reachable yet; retrying`);
-      await sleep(250 + backoffDelay(attempt, 250, 5000));
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      const waitMs = backoffDelay(attempt, 250, 5000);
+      if (Date.now() - start + waitMs > deadlineMs) {
+        throw new Error(`${store.kind} was not reachable within ${Math.round(deadlineMs / 1000)} s (MONGO_CONNECT_TIMEOUT_MS): ${err.message}`, { cause: err });
+      }
+      logger.warn({ err: { message: err.message }, attempt }, `${store.kind} not reachable yet; retrying`);
+      await sleep(waitMs);
     }
   }
 }
@@ -112,7 +117,7 @@ async function start(service: ServiceName, owned: readonly BusinessMetric[], bui
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
   const app = build(deps);
-  await initStore(deps.store, logger);
+  await initStore(deps.store, logger, config.mongoConnectTimeoutMs);
   const server = createServer({ IncomingMessage: W3CTraceIncomingMessage }, app);
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {

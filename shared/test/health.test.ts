@@ -1,23 +1,14 @@
 import type { Cache, CacheStatus } from '@casino/shared/cache';
 import { parseConfig } from '@casino/shared/config';
 import { healthRouter } from '@casino/shared/health';
-import type { Store } from '@casino/shared/store';
+import { EmbeddedStore, type Store } from '@casino/shared/store';
 import { TEST_ENV } from '@casino/shared/testing';
 import express from 'express';
 import request from 'supertest';
 
 /** A store whose health the test decides. */
 function fakeStore(up: { value: boolean }): Store {
-  return {
-    kind: 'embedded',
-    database: 'casino_test',
-    collection: () => {
-      throw new Error('not used');
-    },
-    init: async () => undefined,
-    ping: async () => up.value,
-    close: async () => undefined,
-  };
+  return Object.assign(new EmbeddedStore('casino_test'), { ping: async () => up.value });
 }
 
 function fakeCache(status: { value: CacheStatus }): Cache {

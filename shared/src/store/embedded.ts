@@ -1,6 +1,6 @@
 import { getClient, hasSpanStreamingEnabled } from '@sentry/core';
 import * as Sentry from '@sentry/node';
-import { find as mingoFind, Query, update as mingoUpdate } from 'mingo';
+import { aggregate as mingoAggregate, find as mingoFind, Query, update as mingoUpdate } from 'mingo';
 import {
   type Collection,
   type CollectionSpec,
@@ -137,10 +137,10 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   }
 
   /** A span shaped like the mongoose integration's: op `db`, named by operation and collection. */
-  private async op<R>(operation: string, filter: Filter | undefined, fn: () => R): Promise<R> {
+  private async op<R>(operation: string, query: Filter | Filter[] | undefined, fn: () => R): Promise<R> {
     const client = getClient();
     const name = client && hasSpanStreamingEnabled(client) ? `${operation} ${this.name}` : `embedded.${this.name}.${operation}`;
-    const queryText = filter && Object.keys(filter).length ? JSON.stringify(redactQuery(filter)) : undefined;
+    const queryText = query && Object.keys(query).length ? JSON.stringify(redactQuery(query)) : undefined;
     return Sentry.startSpan(
       {
         name,
@@ -277,6 +277,12 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
       return doomed.length;
     });
   }
+
+  aggregate<R>(pipeline: Record<string, unknown>[]): Promise<R[]> {
+    // A leading $match can use the field indexes; mingo still applies it.
+    const first = (pipeline[0]?.$match as Filter | undefined) ?? {};
+    return this.op('aggregate', pipeline, () => clone(mingoAggregate([...this.candidates(first)], pipeline)) as R[]);
+  }
 }
 
 /** The default store: in-process, nothing to install, gone when the process ends. */
@@ -284,7 +290,14 @@ export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
   private readonly collections = new Map<string, EmbeddedCollection<Document>>();
 
+  /** One process holds every document, so there is no half-written state to outlive a crash. */
+  readonly transactional = false;
+
   constructor(readonly database: string) {}
+
+  transaction<R>(work: () => Promise<R>): Promise<R> {
+    return work();
+  }
 
   collection<T extends Document>(spec: CollectionSpec): Collection<T> {
     let collection = this.collections.get(spec.name);
@@ -296,6 +309,10 @@ export class EmbeddedStore implements Store {
 
   async ping(): Promise<boolean> {
     return true;
+  }
+
+  async drop(): Promise<void> {
+    for (const collection of this.collections.values()) await collection.deleteMany({});
   }
 
   async close(): Promise<void> {}

@@ -19,7 +19,7 @@ const ABANDONED_AFTER_MS = 10_000;
 const MAX_ATTEMPTS = 20;
 
 /** A wallet's record of applying one entry: its id and the change it made. */
-interface AppliedMark {
+export interface AppliedMark {
   id: string;
   cash: number;
   bonus: number;
@@ -39,7 +39,7 @@ export function balancesAfter(wallet: Balances & { applied: AppliedMark[] }, ent
   };
 }
 
-interface WalletDoc {
+export interface WalletDoc {
   _id: string;
   currency: 'EUR';
   cash: number;
@@ -52,7 +52,7 @@ interface WalletDoc {
 
 type EntryStatus = 'pending' | 'applied' | 'rejected';
 
-interface EntryDoc {
+export interface EntryDoc {
   _id: string;
   walletId: string;
   idempotencyKey: string;
@@ -153,7 +153,7 @@ export class LedgerRepository {
   private readonly entries;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.wallets = store.collection<WalletDoc>(walletsSpec);
@@ -231,15 +231,24 @@ export class LedgerRepository {
   private async apply(entry: EntryDoc, movement: Movement): Promise<Omit<MoveResult, 'replayed'>> {
     let planned: Balances = { cash: entry.cash, bonus: entry.bonus };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const updated = await this.wallets.findOneAndUpdate(
-        { _id: entry.walletId, 'applied.id': { $ne: entry._id }, ...guard(movement, planned) },
-        {
-          $inc: { cash: planned.cash, bonus: planned.bonus },
-          $set: { updatedAt: this.now() },
-          $push: { applied: { $each: [{ id: entry._id, cash: planned.cash, bonus: planned.bonus }], $slice: -APPLIED_MEMORY } },
-        },
-      );
-      if (updated) return this.markApplied(entry, planned, { cash: updated.cash, bonus: updated.bonus });
+      const change = planned;
+      // On a replica set both writes commit together; elsewhere the wallet's applied marks make
+      // the gap between them safe (see the class comment).
+      const after = await this.store.transaction(async () => {
+        const updated = await this.wallets.findOneAndUpdate(
+          { _id: entry.walletId, 'applied.id': { $ne: entry._id }, ...guard(movement, change) },
+          {
+            $inc: { cash: change.cash, bonus: change.bonus },
+            $set: { updatedAt: this.now() },
+            $push: { applied: { $each: [{ id: entry._id, cash: change.cash, bonus: change.bonus }], $slice: -APPLIED_MEMORY } },
+          },
+        );
+        if (!updated) return null;
+        const balances = { cash: updated.cash, bonus: updated.bonus };
+        await this.writeApplied(entry, change, balances);
+        return balances;
+      });
+      if (after) return this.appliedResult(entry, planned, after);
       const wallet = await this.wallets.findOne({ _id: entry.walletId });
       if (!wallet) throw new Error(`wallet ${entry.walletId} vanished`);
       const mark = wallet.applied.find((m) => m.id === entry._id);
@@ -263,10 +272,39 @@ export class LedgerRepository {
     throw new WalletBusyError(entry.walletId);
   }
 
-  private async markApplied(entry: EntryDoc, planned: Balances, after: Balances): Promise<Omit<MoveResult, 'replayed'>> {
-    const applied: EntryDoc = { ...entry, cash: planned.cash, bonus: planned.bonus, status: 'applied', balanceAfter: after };
+  private async writeApplied(entry: EntryDoc, planned: Balances, after: Balances): Promise<void> {
     await this.entries.updateOne({ _id: entry._id }, { $set: { status: 'applied', cash: planned.cash, bonus: planned.bonus, balanceAfter: after } });
+  }
+
+  private appliedResult(entry: EntryDoc, planned: Balances, after: Balances): Omit<MoveResult, 'replayed'> {
+    const applied: EntryDoc = { ...entry, cash: planned.cash, bonus: planned.bonus, status: 'applied', balanceAfter: after };
     return { transaction: transactionView(applied), wallet: walletView(after) };
+  }
+
+  private async markApplied(entry: EntryDoc, planned: Balances, after: Balances): Promise<Omit<MoveResult, 'replayed'>> {
+    await this.writeApplied(entry, planned, after);
+    return this.appliedResult(entry, planned, after);
+  }
+
+  /**
+   * Marks the pending entries that a crash left behind after their wallet applied them, so the
+   * ledger reads right without waiting for a replay. Entries the wallet never applied moved no
+   * money and stay pending: a replay of their key finishes them. Returns how many were marked.
+   */
+  async recover(): Promise<number> {
+    const cutoff = new Date(this.now().getTime() - ABANDONED_AFTER_MS);
+    let marked = 0;
+    for (const entry of await this.entries.find({ status: 'pending', createdAt: { $lt: cutoff } }, { limit: 1000 })) {
+      const wallet = await this.wallets.findOne({ _id: entry.walletId });
+      const mark = wallet?.applied.find((m) => m.id === entry._id);
+      if (!wallet || !mark) continue;
+      const result = await this.entries.updateOne(
+        { _id: entry._id, status: 'pending' },
+        { $set: { status: 'applied', cash: mark.cash, bonus: mark.bonus, balanceAfter: balancesAfter(wallet, entry._id)! } },
+      );
+      marked += result.modified;
+    }
+    return marked;
   }
 
   /** The outcome of an entry that already exists under the key: its first result, whatever it was. */

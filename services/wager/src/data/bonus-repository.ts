@@ -2,18 +2,25 @@ import { type CollectionSpec, DuplicateKeyError, type Store } from '@casino/shar
 import type { Bonus } from '../domain/bonuses';
 import type { BonusState } from '@casino/shared';
 
-interface BonusDoc extends Omit<Bonus, 'id'> {
+/** How many recently counted rounds a bonus remembers: enough to finish any interrupted count. */
+const COUNTED_MEMORY = 200;
+
+export interface BonusDoc extends Omit<Bonus, 'id'> {
   _id: string;
   idempotencyKey: string;
   settledAt: Date | null;
+  /** The most recent rounds whose stake `wagered` includes, oldest first. */
+  countedRounds: string[];
 }
 
-interface WagerDoc {
+export interface WagerDoc {
   /** The round: a round's stake counts once. */
   _id: string;
   playerId: string;
   bonusId: string;
   stake: number;
+  /** Whether the stake went into the bonus's `wagered`: null until decided, false if the bonus had ended. */
+  counted: boolean | null;
   createdAt: Date;
 }
 
@@ -40,6 +47,7 @@ export const bonusesSpec: CollectionSpec = {
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
     settledAt: { type: Date, default: null },
+    countedRounds: { type: [String], default: [] },
   },
 };
 
@@ -50,6 +58,7 @@ export const wagersSpec: CollectionSpec = {
     playerId: { type: String, required: true },
     bonusId: { type: String, required: true },
     stake: { type: Number, required: true, min: 1 },
+    counted: { type: Boolean, default: null },
     createdAt: { type: Date, required: true },
   },
 };
@@ -61,20 +70,20 @@ export class ClaimConflictError extends Error {
   }
 }
 
-const toBonus = ({ _id, idempotencyKey: _k, settledAt: _s, ...rest }: BonusDoc): Bonus => ({ id: _id, ...rest });
+const toBonus = ({ _id, idempotencyKey: _k, settledAt: _s, countedRounds: _c, ...rest }: BonusDoc): Bonus => ({ id: _id, ...rest });
 
 export class BonusRepository {
   private readonly bonuses;
   private readonly wagers;
 
-  constructor(store: Store) {
+  constructor(private readonly store: Store) {
     this.bonuses = store.collection<BonusDoc>(bonusesSpec);
     this.wagers = store.collection<WagerDoc>(wagersSpec);
   }
 
   async create(bonus: Bonus, idempotencyKey: string): Promise<void> {
     try {
-      await this.bonuses.insertOne({ ...bonus, _id: bonus.id, idempotencyKey, settledAt: null } as BonusDoc);
+      await this.bonuses.insertOne({ ...bonus, _id: bonus.id, idempotencyKey, settledAt: null, countedRounds: [] } as BonusDoc);
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
       if (err.index.includes('idempotencyKey')) throw new ClaimConflictError('replay');
@@ -107,17 +116,30 @@ export class BonusRepository {
   }
 
   /**
-   * Counts a round's stake toward the bonus once: the round id is the key, so a retried call
-   * adds nothing. Returns the bonus after, or null if the round was already counted.
+   * Counts a round's stake toward the bonus once. The wager is recorded first under the round's id,
+   * then added to the bonus by one conditional update that also remembers the round, then marked
+   * counted: a retried or concurrent call for the same round finds the round remembered and adds
+   * nothing, and one that stopped half-way is finished by the next call. Returns the bonus after,
+   * or null if this call counted nothing new.
    */
   async addWager(bonus: Bonus, roundId: string, stake: number, at: Date): Promise<Bonus | null> {
+    let wager: WagerDoc = { _id: roundId, playerId: bonus.playerId, bonusId: bonus.id, stake, counted: null, createdAt: at };
     try {
-      await this.wagers.insertOne({ _id: roundId, playerId: bonus.playerId, bonusId: bonus.id, stake, createdAt: at });
+      await this.wagers.insertOne(wager);
     } catch (err) {
-      if (err instanceof DuplicateKeyError) return null;
-      throw err;
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      const existing = await this.wagers.findOne({ _id: roundId });
+      if (!existing || existing.counted !== null) return null;
+      wager = existing;
     }
-    const doc = await this.bonuses.findOneAndUpdate({ _id: bonus.id, status: 'active' }, { $inc: { wagered: stake } });
-    return doc && toBonus(doc);
+    return this.store.transaction(async () => {
+      const doc = await this.bonuses.findOneAndUpdate(
+        { _id: wager.bonusId, status: 'active', countedRounds: { $ne: roundId } },
+        { $inc: { wagered: wager.stake }, $push: { countedRounds: { $each: [roundId], $slice: -COUNTED_MEMORY } } },
+      );
+      const counted = doc !== null || (await this.bonuses.count({ _id: wager.bonusId, countedRounds: roundId })) > 0;
+      await this.wagers.updateOne({ _id: roundId, counted: null }, { $set: { counted } });
+      return doc && toBonus(doc);
+    });
   }
 }
