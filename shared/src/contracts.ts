@@ -154,3 +154,56 @@ export interface RoundView {
   reels: string[][];
   createdAt: string;
 }
+
+/** A wallet whose balances disagree with its ledger, or that should not exist as it is. */
+export interface WalletDifference {
+  walletId: string;
+  problem: 'balance-mismatch' | 'negative-balance' | 'entries-without-wallet';
+  wallet: { cash: number; bonus: number } | null;
+  ledger: { cash: number; bonus: number };
+}
+
+/** Payment's own check: every wallet against the sum of its ledger. */
+export interface LedgerReconciliation {
+  wallets: number;
+  entries: number;
+  /** The sum of every wallet: what the casino owes its players. */
+  totals: { cash: number; bonus: number };
+  /** Applied entries by type: how many and how much (cash + bonus, signed). */
+  byType: Partial<Record<TransactionType, { count: number; amount: number }>>;
+  /** Entries the wallet already applied but a crash left unmarked; recovery marks them. */
+  unsettled: number;
+  /** Entries a crashed request left before they moved any money; a replay of the key finishes them. */
+  abandoned: number;
+  /** Wallets holding bonus money: each must have an active bonus in the wager service. */
+  walletsWithBonus: string[];
+  differences: WalletDifference[];
+}
+
+export interface BonusDifference {
+  bonusId: string;
+  playerId: string;
+  problem: 'wagered-mismatch' | 'completed-short' | 'completion-pending' | 'uncounted-wager';
+  detail: string;
+}
+
+/** Wager's own check: every bonus against the wagers counted toward it. */
+export interface BonusReconciliation {
+  bonuses: number;
+  wagers: number;
+  byStatus: Partial<Record<BonusState, number>>;
+  /** The sum of every bonus's amount: what payment must have credited. */
+  amount: number;
+  activeBonusPlayers: string[];
+  differences: BonusDifference[];
+}
+
+/** Payment and wager together, with the checks that need both. */
+export interface ReconciliationReport {
+  ok: boolean;
+  checkedAt: string;
+  ledger: LedgerReconciliation;
+  bonuses: BonusReconciliation;
+  /** Disagreements between the two services' records. */
+  crossChecks: { check: string; ok: boolean; detail: string }[];
+}

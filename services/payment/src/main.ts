@@ -3,5 +3,9 @@ import { createApp } from './app';
 import { httpPeers } from './data/peers';
 
 void runService('payment', ['deposits', 'depositCents', 'withdrawals', 'withdrawalCents'], (deps) =>
-  createApp({ ...deps, peers: httpPeers({ user: peerClient(deps.config, 'user'), wager: peerClient(deps.config, 'wager') }) }),
+  createApp({
+    ...deps,
+    recoverEveryMs: 30_000,
+    peers: httpPeers({ user: peerClient(deps.config, 'user'), wager: peerClient(deps.config, 'wager') }),
+  }),
 );

@@ -3,9 +3,11 @@ import type { Express } from 'express';
 import { wagerRoutes } from './api/routes';
 import { BonusRepository } from './data/bonus-repository';
 import type { WagerPeers } from './data/peers';
+import { reconcileBonuses } from './data/reconciliation';
 
 /** The wager service: bonus offers, active bonuses and wagering progress. */
 export function createApp(deps: ServiceDeps & { peers: WagerPeers; now?: () => Date }): Express {
   const bonuses = new BonusRepository(deps.store);
-  return createServiceApp({ ...deps, routes: wagerRoutes({ ...deps, bonuses }) });
+  const reconcile = () => reconcileBonuses(deps.store, (deps.now ?? (() => new Date()))());
+  return createServiceApp({ ...deps, routes: wagerRoutes({ ...deps, bonuses, reconcile }) });
 }

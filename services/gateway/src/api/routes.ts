@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
+  type BonusReconciliation,
   type Cache,
   type Config,
   depositBody,
+  type LedgerReconciliation,
   idempotencyKey as idempotencyKeySchema,
   limitsBody,
   listLimit,
@@ -19,6 +21,7 @@ import {
 } from '@casino/shared';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { combineReconciliation } from '../domain/reconciliation';
 import { SCENARIOS } from '../domain/scenarios';
 import { requireAdmin, requirePlayer } from './auth';
 import { authRateLimit } from './rate-limit';
@@ -143,6 +146,17 @@ export function apiRoutes({ config, cache, upstreams }: ApiDeps): Router {
     parseInput(scenarioBody, req.body);
     const known = SCENARIOS.map((s) => s.name).join(', ') || 'none';
     throw AppError.notFound('scenario-not-found', `There is no scenario ${name}. Known scenarios: ${known}.`);
+  });
+
+  // ---- reconciliation (operators)
+  api.get('/admin/reconciliation', admin, async (_req, res) => {
+    // A full pass reads every wallet and bonus: give it longer than a player's request gets.
+    const slow = { timeoutMs: 60_000 };
+    const [ledger, bonuses] = await Promise.all([
+      payment.get<LedgerReconciliation>('/reconciliation', slow),
+      wager.get<BonusReconciliation>('/reconciliation', slow),
+    ]);
+    res.json(combineReconciliation(ledger, bonuses, new Date()));
   });
 
   return api;

@@ -7,6 +7,7 @@ import {
   bonusSettleBody,
   depositBody,
   euros,
+  type LedgerReconciliation,
   listLimit,
   type Metrics,
   parseInput,
@@ -32,6 +33,8 @@ import type { PaymentPeers } from '../data/peers';
 
 export interface PaymentRouteDeps {
   ledger: LedgerRepository;
+  /** Every wallet checked against its ledger, for `npm run reconcile`. */
+  reconcile: () => Promise<LedgerReconciliation>;
   limits: DepositLimitRepository;
   peers: PaymentPeers;
   metrics: Metrics;
@@ -61,8 +64,12 @@ function toProblem(err: unknown, what: string): unknown {
   return err;
 }
 
-export function paymentRoutes({ ledger, limits, peers, metrics, now = () => new Date() }: PaymentRouteDeps): Router {
+export function paymentRoutes({ ledger, reconcile, limits, peers, metrics, now = () => new Date() }: PaymentRouteDeps): Router {
   const router = Router();
+
+  router.get('/reconciliation', async (_req, res) => {
+    res.json(await reconcile());
+  });
 
 
   const send = (res: Response, result: MoveResult) => {

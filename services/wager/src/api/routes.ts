@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AppError,
   annotate,
+  type BonusReconciliation,
   Attr,
   claimBody,
   forfeitBody,
@@ -32,6 +33,8 @@ import type { WagerPeers } from '../data/peers';
 
 export interface WagerRouteDeps {
   bonuses: BonusRepository;
+  /** Every bonus checked against its wagers, for `npm run reconcile`. */
+  reconcile: () => Promise<BonusReconciliation>;
   peers: WagerPeers;
   metrics: Metrics;
   now?: () => Date;
@@ -39,8 +42,12 @@ export interface WagerRouteDeps {
 
 type Ending = 'completed' | 'forfeited' | 'expired';
 
-export function wagerRoutes({ bonuses, peers, metrics, now = () => new Date() }: WagerRouteDeps): Router {
+export function wagerRoutes({ bonuses, reconcile, peers, metrics, now = () => new Date() }: WagerRouteDeps): Router {
   const router = Router();
+
+  router.get('/reconciliation', async (_req, res) => {
+    res.json(await reconcile());
+  });
 
 
   /**

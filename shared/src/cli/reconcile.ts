@@ -1,0 +1,86 @@
+/**
+ * `npm run reconcile`: asks the running platform to check every wallet against its ledger and
+ * every bonus against its wagering, prints a summary and exits non-zero on any difference.
+ *
+ *   npm run reconcile                  # the demo on this machine
+ *   npm run reconcile -- --url http://casino.example:8080 --json
+ *
+ * The admin token comes from ADMIN_TOKEN (environment or .env), or the file `npm run demo` wrote.
+ * Exit codes: 0 clean, 1 differences found, 2 the check could not run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORTS, readDotEnv } from '../config';
+import type { ReconciliationReport } from '../contracts';
+import { repoRoot } from '../launcher';
+import { euros } from '../validation';
+
+const USAGE = 'usage: npm run reconcile -- [--url <gateway URL>] [--json]';
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+export function summary(report: ReconciliationReport): string {
+  const { ledger, bonuses } = report;
+  const statuses = Object.entries(bonuses.byStatus)
+    .map(([status, n]) => `${count(n)} ${status}`)
+    .join(', ');
+  const lines = [
+    `Reconciliation at ${report.checkedAt}`,
+    `  wallets   ${count(ledger.wallets)} checked against ${count(ledger.entries)} ledger entries: ${count(ledger.differences.length)} differences`,
+    `            held for players: ${euros(ledger.totals.cash)} cash, ${euros(ledger.totals.bonus)} bonus; ` +
+      `${count(ledger.unsettled)} unsettled and ${count(ledger.abandoned)} abandoned entries (neither is a difference)`,
+    `  bonuses   ${count(bonuses.bonuses)} checked${statuses ? ` (${statuses})` : ''} against ${count(bonuses.wagers)} counted wagers: ${count(bonuses.differences.length)} differences`,
+    ...report.crossChecks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'}      ${c.check}: ${c.detail}`),
+  ];
+  for (const d of ledger.differences.slice(0, 20)) {
+    lines.push(`  wallet ${d.walletId}: ${d.problem}; wallet ${JSON.stringify(d.wallet)}, ledger ${JSON.stringify(d.ledger)}`);
+  }
+  for (const d of bonuses.differences.slice(0, 20)) lines.push(`  bonus ${d.bonusId} (player ${d.playerId}): ${d.problem}; ${d.detail}`);
+  const shown = Math.min(20, ledger.differences.length) + Math.min(20, bonuses.differences.length);
+  const all = ledger.differences.length + bonuses.differences.length;
+  if (all > shown) lines.push(`  ... and ${count(all - shown)} more (--json lists them all)`);
+  lines.push(report.ok ? 'Result: clean' : 'Result: DIFFERENCES FOUND');
+  return lines.join('\n');
+}
+
+function adminToken(root: string, env: Record<string, string | undefined>): string {
+  if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
+  const file = join(root, '.demo', 'admin-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  return fail('No admin token: set ADMIN_TOKEN, or start the platform with `npm run demo`, which writes .demo/admin-token.');
+}
+
+async function main(): Promise<void> {
+  let options: { url?: string; json?: boolean; help?: boolean };
+  try {
+    ({ values: options } = parseArgs({ options: { url: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    return fail(`${(err as Error).message}\n${USAGE}`);
+  }
+  if (options.help) return void console.log(USAGE);
+  const root = repoRoot();
+  const env: Record<string, string | undefined> = { ...readDotEnv(root), ...process.env };
+  const base = (options.url ?? env.GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT ?? DEFAULT_PORTS.gateway}`).replace(/\/$/, '');
+  const url = `${base}/api/v1/admin/reconciliation`;
+
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { authorization: `Bearer ${adminToken(root, env)}` }, signal: AbortSignal.timeout(120_000) });
+  } catch (err) {
+    return fail(`Cannot reach the gateway at ${base} (${(err as Error).cause ? String((err as { cause: Error }).cause.message) : (err as Error).message}). Is the platform running?`);
+  }
+  const body = (await res.json().catch(() => null)) as (ReconciliationReport & { detail?: string }) | null;
+  if (res.status !== 200 || !body) {
+    return fail(`The gateway answered ${res.status}${body?.detail ? `: ${body.detail}` : ''}${res.status === 401 ? ' (check ADMIN_TOKEN)' : ''}`);
+  }
+  console.log(options.json ? JSON.stringify(body, null, 2) : summary(body));
+  process.exit(body.ok ? 0 : 1);
+}
+
+void main();
