@@ -239,7 +239,7 @@ describe('game service', () => {
       expect((await request(app).get(`/players/${player}/rounds`)).body.items).toHaveLength(1);
     });
 
-    test('when 20 identical requests with one key arrive at once, then the stake is taken once and all answer the same round', async () => {
+    test('when 20 identical requests with one key arrive at once, then the stake is taken once, all answer the same round and all but one say they replayed', async () => {
       const { app, peers, player } = setup({ rng: scriptedRng(SEVENS, BLANK) });
       const key = randomUUID();
 
@@ -248,6 +248,7 @@ describe('game service', () => {
       expect(answers.map((r) => r.status)).toEqual(Array(20).fill(201));
       expect(new Set(answers.map((r) => r.body.roundId)).size).toBe(1);
       expect(new Set(answers.map((r) => JSON.stringify(r.body))).size).toBe(1);
+      expect(answers.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
       expect(peers.bets.size).toBe(1);
       expect(peers.wins.size).toBe(1);
       expect(peers.wallet.cash).toBe(10_000 - 100 + answers[0]!.body.win);

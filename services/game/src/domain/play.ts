@@ -58,14 +58,15 @@ export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ resu
   const { playerId, game, stake, idempotencyKey } = request;
 
   let round = await rounds.byKey(playerId, idempotencyKey);
-  const replayed = round !== null;
+  let replayed = round !== null;
   if (!round) {
     checkStake(game, stake);
     const status = await peers.playerStatus(playerId);
     if (status.status === 'self_excluded') throw AppError.forbidden('self-excluded', 'Play is closed while you are self-excluded.');
     const at = now();
+    const id = randomUUID();
     round = await rounds.start({
-      _id: randomUUID(),
+      _id: id,
       playerId,
       gameId: game.id,
       stake,
@@ -79,6 +80,8 @@ export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ resu
       createdAt: at,
       updatedAt: at,
     });
+    // A concurrent duplicate started the round first: this request answers as its replay.
+    replayed = round._id !== id;
   }
   if (round.gameId !== game.id || round.stake !== stake) {
     throw AppError.unprocessable('idempotency-key-reused', 'Idempotency key reused', 'This Idempotency-Key was already used for a different spin.');
