@@ -98,6 +98,7 @@ describe('gateway authentication', () => {
     const ADMIN_CALLS = [
       ['GET /api/v1/admin/scenarios', (g: Gateway) => request(g.app).get('/api/v1/admin/scenarios')],
       ['PUT /api/v1/admin/scenarios/anything', (g: Gateway) => request(g.app).put('/api/v1/admin/scenarios/anything').send({ enabled: true })],
+      ['GET /api/v1/admin/reconciliation', (g: Gateway) => request(g.app).get('/api/v1/admin/reconciliation')],
     ] as const;
     const BAD_ADMIN: [string, (g: Gateway) => Record<string, string>][] = [
       ['without a token', () => ({})],

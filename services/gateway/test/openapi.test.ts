@@ -118,7 +118,7 @@ describe('gateway API documentation', () => {
 
       const rest = gatewayRoutes().filter((r) => r.includes(' /api/v1/') && !covered.includes(r));
 
-      expect(rest.sort()).toEqual(['GET /api/v1/admin/scenarios', 'PUT /api/v1/admin/scenarios/{name}']);
+      expect(rest.sort()).toEqual(['GET /api/v1/admin/reconciliation', 'GET /api/v1/admin/scenarios', 'PUT /api/v1/admin/scenarios/{name}']);
     });
 
     test('when a route needs a player token, no token or the admin token in code, then openapi.yaml says the same', () => {
@@ -128,13 +128,13 @@ describe('gateway API documentation', () => {
       const actual = {
         player: PLAYER_ROUTES.map((r) => security(r.method, templateOf(spec, r.path))),
         public: PUBLIC_ROUTES.map((r) => security(r.method, templateOf(spec, r.path))),
-        admin: [security('get', '/api/v1/admin/scenarios'), security('put', '/api/v1/admin/scenarios/{name}')],
+        admin: [security('get', '/api/v1/admin/scenarios'), security('put', '/api/v1/admin/scenarios/{name}'), security('get', '/api/v1/admin/reconciliation')],
       };
 
       expect(actual).toEqual({
         player: PLAYER_ROUTES.map(() => '"default: player"'),
         public: PUBLIC_ROUTES.map(() => '[]'),
-        admin: ['[{"admin":[]}]', '[{"admin":[]}]'],
+        admin: ['[{"admin":[]}]', '[{"admin":[]}]', '[{"admin":[]}]'],
       });
     });
 
@@ -158,6 +158,7 @@ describe('gateway API documentation', () => {
       need('post', '/api/v1/wallet/deposits', '422');
       need('get', '/api/v1/admin/scenarios', '401');
       need('put', '/api/v1/admin/scenarios/{name}', '400', '401', '404', '413');
+      need('get', '/api/v1/admin/reconciliation', '401', '502', '503', '504');
 
       const missing = Object.entries(expected).flatMap(([key, statuses]) => {
         const [method, template] = key.split(' ') as [string, string];

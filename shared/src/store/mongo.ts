@@ -143,6 +143,8 @@ export class MongoStore implements Store {
         collection: spec.name,
         versionKey: false,
         strict: 'throw',
+        // Also before the first connection: fail at once rather than queue for 10 s.
+        bufferCommands: false,
       });
       for (const index of spec.indexes ?? []) {
         schema.index(index.fields, {
