@@ -7,6 +7,7 @@ export * from './http-client';
 export * from './jwt';
 export * from './logger';
 export * from './metrics';
+export * from './random';
 export * from './redact';
 export * from './request';
 export * from './service';

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, readDotEnv, type ServiceName } from '../config';
 import { launch, repoRoot } from '../launcher';
+import { formatSummary, localPeerUrls, MAX_SEED, numberFlag, SEED_DEFAULTS, seedPlatform, SeedUsageError } from '../seed';
 
 const COLORS: Record<ServiceName, string> = { gateway: '36', user: '35', game: '33', payment: '32', wager: '34' };
 const LEVEL_COLORS: Record<string, string> = { error: '31', fatal: '31', warn: '33', debug: '90' };
@@ -35,6 +36,8 @@ function show(service: ServiceName, line: string): void {
 }
 
 async function main(): Promise<void> {
+  // `--seed` or `--seed=N`: checked before anything starts.
+  const seed = numberFlag(process.argv, 'seed', 0, MAX_SEED);
   const root = repoRoot();
   const env: NodeJS.ProcessEnv = { ...readDotEnv(root), ...process.env };
   // Secrets are never shipped: without them, a run gets its own random ones.
@@ -77,6 +80,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(0));
   running = true;
 
+  // Demo data before the banner, so the banner stays the last thing on screen.
+  if (seed !== undefined) {
+    const options = { ...SEED_DEFAULTS, seed: seed === true ? SEED_DEFAULTS.seed : seed };
+    const seeded = await seedPlatform(localPeerUrls(platform.ports), options).catch((err: Error) => err);
+    process.stdout.write(seeded instanceof Error ? `\nDemo data not seeded: ${seeded.message}\n` : `\n${formatSummary(seeded.summary)}\n`);
+  }
+
   const gw = `http://localhost:${platform.ports.gateway}`;
   const sentry = env.SENTRY_DSN ? 'sending to your DSN' : env.SENTRY_SPOTLIGHT ? 'sending to Spotlight' : 'local only (set SENTRY_DSN to send)';
   process.stdout.write(
@@ -97,6 +107,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? `configuration error: ${err.message}` : err);
+  console.error(err instanceof ConfigError ? `configuration error: ${err.message}` : err instanceof SeedUsageError ? err.message : err);
   process.exit(1);
 });

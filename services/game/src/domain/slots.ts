@@ -1,23 +1,11 @@
 import { randomInt } from 'node:crypto';
+import { type Rng, seededRng } from '@casino/shared';
 
-/** Draws a whole number in [0, maxExclusive). */
-export type Rng = (maxExclusive: number) => number;
+// The seeded draw lives in the kit, where the demo-data seeder uses it too.
+export { type Rng, seededRng };
 
 /** The production draw: the operating system's CSPRNG. */
 export const cryptoRng: Rng = (max) => randomInt(max);
-
-/** A reproducible draw for tests and simulations (mulberry32). Never used for real rounds. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return (max) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return Math.floor(unit * max);
-  };
-}
 
 export interface Pay {
   /** The symbols a line must show, left to right; `*` matches anything. */
