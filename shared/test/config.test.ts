@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, parseConfig, SERVICES } from '@casino/shared/config';
+import { ConfigError, envSchema, parseConfig, SERVICES } from '@casino/shared/config';
 
 const SECRET = 'a-jwt-secret-that-is-long-enough-0123456789';
 const ADMIN = 'an-admin-token-0123456789';
@@ -272,5 +272,15 @@ describe('loadConfig in a real process', () => {
 
     expect(good).toEqual({ code: 0, stdout: JSON.stringify({ port: 9182 }), stderr: '' });
     expect(fromFile).toEqual({ code: 0, stdout: JSON.stringify({ port: 9184 }), stderr: '' });
+  });
+});
+
+describe('.env.example', () => {
+  test('when it is compared with the settings the services read, then it lists each one exactly once and nothing else', () => {
+    const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
+    const listed = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
+
+    expect(listed.length).toBe(new Set(listed).size);
+    expect([...listed].sort()).toEqual(Object.keys(envSchema.shape).sort());
   });
 });

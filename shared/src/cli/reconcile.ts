@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   if (options.help) return void console.log(USAGE);
   const root = repoRoot();
   const env: Record<string, string | undefined> = { ...readDotEnv(root), ...process.env };
-  const base = (options.url ?? env.GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT ?? DEFAULT_PORTS.gateway}`).replace(/\/$/, '');
+  const base = (options.url ?? `http://127.0.0.1:${env.GATEWAY_PORT ?? DEFAULT_PORTS.gateway}`).replace(/\/$/, '');
   const url = `${base}/api/v1/admin/reconciliation`;
 
   let res: Response;
