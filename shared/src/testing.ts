@@ -4,7 +4,7 @@ import { parseConfig, type ServiceName } from './config';
 import { createLogger } from './logger';
 import { type BusinessMetric, BUSINESS_METRICS, createMetrics } from './metrics';
 import type { ServiceDeps } from './service';
-import { EmbeddedStore } from './store';
+import { EmbeddedStore, type Store } from './store';
 
 /** Test settings: fixed, obviously fake secrets that satisfy validation. */
 export const TEST_ENV = {
@@ -15,10 +15,13 @@ export const TEST_ENV = {
 } as const;
 
 /**
- * Dependencies for a service's createApp in a component test: embedded store, no cache, every log
- * line captured in `logs` so tests can assert on them.
+ * Dependencies for a service's createApp in a component test: embedded store (or the one given,
+ * e.g. from describeEachStore), no cache, every log line captured in `logs` so tests can assert on them.
  */
-export function testDeps(service: ServiceName, overrides: { env?: Record<string, string>; cache?: Cache } = {}): ServiceDeps & { logs: string[] } {
+export function testDeps(
+  service: ServiceName,
+  overrides: { env?: Record<string, string>; cache?: Cache; store?: Store } = {},
+): ServiceDeps & { logs: string[] } {
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -31,7 +34,7 @@ export function testDeps(service: ServiceName, overrides: { env?: Record<string,
     config,
     logger: createLogger({ service, version: config.version, level: 'info', destination }),
     metrics: createMetrics(service, Object.keys(BUSINESS_METRICS) as BusinessMetric[]),
-    store: new EmbeddedStore(`casino_${service}`),
+    store: overrides.store ?? new EmbeddedStore(`casino_${service}`),
     cache: overrides.cache ?? new NoCache(),
     draining: () => false,
     logs,

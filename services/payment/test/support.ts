@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { BonusView, PlayerStatus, Store } from '@casino/shared';
+import type { BonusView, PlayerStatus, Store, WalletDifference } from '@casino/shared';
 import { testDeps } from '@casino/shared/testing';
 import { createApp } from '../src/app';
 import { ledgerSpec, walletsSpec } from '../src/data/ledger-repository';
 import type { PaymentPeers } from '../src/data/peers';
+import { reconcileLedger } from '../src/data/reconciliation';
 
 /** A wallet as the store holds it. */
 export interface StoredWallet {
@@ -40,13 +41,10 @@ export function storedLedger(store: Store) {
   };
 }
 
-/** Sum of a wallet's applied ledger entries: what its balances must always equal. */
-export async function sumOfApplied(store: Store, walletId: string): Promise<{ cash: number; bonus: number }> {
-  const applied = await storedLedger(store).entries.find({ walletId, status: 'applied' });
-  return {
-    cash: applied.reduce((sum, e) => sum + e.cash, 0),
-    bonus: applied.reduce((sum, e) => sum + e.bonus, 0),
-  };
+/** What reconcileLedger finds wrong in the store, for the given wallets only, or for every wallet. */
+export async function ledgerDifferences(store: Store, ...walletIds: string[]): Promise<WalletDifference[]> {
+  const { differences } = await reconcileLedger(store);
+  return walletIds.length ? differences.filter((d) => walletIds.includes(d.walletId)) : differences;
 }
 
 /**
@@ -124,9 +122,9 @@ export class TestClock {
   }
 }
 
-/** The payment app over a fresh embedded store, with fake peers and optionally a test clock. */
-export function setup(options: { now?: () => Date } = {}) {
-  const deps = testDeps('payment');
+/** The payment app over a fresh embedded store (or the given one), with fake peers and optionally a test clock. */
+export function setup(options: { now?: () => Date; store?: Store } = {}) {
+  const deps = testDeps('payment', { store: options.store });
   const peers = new FakePeers();
   const app = createApp({ ...deps, peers, now: options.now });
   return { app, deps, peers, stored: storedLedger(deps.store) };

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { EmbeddedStore } from '@casino/shared';
+import type { Store } from '@casino/shared';
+import { describeEachStore } from '@casino/shared/test-stores';
+import { DepositLimitRepository } from '../src/data/deposit-limit-repository';
 import { balancesAfter, IdempotencyMismatchError, InProgressError, LedgerRepository } from '../src/data/ledger-repository';
 import type { Balances, Movement } from '../src/domain/ledger';
-import { newKey, newPlayer, type StoredEntry, storedLedger, sumOfApplied, TestClock } from './support';
+import { ledgerDifferences, newKey, newPlayer, type StoredEntry, storedLedger, TestClock } from './support';
 
-/** A repository over its own embedded store and a test clock. */
-function setup() {
-  const store = new EmbeddedStore('casino_payment');
-  const clock = new TestClock('2026-03-01T12:00:00.000Z');
-  return { ledger: new LedgerRepository(store, clock.now), store, clock, stored: storedLedger(store) };
+/** One test's view of the backend: its own repository and clock over the file's store. */
+interface Setup {
+  ledger: LedgerRepository;
+  store: Store;
+  clock: TestClock;
+  stored: ReturnType<typeof storedLedger>;
 }
-
-type Setup = ReturnType<typeof setup>;
 
 /** Step 1 of a movement, as a request that then died left it: the entry inserted, still pending. */
 async function insertPending(
@@ -53,7 +54,138 @@ async function writeToWallet({ stored }: Setup, entry: StoredEntry): Promise<voi
   expect(result.matched).toBe(1);
 }
 
-describe('ledger repository', () => {
+/** What a refused movement rejects with: the shortfall it reports. */
+const shortfall = (needed: number, available: number) => ({ name: 'InsufficientFundsError', needed, available });
+
+// The wallets, the ledger and the daily deposit totals, held to the same behaviour on every store.
+describeEachStore('ledger repository', (backend) => {
+  const opened = backend.use((store) => ({
+    stored: storedLedger(store),
+    limits: new DepositLimitRepository(store),
+    // Declares the collections before the store creates their indexes.
+    declared: new LedgerRepository(store),
+  }));
+
+  function setup(): Setup {
+    const { store, stored } = opened();
+    const clock = new TestClock('2026-03-01T12:00:00.000Z');
+    return { ledger: new LedgerRepository(store, clock.now), store, clock, stored };
+  }
+
+  describe('moving money', () => {
+    test('when a deposit, a bonus credit and a bet are moved, then each answers its transaction and the wallet after it', async () => {
+      const { ledger, store } = setup();
+      const player = newPlayer();
+      const round = randomUUID();
+      const bonusId = randomUUID();
+
+      const deposit = await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
+      const credit = await ledger.move(player, newKey(), { type: 'bonus_credit', amount: 500 }, bonusId);
+      const bet = await ledger.move(player, newKey(), { type: 'bet', amount: 1_200 }, round);
+
+      expect(deposit).toMatchObject({ replayed: false, transaction: { type: 'deposit', amount: 1_000, cash: 1_000, bonus: 0, balanceAfter: 1_000, ref: null } });
+      expect(credit).toMatchObject({ replayed: false, transaction: { type: 'bonus_credit', amount: 500, bonus: 500, balanceAfter: 1_500, ref: bonusId } });
+      expect(bet).toMatchObject({
+        replayed: false,
+        transaction: { type: 'bet', amount: -1_200, cash: -1_000, bonus: -200, balanceAfter: 300, ref: round },
+        wallet: { currency: 'EUR', cash: 0, bonus: 300, total: 300 },
+      });
+      expect(await ledger.balances(player)).toEqual({ cash: 0, bonus: 300 });
+      expect(await ledger.stakeOf(player, round)).toEqual({ cash: 1_000, bonus: 200 });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
+    });
+
+    test('when a wallet has never moved money, then its balances are zero and it has no stake for any round', async () => {
+      const { ledger } = setup();
+      const player = newPlayer();
+
+      expect(await ledger.balances(player)).toEqual({ cash: 0, bonus: 0 });
+      expect(await ledger.stakeOf(player, randomUUID())).toBeNull();
+      expect(await ledger.transactions(player, { limit: 10 })).toEqual([]);
+    });
+
+    test('when a movement is sent again with the same key, then the first answer comes back as a replay and no money moves', async () => {
+      const { ledger, stored } = setup();
+      const player = newPlayer();
+      const key = newKey('deposit');
+      const first = await ledger.move(player, key, { type: 'deposit', amount: 2_500 }, null);
+
+      const again = await ledger.move(player, key, { type: 'deposit', amount: 2_500 }, null);
+      const replay = await ledger.replay(player, key, { type: 'deposit', amount: 2_500 });
+
+      expect(again).toEqual({ ...first, replayed: true });
+      expect(replay).toEqual({ ...first, replayed: true });
+      expect(await ledger.balances(player)).toEqual({ cash: 2_500, bonus: 0 });
+      expect(await stored.entries.count({ walletId: player })).toBe(1);
+    });
+
+    test('when a key was never used, then replay answers null and moves nothing', async () => {
+      const { ledger, stored } = setup();
+      const player = newPlayer();
+
+      expect(await ledger.replay(player, newKey(), { type: 'deposit', amount: 100 })).toBeNull();
+      expect(await stored.entries.count({ walletId: player })).toBe(0);
+    });
+
+    test('when a bet is more than the wallet holds, then it is refused, recorded as rejected and left out of the history', async () => {
+      const { ledger, stored, store } = setup();
+      const player = newPlayer();
+      const key = newKey('bet');
+      await ledger.move(player, newKey(), { type: 'deposit', amount: 300 }, null);
+
+      await expect(ledger.move(player, key, { type: 'bet', amount: 500 }, randomUUID())).rejects.toMatchObject(shortfall(500, 300));
+
+      expect(await stored.entries.findOne({ walletId: player, idempotencyKey: key })).toMatchObject({ status: 'rejected', cash: 0, bonus: 0, rejection: { needed: 500, available: 300 } });
+      expect(await ledger.balances(player)).toEqual({ cash: 300, bonus: 0 });
+      expect((await ledger.transactions(player, { limit: 10 })).map((t) => t.type)).toEqual(['deposit']);
+      expect(await ledgerDifferences(store, player)).toEqual([]);
+    });
+
+    test('when a refused bet is replayed after a deposit, then it is refused the same way and the deposit is untouched', async () => {
+      const { ledger, stored } = setup();
+      const player = newPlayer();
+      const key = newKey('bet');
+      const round = randomUUID();
+      await ledger.move(player, newKey(), { type: 'deposit', amount: 300 }, null);
+      await expect(ledger.move(player, key, { type: 'bet', amount: 500 }, round)).rejects.toMatchObject(shortfall(500, 300));
+      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
+
+      // The first answer, not what the wallet holds now.
+      await expect(ledger.move(player, key, { type: 'bet', amount: 500 }, round)).rejects.toMatchObject(shortfall(500, 300));
+      await expect(ledger.replay(player, key, { type: 'bet', amount: 500 })).rejects.toMatchObject(shortfall(500, 300));
+
+      expect(await ledger.balances(player)).toEqual({ cash: 1_300, bonus: 0 });
+      expect(await stored.entries.count({ walletId: player, idempotencyKey: key })).toBe(1);
+      expect(await ledger.stakeOf(player, round)).toBeNull();
+    });
+
+    test('when a withdrawal is more than the cash, then it is refused even though the bonus would cover it', async () => {
+      const { ledger } = setup();
+      const player = newPlayer();
+      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
+      await ledger.move(player, newKey(), { type: 'bonus_credit', amount: 5_000 }, randomUUID());
+
+      await expect(ledger.move(player, newKey(), { type: 'withdrawal', amount: 1_001 }, null)).rejects.toMatchObject(shortfall(1_001, 1_000));
+
+      expect(await ledger.balances(player)).toEqual({ cash: 1_000, bonus: 5_000 });
+    });
+
+    test('when a bonus is converted and another forfeited, then the bonus balance moves to cash, then is removed', async () => {
+      const { ledger, store } = setup();
+      const player = newPlayer();
+      await ledger.move(player, newKey(), { type: 'bonus_credit', amount: 2_000 }, randomUUID());
+
+      const converted = await ledger.move(player, newKey(), { type: 'bonus_conversion' }, randomUUID());
+      await ledger.move(player, newKey(), { type: 'bonus_credit', amount: 700 }, randomUUID());
+      const forfeited = await ledger.move(player, newKey(), { type: 'bonus_forfeit' }, randomUUID());
+
+      expect(converted.transaction).toMatchObject({ cash: 2_000, bonus: -2_000, amount: 0, balanceAfter: 2_000 });
+      expect(forfeited.transaction).toMatchObject({ cash: 0, bonus: -700, amount: -700, balanceAfter: 2_000 });
+      expect(await ledger.balances(player)).toEqual({ cash: 2_000, bonus: 0 });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
+    });
+  });
+
   describe('a request that died after the wallet write, before marking its entry applied', () => {
     test('when its deposit is replayed, then it is settled as applied with the balance right after it, and no money moves again', async () => {
       const s = setup();
@@ -73,7 +205,7 @@ describe('ledger repository', () => {
       });
       expect(await ledger.balances(player)).toEqual({ cash: 1_700, bonus: 0 });
       expect(await stored.entries.findOne({ _id: crashed._id })).toMatchObject({ status: 'applied', balanceAfter: { cash: 1_500, bonus: 0 } });
-      expect(await sumOfApplied(store, player)).toEqual({ cash: 1_700, bonus: 0 });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
     });
 
     test('when it is replayed twice, then both replays give the same transaction and the wallet moves once', async () => {
@@ -107,7 +239,7 @@ describe('ledger repository', () => {
       expect(result).toMatchObject({ replayed: true, transaction: { id: crashed._id, amount: -800, cash: -300, bonus: -500, balanceAfter: 500, ref: round } });
       expect(await ledger.balances(player)).toEqual({ cash: 0, bonus: 500 });
       expect(await ledger.stakeOf(player, round)).toEqual({ cash: 300, bonus: 500 });
-      expect(await sumOfApplied(store, player)).toEqual({ cash: 0, bonus: 500 });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
     });
   });
 
@@ -127,7 +259,7 @@ describe('ledger repository', () => {
       expect(again?.transaction).toEqual(finished?.transaction);
       expect(await ledger.balances(player)).toEqual({ cash: 1_500, bonus: 0 });
       expect(await stored.entries.count({ walletId: player, idempotencyKey: 'crashed-deposit' })).toBe(1);
-      expect(await sumOfApplied(store, player)).toEqual({ cash: 1_500, bonus: 0 });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
     });
 
     test('when many replays find the abandoned entry at once, then it is still applied exactly once', async () => {
@@ -143,7 +275,7 @@ describe('ledger repository', () => {
       expect(new Set(replays.map((r) => r?.transaction.id)).size).toBe(1);
       expect(new Set(replays.map((r) => r?.transaction.balanceAfter))).toEqual(new Set([1_500]));
       expect(await ledger.balances(player)).toEqual({ cash: 1_500, bonus: 0 });
-      expect(await sumOfApplied(store, player)).toEqual({ cash: 1_500, bonus: 0 });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
     });
 
     test('when the abandoned bet no longer fits the wallet, then it is refused and recorded so, and nothing moves', async () => {
@@ -156,11 +288,7 @@ describe('ledger repository', () => {
       await ledger.move(player, newKey(), { type: 'withdrawal', amount: 900 }, null);
       clock.advance(10_001);
 
-      await expect(ledger.move(player, `round:${round}:bet`, { type: 'bet', amount: 800 }, round)).rejects.toMatchObject({
-        name: 'InsufficientFundsError',
-        needed: 800,
-        available: 100,
-      });
+      await expect(ledger.move(player, `round:${round}:bet`, { type: 'bet', amount: 800 }, round)).rejects.toMatchObject(shortfall(800, 100));
 
       expect(await ledger.balances(player)).toEqual({ cash: 100, bonus: 0 });
       expect(await stored.entries.findOne({ idempotencyKey: `round:${round}:bet` })).toMatchObject({ status: 'rejected', cash: 0, bonus: 0 });
@@ -182,7 +310,7 @@ describe('ledger repository', () => {
 
       expect(finished?.transaction).toMatchObject({ type: 'bonus_conversion', cash: 2_000, bonus: -2_000 });
       expect(await ledger.balances(player)).toEqual({ cash: 2_000, bonus: 0 });
-      expect(await sumOfApplied(store, player)).toEqual({ cash: 2_000, bonus: 0 });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
     });
 
     test('when a bonus conversion is finished after a win added bonus, then the whole bonus is converted', async () => {
@@ -198,7 +326,7 @@ describe('ledger repository', () => {
       await ledger.replay(player, `bonus:${bonusId}:conversions`, { type: 'bonus_conversion' });
 
       expect(await ledger.balances(player)).toEqual({ cash: 4_000, bonus: 0 });
-      expect(await sumOfApplied(store, player)).toEqual({ cash: 4_000, bonus: 0 });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
     });
 
     test('when a replay finds the entry pending but not yet abandoned, then it waits and finishes it once it is', async () => {
@@ -288,29 +416,116 @@ describe('ledger repository', () => {
     });
   });
 
-  describe('balancesAfter', () => {
-    const wallet = {
-      cash: 1_000,
-      bonus: 300,
-      applied: [
-        { id: 'a', cash: 2_000, bonus: 0 },
-        { id: 'b', cash: 0, bonus: 500 },
-        { id: 'c', cash: -1_000, bonus: -200 },
-      ],
-    };
 
-    test('when the entry is the latest applied, then the balances after it are the wallet now', () => {
-      expect(balancesAfter(wallet, 'c')).toEqual({ cash: 1_000, bonus: 300 });
+  describe('transaction history, from moves', () => {
+    test('when a wallet has several movements, then the list is newest first, limited, filtered by type, and oldest first on request', async () => {
+      const { ledger } = setup();
+      const player = newPlayer();
+      for (const amount of [100, 200, 300, 400]) await ledger.move(player, newKey(), { type: 'deposit', amount }, null);
+      await ledger.move(player, newKey(), { type: 'withdrawal', amount: 50 }, null);
+
+      const newest = await ledger.transactions(player, { limit: 3 });
+      const deposits = await ledger.transactions(player, { limit: 10, type: 'deposit' });
+      const oldest = await ledger.transactions(player, { limit: 2, oldestFirst: true });
+      const other = await ledger.transactions(newPlayer(), { limit: 10 });
+
+      expect(newest.map((t) => t.amount)).toEqual([-50, 400, 300]);
+      expect(newest.map((t) => t.balanceAfter)).toEqual([950, 1_000, 600]);
+      expect(deposits.map((t) => t.amount)).toEqual([400, 300, 200, 100]);
+      expect(oldest.map((t) => t.amount)).toEqual([100, 200]);
+      expect(other).toEqual([]);
+    });
+  });
+
+  describe('daily deposit limit', () => {
+    const day = '2026-03-01';
+    const at = new Date('2026-03-01T12:00:00Z');
+
+    test('when deposits reserve up to the limit, then each is taken until the next would pass it, which takes nothing', async () => {
+      const { limits } = opened();
+      const wallet = newPlayer();
+
+      const first = await limits.reserve(wallet, day, 600, 1_000, at);
+      const exact = await limits.reserve(wallet, day, 400, 1_000, at);
+      const over = await limits.reserve(wallet, day, 1, 1_000, at);
+
+      expect([first, exact, over]).toEqual([true, true, false]);
+      expect(await limits.used(wallet, day)).toBe(1_000);
     });
 
-    test('when later entries were applied, then their changes are taken back out', () => {
-      expect(balancesAfter(wallet, 'b')).toEqual({ cash: 2_000, bonus: 500 });
-      expect(balancesAfter(wallet, 'a')).toEqual({ cash: 2_000, bonus: 0 });
+    test('when one deposit is over the limit on its own, then it is refused and the day stays unused', async () => {
+      const { limits } = opened();
+      const wallet = newPlayer();
+
+      expect(await limits.reserve(wallet, day, 1_001, 1_000, at)).toBe(false);
+      expect(await limits.used(wallet, day)).toBe(0);
     });
 
-    test('when the wallet does not remember the entry, then there is no answer', () => {
-      expect(balancesAfter(wallet, 'zzz')).toBeUndefined();
-      expect(balancesAfter({ cash: 0, bonus: 0, applied: [] }, 'a')).toBeUndefined();
+    test('when a reservation is released, then its amount can be reserved again, and other days and wallets are apart', async () => {
+      const { limits } = opened();
+      const [wallet, other] = [newPlayer(), newPlayer()];
+      await limits.reserve(wallet, day, 800, 1_000, at);
+
+      await limits.release(wallet, day, 800, at);
+      const again = await limits.reserve(wallet, day, 1_000, 1_000, at);
+      const nextDay = await limits.reserve(wallet, '2026-03-02', 1_000, 1_000, at);
+      const otherWallet = await limits.reserve(other, day, 1_000, 1_000, at);
+
+      expect([again, nextDay, otherWallet]).toEqual([true, true, true]);
+      expect(await limits.used(wallet, day)).toBe(1_000);
+      expect(await limits.used(wallet, '2026-03-02')).toBe(1_000);
     });
+
+    test('when 20 reservations of 3 EUR race against a 10 EUR limit, then exactly three are taken', async () => {
+      const { limits } = opened();
+      const wallet = newPlayer();
+
+      const taken = await Promise.all(Array.from({ length: 20 }, () => limits.reserve(wallet, day, 300, 1_000, at)));
+
+      expect(taken.filter(Boolean)).toHaveLength(3);
+      expect(await limits.used(wallet, day)).toBe(900);
+    });
+  });
+
+  describe('indexes', () => {
+    test('when the store is initialised again, then it succeeds and one key still moves money once per wallet', async () => {
+      const { store, ledger, stored } = setup();
+      const player = newPlayer();
+      const key = newKey();
+
+      await store.init();
+      await store.init();
+      const results = await Promise.all(Array.from({ length: 10 }, () => ledger.move(player, key, { type: 'deposit', amount: 100 }, null)));
+
+      expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+      expect(await stored.entries.count({ walletId: player, idempotencyKey: key })).toBe(1);
+      expect(await ledger.balances(player)).toEqual({ cash: 100, bonus: 0 });
+    });
+  });
+});
+
+describe('balancesAfter', () => {
+  const wallet = {
+    cash: 1_000,
+    bonus: 300,
+    applied: [
+      { id: 'a', cash: 2_000, bonus: 0 },
+      { id: 'b', cash: 0, bonus: 500 },
+      { id: 'c', cash: -1_000, bonus: -200 },
+    ],
+  };
+
+  test('when the entry is the latest applied, then the balances after it are the wallet now', () => {
+    expect(balancesAfter(wallet, 'c')).toEqual({ cash: 1_000, bonus: 300 });
+  });
+
+  test('when later entries were applied, then their changes are taken back out', () => {
+    expect(balancesAfter(wallet, 'b')).toEqual({ cash: 2_000, bonus: 500 });
+    expect(balancesAfter(wallet, 'a')).toEqual({ cash: 2_000, bonus: 0 });
+  });
+
+  test('when the wallet does not remember the entry, then there is no answer', () => {
+    expect(balancesAfter(wallet, 'zzz')).toBeUndefined();
+    expect(balancesAfter({ cash: 0, bonus: 0, applied: [] }, 'a')).toBeUndefined();
   });
 });
