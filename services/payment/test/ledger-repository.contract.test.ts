@@ -243,6 +243,67 @@ describeEachStore('ledger repository', (backend) => {
     });
   });
 
+  describe('recovery and reconciliation of interrupted requests', () => {
+    test('when an entry the wallet applied is left pending, then reconciliation counts it and the recovery pass marks it applied once', async () => {
+      const s = setup();
+      const { ledger, clock, store, stored } = s;
+      const player = newPlayer();
+      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
+      const crashed = await insertPending(s, player, 'crashed-bet', { type: 'bet', amount: 300 }, { cash: -300, bonus: 0 }, clock.now());
+      await writeToWallet(s, crashed);
+      await ledger.move(player, newKey(), { type: 'deposit', amount: 200 }, null);
+
+      expect(await ledgerDifferences(store, player)).toEqual([]);
+      // Not yet 10 s old: the request may still be running, so recovery leaves it alone.
+      await ledger.recover();
+      expect(await stored.entries.findOne({ _id: crashed._id })).toMatchObject({ status: 'pending' });
+
+      clock.advance(10_001);
+      await ledger.recover();
+      await ledger.recover();
+
+      expect(await stored.entries.findOne({ _id: crashed._id })).toMatchObject({ status: 'applied', cash: -300, balanceAfter: { cash: 700, bonus: 0 } });
+      expect(await ledger.balances(player)).toEqual({ cash: 900, bonus: 0 });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
+    });
+
+    test('when an entry was left before the wallet write, then recovery leaves it pending, nothing differs, and a replay still finishes it', async () => {
+      const s = setup();
+      const { ledger, clock, store, stored } = s;
+      const player = newPlayer();
+      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
+      const crashed = await insertPending(s, player, 'crashed-deposit', { type: 'deposit', amount: 500 }, { cash: 500, bonus: 0 }, clock.now());
+      clock.advance(10_001);
+
+      await ledger.recover();
+
+      expect(await stored.entries.findOne({ _id: crashed._id })).toMatchObject({ status: 'pending' });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
+      expect((await ledger.replay(player, 'crashed-deposit', { type: 'deposit', amount: 500 }))?.wallet.total).toBe(1_500);
+    });
+
+    test('when a wallet was changed outside the ledger, then reconciliation reports it with both sums', async () => {
+      const { ledger, store, stored } = setup();
+      const player = newPlayer();
+      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
+      await stored.wallets.updateOne({ _id: player }, { $inc: { cash: 1 } });
+
+      expect(await ledgerDifferences(store, player)).toEqual([
+        { walletId: player, problem: 'balance-mismatch', wallet: { cash: 1_001, bonus: 0 }, ledger: { cash: 1_000, bonus: 0 } },
+      ]);
+    });
+
+    test('when applied entries belong to no wallet, then reconciliation reports them', async () => {
+      const s = setup();
+      const { store, stored, clock } = s;
+      const ghost = newPlayer();
+      const entry = await insertPending(s, ghost, newKey(), { type: 'deposit', amount: 500 }, { cash: 500, bonus: 0 }, clock.now());
+      await stored.entries.updateOne({ _id: entry._id }, { $set: { status: 'applied', balanceAfter: { cash: 500, bonus: 0 } } });
+
+      expect(await ledgerDifferences(store, ghost)).toEqual([{ walletId: ghost, problem: 'entries-without-wallet', wallet: null, ledger: { cash: 500, bonus: 0 } }]);
+    });
+  });
+
   describe('a request that died before the wallet write', () => {
     test('when it is replayed after being abandoned for over 10 s, then it is finished once and its replays do not move money again', async () => {
       const s = setup();
