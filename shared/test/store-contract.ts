@@ -393,4 +393,67 @@ export function storeContract(backend: BackendSuite): void {
       expect((await c.find({}, { sort: { level: 1 } })).map((p) => p._id)).toEqual(['p-1', 'p-2', 'p-3']);
     });
   });
+
+  describe('aggregating', () => {
+    test('when a pipeline matches, groups and sorts, then each group holds the sums and counts of its documents', async () => {
+      const c = await wallets();
+      const rows: [string, string, number][] = [
+        ['w-1', 'a', 100],
+        ['w-2', 'a', 250],
+        ['w-3', 'b', -40],
+        ['w-4', 'b', 15],
+        ['w-5', 'c', 7],
+      ];
+      for (const [id, note, cash] of rows) await c.insertOne({ _id: id, playerId: id, note, cash });
+
+      const groups = await c.aggregate<{ _id: string; cash: number; count: number }>([
+        { $match: { note: { $in: ['a', 'b'] } } },
+        { $group: { _id: '$note', cash: { $sum: '$cash' }, count: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+      ]);
+
+      expect(groups).toEqual([
+        { _id: 'a', cash: 350, count: 2 },
+        { _id: 'b', cash: -25, count: 2 },
+      ]);
+    });
+
+    test('when nothing matches the pipeline, then it returns no groups', async () => {
+      const c = await wallets();
+      await c.insertOne({ _id: 'w-1', playerId: 'p-1', cash: 5 });
+
+      expect(await c.aggregate([{ $match: { cash: { $gt: 100 } } }, { $group: { _id: null, n: { $sum: 1 } } }])).toEqual([]);
+    });
+  });
+
+  describe('transactions', () => {
+    test('when the work succeeds, then its writes are kept and its result comes back', async () => {
+      const { store } = opened();
+      const c = await wallets();
+
+      const result = await store.transaction(async () => {
+        await c.insertOne({ _id: 'w-1', playerId: 'p-1', cash: 10 });
+        await c.updateOne({ _id: 'w-1' }, { $inc: { cash: 5 } });
+        return 'done';
+      });
+
+      expect(result).toBe('done');
+      expect(await c.findOne({ _id: 'w-1' })).toMatchObject({ cash: 15 });
+    });
+
+    test('when the work fails half-way, then the error comes back, and the first write is undone only where the store is transactional', async () => {
+      const { store } = opened();
+      const c = await wallets();
+      await c.insertOne({ _id: 'w-1', playerId: 'p-1', cash: 10 });
+
+      const failed = store.transaction(async () => {
+        await c.updateOne({ _id: 'w-1' }, { $inc: { cash: 5 } });
+        throw new Error('stopped half-way');
+      });
+
+      await expect(failed).rejects.toThrow('stopped half-way');
+      // A replica set rolls the update back; elsewhere it stays, which is why callers must be safe without.
+      expect(await c.findOne({ _id: 'w-1' })).toMatchObject({ cash: store.transactional ? 10 : 15 });
+    });
+  });
 }
