@@ -41,7 +41,7 @@ export function healthRouter({ config, store, cache, draining }: HealthDeps): Ro
   const storeCheck = async () => {
     const t0 = performance.now();
     const up = await store.ping();
-    return { status: (up ? 'ok' : 'down') as Level, kind: store.kind, database: store.database, latencyMs: Math.round((performance.now() - t0) * 10) / 10 };
+    return { status: (up ? 'ok' : 'down') as Level, kind: store.kind, database: store.database, transactions: store.transactional, latencyMs: Math.round((performance.now() - t0) * 10) / 10 };
   };
 
   router.get('/healthz', (_req, res) => {
