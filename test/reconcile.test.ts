@@ -103,6 +103,7 @@ describe('reconciliation after a load of 1,000 spins from 20 players through the
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/wallets\s+20 checked against [\d,]+ ledger entries: 0 differences/);
     expect(run.stdout).toMatch(/bonuses\s+10 checked .*: 0 differences/);
+    expect(run.stdout).toMatch(/rounds\s+1,000 checked \(1,000 took a stake, [\d,]+ paid a win\): 0 left half-way/);
     expect(run.stdout).toContain('Result: clean');
   });
 
@@ -119,6 +120,8 @@ describe('reconciliation after a load of 1,000 spins from 20 players through the
     expect(report.ledger.byType.bet?.count).toBe(PLAYERS * SPINS_EACH);
     expect(report.ledger.byType.deposit).toEqual({ count: PLAYERS, amount: PLAYERS * 20_000 });
     expect(report.bonuses.byStatus).toEqual({ active: 5, forfeited: 5 });
+    expect(report.rounds).toMatchObject({ rounds: PLAYERS * SPINS_EACH, byStatus: { settled: PLAYERS * SPINS_EACH }, bets: PLAYERS * SPINS_EACH });
+    expect(report.ledger.byType.win?.count).toBe(report.rounds.wins);
     expect(report.crossChecks.every((c) => c.ok)).toBe(true);
   });
 
@@ -162,6 +165,13 @@ describe('the reconcile command', () => {
         differences: [{ walletId: 'w-1', problem: 'balance-mismatch', wallet: { cash: 1_500, bonus: 0 }, ledger: { cash: 1_000, bonus: 0 } }],
       },
       bonuses: { bonuses: 0, wagers: 0, byStatus: {}, amount: 0, activeBonusPlayers: [], differences: [] },
+      rounds: {
+        rounds: 1,
+        byStatus: { debited: 1 },
+        bets: 1,
+        wins: 0,
+        differences: [{ roundId: 'r-9', playerId: 'p-9', problem: 'unfinished', detail: 'stake taken, stopped at debited' }],
+      },
       crossChecks: [{ check: 'bonus-money', ok: false, detail: 'wallets holding bonus money without an active bonus: w-2' }],
     };
 
@@ -169,6 +179,7 @@ describe('the reconcile command', () => {
 
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('wallet w-1: balance-mismatch');
+    expect(run.stdout).toContain('round r-9 (player p-9): unfinished; stake taken, stopped at debited');
     expect(run.stdout).toContain('FAIL      bonus-money');
     expect(run.stdout).toContain('Result: DIFFERENCES FOUND');
   });

@@ -198,12 +198,31 @@ export interface BonusReconciliation {
   differences: BonusDifference[];
 }
 
-/** Payment and wager together, with the checks that need both. */
+export interface RoundDifference {
+  roundId: string;
+  playerId: string;
+  problem: 'unfinished' | 'wager-not-recorded';
+  detail: string;
+}
+
+/** Game's own check: rounds left half-way after the game's own recovery had its chance. */
+export interface RoundReconciliation {
+  rounds: number;
+  byStatus: Partial<Record<'started' | 'debited' | 'drawn' | 'settled' | 'failed', number>>;
+  /** Rounds that took a stake: each must have one bet in the ledger. */
+  bets: number;
+  /** Settled rounds that paid a win: each must have one win in the ledger. */
+  wins: number;
+  differences: RoundDifference[];
+}
+
+/** Payment, wager and game together, with the checks that need more than one of them. */
 export interface ReconciliationReport {
   ok: boolean;
   checkedAt: string;
   ledger: LedgerReconciliation;
   bonuses: BonusReconciliation;
+  rounds: RoundReconciliation;
   /** Disagreements between the two services' records. */
   crossChecks: { check: string; ok: boolean; detail: string }[];
 }

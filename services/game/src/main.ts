@@ -5,6 +5,7 @@ import { httpPeers } from './data/peers';
 void runService('game', ['bets', 'stakes', 'wins'], (deps) =>
   createApp({
     ...deps,
+    recoverEveryMs: 30_000,
     peers: httpPeers({ user: peerClient(deps.config, 'user'), payment: peerClient(deps.config, 'payment'), wager: peerClient(deps.config, 'wager') }),
   }),
 );

@@ -18,6 +18,7 @@ function newRound(playerId: string, at = new Date('2026-03-01T12:00:00.000Z'), c
     win: null,
     wallet: null,
     failure: null,
+    wagerRecorded: null,
     createdAt: at,
     updatedAt: at,
     ...changes,

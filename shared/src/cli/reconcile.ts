@@ -1,6 +1,7 @@
 /**
- * `npm run reconcile`: asks the running platform to check every wallet against its ledger and
- * every bonus against its wagering, prints a summary and exits non-zero on any difference.
+ * `npm run reconcile`: asks the running platform to check every wallet against its ledger, every
+ * bonus against its wagering and every round against its bet and win, prints a summary and exits
+ * non-zero on any difference.
  *
  *   npm run reconcile                  # the demo on this machine
  *   npm run reconcile -- --url http://casino.example:8080 --json
@@ -26,7 +27,7 @@ function fail(message: string): never {
 const count = (n: number) => n.toLocaleString('en-US');
 
 export function summary(report: ReconciliationReport): string {
-  const { ledger, bonuses } = report;
+  const { ledger, bonuses, rounds } = report;
   const statuses = Object.entries(bonuses.byStatus)
     .map(([status, n]) => `${count(n)} ${status}`)
     .join(', ');
@@ -36,14 +37,17 @@ export function summary(report: ReconciliationReport): string {
     `            held for players: ${euros(ledger.totals.cash)} cash, ${euros(ledger.totals.bonus)} bonus; ` +
       `${count(ledger.unsettled)} unsettled and ${count(ledger.abandoned)} abandoned entries (neither is a difference)`,
     `  bonuses   ${count(bonuses.bonuses)} checked${statuses ? ` (${statuses})` : ''} against ${count(bonuses.wagers)} counted wagers: ${count(bonuses.differences.length)} differences`,
+    `  rounds    ${count(rounds.rounds)} checked (${count(rounds.bets)} took a stake, ${count(rounds.wins)} paid a win): ${count(rounds.differences.length)} left half-way`,
     ...report.crossChecks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'}      ${c.check}: ${c.detail}`),
   ];
   for (const d of ledger.differences.slice(0, 20)) {
     lines.push(`  wallet ${d.walletId}: ${d.problem}; wallet ${JSON.stringify(d.wallet)}, ledger ${JSON.stringify(d.ledger)}`);
   }
   for (const d of bonuses.differences.slice(0, 20)) lines.push(`  bonus ${d.bonusId} (player ${d.playerId}): ${d.problem}; ${d.detail}`);
-  const shown = Math.min(20, ledger.differences.length) + Math.min(20, bonuses.differences.length);
-  const all = ledger.differences.length + bonuses.differences.length;
+  for (const d of rounds.differences.slice(0, 20)) lines.push(`  round ${d.roundId} (player ${d.playerId}): ${d.problem}; ${d.detail}`);
+  const lists = [ledger.differences, bonuses.differences, rounds.differences];
+  const shown = lists.reduce((n, l) => n + Math.min(20, l.length), 0);
+  const all = lists.reduce((n, l) => n + l.length, 0);
   if (all > shown) lines.push(`  ... and ${count(all - shown)} more (--json lists them all)`);
   lines.push(report.ok ? 'Result: clean' : 'Result: DIFFERENCES FOUND');
   return lines.join('\n');

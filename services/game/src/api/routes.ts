@@ -12,6 +12,7 @@ import {
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { play, type PlayDeps } from '../domain/play';
+import { reconcileRounds } from '../domain/recovery';
 import { findGame, GAMES, type SlotGame, statedRtp } from '../domain/slots';
 
 export const gameView = (game: SlotGame): GameView => ({
@@ -32,6 +33,10 @@ export function gameRoutes(deps: PlayDeps): Router {
     if (!game) throw AppError.notFound('game-not-found', `There is no game ${id}.`);
     return game;
   };
+
+  router.get('/reconciliation', async (_req, res) => {
+    res.json(await reconcileRounds(deps));
+  });
 
   router.get('/games', (_req, res) => {
     res.json({ items: GAMES.map(gameView) });

@@ -16,6 +16,8 @@ export interface Round {
   wallet: WalletView | null;
   /** The problem a failed round answered with, so a replay answers the same. */
   failure: { status: number; slug: string; title: string; detail: string } | null;
+  /** Whether wager counted the stake: null until settled, false while it still has to be sent. */
+  wagerRecorded: boolean | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -25,6 +27,8 @@ export const roundsSpec: CollectionSpec = {
   indexes: [
     { fields: { playerId: 1, idempotencyKey: 1 }, unique: true },
     { fields: { playerId: 1, createdAt: -1 } },
+    // The recovery pass looks for rounds left half-way, oldest first.
+    { fields: { status: 1, updatedAt: 1 } },
   ],
   schema: {
     playerId: { type: String, required: true },
@@ -37,6 +41,7 @@ export const roundsSpec: CollectionSpec = {
     win: { type: Number, default: null },
     wallet: { type: { _id: false, currency: String, cash: Number, bonus: Number, total: Number }, default: null },
     failure: { type: { _id: false, status: Number, slug: String, title: String, detail: String }, default: null },
+    wagerRecorded: { type: Boolean, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
@@ -82,5 +87,28 @@ export class RoundRepository {
 
   recent(playerId: string, limit: number): Promise<Round[]> {
     return this.rounds.find({ playerId, status: 'settled' }, { sort: { createdAt: -1 }, limit });
+  }
+
+  /** Rounds that took the stake but stopped before settling, untouched since `before`, oldest first. */
+  unfinished(before: Date, limit: number): Promise<Round[]> {
+    return this.rounds.find({ status: { $in: ['debited', 'drawn'] }, updatedAt: { $lt: before } }, { sort: { updatedAt: 1 }, limit });
+  }
+
+  /** Settled rounds whose stake wager has not counted yet, untouched since `before`, oldest first. */
+  wagersNotRecorded(before: Date, limit: number): Promise<Round[]> {
+    return this.rounds.find({ status: 'settled', wagerRecorded: false, updatedAt: { $lt: before } }, { sort: { updatedAt: 1 }, limit });
+  }
+
+  async markWagerRecorded(id: string): Promise<void> {
+    await this.rounds.updateOne({ _id: id, wagerRecorded: false }, { $set: { wagerRecorded: true } });
+  }
+
+  /** Rounds by status, and how many took a stake and paid a win, for reconciliation. */
+  async tally(): Promise<{ byStatus: Partial<Record<RoundStatus, number>>; wins: number }> {
+    const [byStatus, wins] = await Promise.all([
+      this.rounds.aggregate<{ _id: RoundStatus; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]),
+      this.rounds.count({ status: 'settled', win: { $gt: 0 } }),
+    ]);
+    return { byStatus: Object.fromEntries(byStatus.map((s) => [s._id, s.count])), wins };
   }
 }

@@ -77,6 +77,7 @@ export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ resu
       win: null,
       wallet: null,
       failure: null,
+      wagerRecorded: null,
       createdAt: at,
       updatedAt: at,
     });
@@ -121,15 +122,18 @@ export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ resu
       case 'drawn': {
         let wallet = round.wallet;
         if (round.win! > 0) wallet = (await peers.credit(playerId, id, game.id, round.win!)).wallet;
+        let wagerRecorded = true;
         try {
           // The spin is settled whatever wager says: a wagering update must never cost a player a win.
           const wager = await peers.recordWager(playerId, id, stake);
           if (wager.wallet) wallet = wager.wallet;
         } catch (err) {
+          // The recovery pass sends it again later (wager counts a round once).
+          wagerRecorded = false;
           Sentry.captureException(err, { tags: { [Attr.roundId]: id }, level: 'warning' });
-          deps.logger.warn({ err: { message: (err as Error).message }, roundId: id }, 'wagering progress not recorded for round');
+          deps.logger.warn({ err: { message: (err as Error).message }, roundId: id }, 'wagering progress not recorded for round; it will be retried');
         }
-        const settled = await rounds.advance(id, 'drawn', { status: 'settled', wallet }, now());
+        const settled = await rounds.advance(id, 'drawn', { status: 'settled', wallet, wagerRecorded }, now());
         if (settled) {
           deps.metrics.count('bets', { game_id: game.id, outcome: settled.win! > 0 ? 'win' : 'loss' });
           deps.metrics.count('stakes', { game_id: game.id }, stake);

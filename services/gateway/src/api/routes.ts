@@ -6,6 +6,7 @@ import {
   type Config,
   depositBody,
   type LedgerReconciliation,
+  type RoundReconciliation,
   idempotencyKey as idempotencyKeySchema,
   limitsBody,
   listLimit,
@@ -152,11 +153,12 @@ export function apiRoutes({ config, cache, upstreams }: ApiDeps): Router {
   api.get('/admin/reconciliation', admin, async (_req, res) => {
     // A full pass reads every wallet and bonus: give it longer than a player's request gets.
     const slow = { timeoutMs: 60_000 };
-    const [ledger, bonuses] = await Promise.all([
+    const [ledger, bonuses, rounds] = await Promise.all([
       payment.get<LedgerReconciliation>('/reconciliation', slow),
       wager.get<BonusReconciliation>('/reconciliation', slow),
+      game.get<RoundReconciliation>('/reconciliation', slow),
     ]);
-    res.json(combineReconciliation(ledger, bonuses, new Date()));
+    res.json(combineReconciliation(ledger, bonuses, rounds, new Date()));
   });
 
   return api;

@@ -1,4 +1,4 @@
-import type { BonusReconciliation, LedgerReconciliation, ReconciliationReport } from '@casino/shared';
+import type { BonusReconciliation, LedgerReconciliation, ReconciliationReport, RoundReconciliation } from '@casino/shared';
 
 type CrossCheck = ReconciliationReport['crossChecks'][number];
 
@@ -7,11 +7,19 @@ function check(name: string, ok: boolean, detail: string): CrossCheck {
 }
 
 /**
- * Puts payment's and wager's own checks together and adds the ones that need both: every bonus
- * was credited once, every ended bonus settled its money once, and no wallet holds bonus money
- * without an active bonus.
+ * Puts payment's, wager's and game's own checks together and adds the ones that need two of them:
+ * every round that took a stake has one bet and every winning round one win in the ledger, every
+ * bonus was credited once, every ended bonus settled its money once, and no wallet holds bonus
+ * money without an active bonus.
  */
-export function combineReconciliation(ledger: LedgerReconciliation, bonuses: BonusReconciliation, at: Date): ReconciliationReport {
+export function combineReconciliation(
+  ledger: LedgerReconciliation,
+  bonuses: BonusReconciliation,
+  rounds: RoundReconciliation,
+  at: Date,
+): ReconciliationReport {
+  const bets = ledger.byType.bet?.count ?? 0;
+  const wins = ledger.byType.win?.count ?? 0;
   const credits = ledger.byType.bonus_credit ?? { count: 0, amount: 0 };
   const conversions = ledger.byType.bonus_conversion?.count ?? 0;
   const forfeits = ledger.byType.bonus_forfeit?.count ?? 0;
@@ -21,6 +29,8 @@ export function combineReconciliation(ledger: LedgerReconciliation, bonuses: Bon
   const orphaned = ledger.walletsWithBonus.filter((walletId) => !active.has(walletId));
 
   const crossChecks = [
+    check('round-bets', bets === rounds.bets, `${bets} bets in the ledger; ${rounds.bets} rounds took a stake`),
+    check('round-wins', wins === rounds.wins, `${wins} wins in the ledger; ${rounds.wins} settled rounds paid a win`),
     check(
       'bonus-credits',
       credits.count === bonuses.bonuses && credits.amount === bonuses.amount,
@@ -35,10 +45,11 @@ export function combineReconciliation(ledger: LedgerReconciliation, bonuses: Bon
     ),
   ];
   return {
-    ok: ledger.differences.length === 0 && bonuses.differences.length === 0 && crossChecks.every((c) => c.ok),
+    ok: ledger.differences.length === 0 && bonuses.differences.length === 0 && rounds.differences.length === 0 && crossChecks.every((c) => c.ok),
     checkedAt: at.toISOString(),
     ledger,
     bonuses,
+    rounds,
     crossChecks,
   };
 }
