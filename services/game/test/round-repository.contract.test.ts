@@ -1,28 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describeEachStore } from '@casino/shared/test-stores';
-import { type Round, RoundRepository } from '../src/data/round-repository';
+import { type Round, RoundRepository, startedRound } from '../src/data/round-repository';
 
 const wallet = (cash: number) => ({ currency: 'EUR' as const, cash, bonus: 0, total: cash });
 
 /** A round just started by `playerId`, with a random id and key, at `at`. */
 function newRound(playerId: string, at = new Date('2026-03-01T12:00:00.000Z'), changes: Partial<Round> = {}): Round {
-  return {
-    _id: randomUUID(),
-    playerId,
-    gameId: 'lucky-sevens',
-    stake: 100,
-    idempotencyKey: `spin-${randomUUID()}`,
-    status: 'started',
-    reels: null,
-    lines: [],
-    win: null,
-    wallet: null,
-    failure: null,
-    wagerRecorded: null,
-    createdAt: at,
-    updatedAt: at,
-    ...changes,
-  };
+  return { ...startedRound({ _id: randomUUID(), playerId, gameId: 'lucky-sevens', stake: 100, idempotencyKey: `spin-${randomUUID()}` }, at), ...changes };
 }
 
 const reels = [

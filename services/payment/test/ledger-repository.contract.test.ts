@@ -54,6 +54,13 @@ async function writeToWallet({ stored }: Setup, entry: StoredEntry): Promise<voi
   expect(result.matched).toBe(1);
 }
 
+/** Steps 1 and 2 of a movement, as a request that died before marking the entry applied left them. */
+async function diedAfterWalletWrite(s: Setup, ...args: Parameters<typeof insertPending> extends [Setup, ...infer R] ? R : never): Promise<StoredEntry> {
+  const entry = await insertPending(s, ...args);
+  await writeToWallet(s, entry);
+  return entry;
+}
+
 /** What a refused movement rejects with: the shortfall it reports. */
 const shortfall = (needed: number, available: number) => ({ name: 'InsufficientFundsError', needed, available });
 
@@ -192,8 +199,7 @@ describeEachStore('ledger repository', (backend) => {
       const { ledger, stored, store, clock } = s;
       const player = newPlayer();
       await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      const crashed = await insertPending(s, player, 'crashed-deposit', { type: 'deposit', amount: 500 }, { cash: 500, bonus: 0 }, clock.now());
-      await writeToWallet(s, crashed);
+      const crashed = await diedAfterWalletWrite(s, player, 'crashed-deposit', { type: 'deposit', amount: 500 }, { cash: 500, bonus: 0 }, clock.now());
       await ledger.move(player, newKey(), { type: 'deposit', amount: 200 }, null);
 
       const replay = await ledger.replay(player, 'crashed-deposit', { type: 'deposit', amount: 500 });
@@ -213,8 +219,7 @@ describeEachStore('ledger repository', (backend) => {
       const { ledger, clock } = s;
       const player = newPlayer();
       await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      const crashed = await insertPending(s, player, 'crashed-withdrawal', { type: 'withdrawal', amount: 400 }, { cash: -400, bonus: 0 }, clock.now());
-      await writeToWallet(s, crashed);
+      await diedAfterWalletWrite(s, player, 'crashed-withdrawal', { type: 'withdrawal', amount: 400 }, { cash: -400, bonus: 0 }, clock.now());
 
       const first = await ledger.replay(player, 'crashed-withdrawal', { type: 'withdrawal', amount: 400 });
       const second = await ledger.replay(player, 'crashed-withdrawal', { type: 'withdrawal', amount: 400 });
@@ -231,8 +236,7 @@ describeEachStore('ledger repository', (backend) => {
       const round = randomUUID();
       await ledger.move(player, newKey(), { type: 'deposit', amount: 300 }, null);
       await ledger.move(player, newKey(), { type: 'bonus_credit', amount: 1_000 }, randomUUID());
-      const crashed = await insertPending(s, player, `round:${round}:bet`, { type: 'bet', amount: 800 }, { cash: -300, bonus: -500 }, clock.now(), round);
-      await writeToWallet(s, crashed);
+      const crashed = await diedAfterWalletWrite(s, player, `round:${round}:bet`, { type: 'bet', amount: 800 }, { cash: -300, bonus: -500 }, clock.now(), round);
 
       const result = await ledger.move(player, `round:${round}:bet`, { type: 'bet', amount: 800 }, round);
 
@@ -249,8 +253,7 @@ describeEachStore('ledger repository', (backend) => {
       const { ledger, clock, store, stored } = s;
       const player = newPlayer();
       await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      const crashed = await insertPending(s, player, 'crashed-bet', { type: 'bet', amount: 300 }, { cash: -300, bonus: 0 }, clock.now());
-      await writeToWallet(s, crashed);
+      const crashed = await diedAfterWalletWrite(s, player, 'crashed-bet', { type: 'bet', amount: 300 }, { cash: -300, bonus: 0 }, clock.now());
       await ledger.move(player, newKey(), { type: 'deposit', amount: 200 }, null);
 
       expect(await ledgerDifferences(store, player)).toEqual([]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as Sentry from '@sentry/node';
 import { AppError, annotate, Attr, euros, type Logger, type Metrics, type SpinResult, withSpan } from '@casino/shared';
-import type { Round, RoundRepository } from '../data/round-repository';
+import { type Round, type RoundRepository, startedRound } from '../data/round-repository';
 import type { GamePeers } from '../data/peers';
 import { type Rng, type SlotGame, spin } from './slots';
 
@@ -63,24 +63,8 @@ export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ resu
     checkStake(game, stake);
     const status = await peers.playerStatus(playerId);
     if (status.status === 'self_excluded') throw AppError.forbidden('self-excluded', 'Play is closed while you are self-excluded.');
-    const at = now();
     const id = randomUUID();
-    round = await rounds.start({
-      _id: id,
-      playerId,
-      gameId: game.id,
-      stake,
-      idempotencyKey,
-      status: 'started',
-      reels: null,
-      lines: [],
-      win: null,
-      wallet: null,
-      failure: null,
-      wagerRecorded: null,
-      createdAt: at,
-      updatedAt: at,
-    });
+    round = await rounds.start(startedRound({ _id: id, playerId, gameId: game.id, stake, idempotencyKey }, now()));
     // A concurrent duplicate started the round first: this request answers as its replay.
     replayed = round._id !== id;
   }
