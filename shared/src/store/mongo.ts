@@ -52,7 +52,8 @@ class MongooseCollection<T extends Document> implements Collection<T> {
 
   insertOne(doc: T): Promise<void> {
     return mapErrors(this.name, async () => {
-      await this.model.create([doc], { session: this.session });
+      const session = this.session;
+      await this.model.create([doc], session ? { session } : {});
     });
   }
 
