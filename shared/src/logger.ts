@@ -3,7 +3,8 @@ import pino from 'pino';
 import { pinoHttp } from 'pino-http';
 import { FILTERED, LOG_REDACT_PATHS } from './redact';
 import { OPS_PATH } from './sentry';
-import { traceIds } from './telemetry';
+import { appliedScenarios } from './scenarios';
+import { Attr, traceIds } from './telemetry';
 
 export type Logger = pino.Logger;
 
@@ -29,7 +30,8 @@ export function createLogger({ service, version, level, destination }: LoggerOpt
       redact: { paths: LOG_REDACT_PATHS, censor: FILTERED },
       mixin() {
         const { traceId, spanId } = traceIds();
-        return spanId ? { trace_id: traceId, span_id: spanId } : { trace_id: traceId };
+        const scenario = appliedScenarios();
+        return { trace_id: traceId, ...(spanId ? { span_id: spanId } : {}), ...(scenario ? { [Attr.scenario]: scenario } : {}) };
       },
     },
     destination ?? stdout!,
@@ -51,6 +53,12 @@ export function httpLogger(logger: Logger) {
       if (err || res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';
       return 'info';
+    },
+    // The request line is written when the response finishes, which may be outside the request's
+    // async context: take the scenarios that affected it from the response instead.
+    customProps: (_req, res) => {
+      const names = (res as ServerResponse & { locals?: { scenarios?: Set<string> } }).locals?.scenarios;
+      return names?.size ? { [Attr.scenario]: [...names].join(',') } : {};
     },
     customSuccessMessage: (req, res, ms) => `${req.method} ${pathOf(req)} ${res.statusCode} ${Math.round(ms)}ms`,
     customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,

@@ -11,7 +11,7 @@ import { FILTERED, SENSITIVE_KEY, scrub } from './redact';
 export type SentryMode = 'off' | 'local' | 'spotlight' | 'remote';
 
 /** Requests that say nothing about the product; they get no spans so they cost nothing. */
-export const OPS_PATH = /^\/(healthz|readyz|health|metrics)(\/json)?\/?(\?.*)?$/;
+export const OPS_PATH = /^\/(healthz|readyz|health|metrics|internal\/scenarios)(\/json)?\/?(\?.*)?$/;
 
 // With no DSN the SDK still runs (trace ids in logs and problems, propagation between services) and
 // hands every envelope to this transport, which keeps nothing. Set SENTRY_ENABLED=false to drop the SDK.

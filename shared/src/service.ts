@@ -10,6 +10,8 @@ import { createLogger, httpLogger, type Logger } from './logger';
 import { type BusinessMetric, createMetrics, type Metrics, metricsJson, metricsMiddleware } from './metrics';
 import { sentryMode } from './sentry';
 import { createStore, type Store, StoreUnavailableError } from './store';
+import { Scenarios, scenarioContext, startState } from './scenarios';
+import { scenarioStateRouter } from './scenario-routes';
 import { requestTraceMiddleware, traceIds } from './telemetry';
 import { W3CTraceIncomingMessage } from './w3c';
 
@@ -20,6 +22,8 @@ export interface ServiceDeps {
   metrics: Metrics;
   store: Store;
   cache: Cache;
+  /** The demo scenarios as the gateway last said, or as SCENARIOS set them at start. */
+  scenarios: Scenarios;
   /** True once shutdown has begun. */
   draining: () => boolean;
 }
@@ -29,6 +33,11 @@ export interface ServiceAppOptions extends ServiceDeps {
   /** Middleware that must run before body parsing, e.g. CORS or docs. */
   before?: RequestHandler[];
   bodyLimit?: string;
+  /**
+   * Serves GET and PUT /internal/scenarios, through which the gateway sets the scenario state.
+   * Off for the gateway, which holds that state itself and is the only public service.
+   */
+  scenarioRoutes?: boolean;
 }
 
 /**
@@ -41,6 +50,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestTraceMiddleware);
+  app.use(scenarioContext);
   app.use(httpLogger(logger));
   app.use(metricsMiddleware(metrics));
   app.use((_req, res, next) => {
@@ -57,6 +67,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   });
   for (const handler of options.before ?? []) app.use(handler);
   app.use(express.json({ limit: options.bodyLimit ?? '16kb', strict: true }));
+  if (options.scenarioRoutes ?? true) app.use(scenarioStateRouter(options.scenarios));
   app.use(routes);
   app.use(notFoundHandler);
   app.use(problemHandler(logger));
@@ -112,6 +123,7 @@ async function start(service: ServiceName, owned: readonly BusinessMetric[], bui
     metrics: createMetrics(service, owned),
     store: createStore({ mongoUrl: config.mongoUrl, database: `casino_${service}` }),
     cache: createCache({ redisUrl: config.redisUrl, namespace: service, logger }),
+    scenarios: new Scenarios(startState(config.scenarios)),
     draining: () => draining,
   };
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));

@@ -4,6 +4,7 @@ import { parseConfig, type ServiceName } from './config';
 import { createLogger } from './logger';
 import { type BusinessMetric, BUSINESS_METRICS, createMetrics } from './metrics';
 import type { ServiceDeps } from './service';
+import { Scenarios, startState } from './scenarios';
 import { EmbeddedStore, type Store } from './store';
 
 /** Test settings: fixed, obviously fake secrets that satisfy validation. */
@@ -36,6 +37,7 @@ export function testDeps(
     metrics: createMetrics(service, Object.keys(BUSINESS_METRICS) as BusinessMetric[]),
     store: overrides.store ?? new EmbeddedStore(`casino_${service}`),
     cache: overrides.cache ?? new NoCache(),
+    scenarios: new Scenarios(startState(config.scenarios)),
     draining: () => false,
     logs,
   };

@@ -103,10 +103,17 @@ describe('parseConfig', () => {
     });
 
     test('when lists are given with stray spaces and commas, then they are trimmed and empty items dropped', () => {
-      const config = parseConfig('gateway', { ...BASE, SCENARIOS: ' slow-payment, ,flaky-game,', CORS_ORIGINS: 'https://a.example, https://b.example' });
+      const config = parseConfig('gateway', { ...BASE, SCENARIOS: ' slow-query, ,payment-failures,', CORS_ORIGINS: 'https://a.example, https://b.example' });
 
-      expect(config.scenarios).toEqual(['slow-payment', 'flaky-game']);
+      expect(config.scenarios).toEqual(['slow-query', 'payment-failures']);
       expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    });
+  });
+
+  describe('scenarios at start', () => {
+    test('when SCENARIOS names a scenario that does not exist, then the configuration is refused naming the variable and the known names', () => {
+      expect(() => parseConfig('game', { SCENARIOS: 'slow-query,flaky-game' })).toThrow(ConfigError);
+      expect(() => parseConfig('game', { SCENARIOS: 'slow-query,flaky-game' })).toThrow(/SCENARIOS must list scenario names from: slow-query, cpu-spike/);
     });
   });
 

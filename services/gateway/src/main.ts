@@ -4,6 +4,7 @@ import { createApp } from './app';
 void runService('gateway', [], (deps) =>
   createApp({
     ...deps,
+    syncScenariosEveryMs: 2_000,
     upstreams: {
       user: peerClient(deps.config, 'user'),
       game: peerClient(deps.config, 'game'),

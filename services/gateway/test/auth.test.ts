@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signAccessToken } from '@casino/shared';
+import { SCENARIO_NAMES, signAccessToken } from '@casino/shared';
 import request from 'supertest';
 import {
   bearer,
@@ -99,6 +99,9 @@ describe('gateway authentication', () => {
       ['GET /api/v1/admin/scenarios', (g: Gateway) => request(g.app).get('/api/v1/admin/scenarios')],
       ['PUT /api/v1/admin/scenarios/anything', (g: Gateway) => request(g.app).put('/api/v1/admin/scenarios/anything').send({ enabled: true })],
       ['GET /api/v1/admin/reconciliation', (g: Gateway) => request(g.app).get('/api/v1/admin/reconciliation')],
+      ['GET /api/v1/admin/chaos', (g: Gateway) => request(g.app).get('/api/v1/admin/chaos')],
+      ['POST /api/v1/admin/chaos', (g: Gateway) => request(g.app).post('/api/v1/admin/chaos').send({})],
+      ['DELETE /api/v1/admin/chaos', (g: Gateway) => request(g.app).delete('/api/v1/admin/chaos')],
     ] as const;
     const BAD_ADMIN: [string, (g: Gateway) => Record<string, string>][] = [
       ['without a token', () => ({})],
@@ -119,13 +122,14 @@ describe('gateway authentication', () => {
       expect(res.body.detail).toContain('ADMIN_TOKEN');
     });
 
-    test('when the admin lists the scenarios, then the catalogue is empty', async () => {
+    test('when the admin lists the scenarios, then the whole catalogue comes back, each off, and no service is asked', async () => {
       const g = await gateway();
 
       const res = await request(g.app).get('/api/v1/admin/scenarios').set(bearer(g.adminToken));
 
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ items: [] });
+      expect(res.body.items.map((s: { name: string }) => s.name)).toEqual(SCENARIO_NAMES);
+      expect(res.body.items.every((s: { enabled: boolean }) => !s.enabled)).toBe(true);
       expect(g.upstreamRequests()).toEqual([]);
     });
 

@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Requ
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Cache, ServiceClient, signAccessToken } from '@casino/shared';
+import { type Cache, ServiceClient, signAccessToken, type Store } from '@casino/shared';
 import { testDeps } from '@casino/shared/testing';
 import express from 'express';
 import request from 'supertest';
@@ -149,6 +149,8 @@ const observations: Observation[] = [];
 export interface GatewayOptions {
   env?: Record<string, string>;
   cache?: Cache;
+  /** The gateway's own store, e.g. one a previous gateway used, to show what survives a restart. */
+  store?: Store;
   /** Base URLs to use instead of fresh fakes, e.g. closedUrl() for an unreachable service. */
   urls?: Partial<Record<UpstreamName, string>>;
   /**
@@ -164,7 +166,7 @@ let parsedSpec: Spec | undefined;
 
 /** The gateway with four fresh fake upstreams. `app` is what to hand to supertest. */
 export async function gateway(options: GatewayOptions = {}) {
-  const deps = testDeps('gateway', { env: options.env ?? {}, ...(options.cache ? { cache: options.cache } : {}) });
+  const deps = testDeps('gateway', { env: options.env ?? {}, ...(options.cache ? { cache: options.cache } : {}), ...(options.store ? { store: options.store } : {}) });
   const fakes = {} as Record<UpstreamName, FakeUpstream>;
   const upstreams = {} as Record<UpstreamName, ServiceClient>;
   for (const service of UPSTREAM_NAMES) {

@@ -118,7 +118,14 @@ describe('gateway API documentation', () => {
 
       const rest = gatewayRoutes().filter((r) => r.includes(' /api/v1/') && !covered.includes(r));
 
-      expect(rest.sort()).toEqual(['GET /api/v1/admin/reconciliation', 'GET /api/v1/admin/scenarios', 'PUT /api/v1/admin/scenarios/{name}']);
+      expect(rest.sort()).toEqual([
+        'DELETE /api/v1/admin/chaos',
+        'GET /api/v1/admin/chaos',
+        'GET /api/v1/admin/reconciliation',
+        'GET /api/v1/admin/scenarios',
+        'POST /api/v1/admin/chaos',
+        'PUT /api/v1/admin/scenarios/{name}',
+      ]);
     });
 
     test('when a route needs a player token, no token or the admin token in code, then openapi.yaml says the same', () => {
@@ -159,6 +166,9 @@ describe('gateway API documentation', () => {
       need('get', '/api/v1/admin/scenarios', '401');
       need('put', '/api/v1/admin/scenarios/{name}', '400', '401', '404', '413');
       need('get', '/api/v1/admin/reconciliation', '401', '502', '503', '504');
+      need('get', '/api/v1/admin/chaos', '401');
+      need('post', '/api/v1/admin/chaos', '400', '401', '409', '413');
+      need('delete', '/api/v1/admin/chaos', '401');
 
       const missing = Object.entries(expected).flatMap(([key, statuses]) => {
         const [method, template] = key.split(' ') as [string, string];

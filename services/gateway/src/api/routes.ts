@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AppError,
-  type BonusReconciliation,
   type Cache,
   type Config,
   depositBody,
-  type LedgerReconciliation,
-  type RoundReconciliation,
   idempotencyKey as idempotencyKeySchema,
   limitsBody,
   listLimit,
@@ -22,8 +18,9 @@ import {
 } from '@casino/shared';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { combineReconciliation } from '../domain/reconciliation';
-import { SCENARIOS } from '../domain/scenarios';
+import type { ChaosRunner } from '../data/chaos-runner';
+import type { ScenarioControl } from '../data/scenario-control';
+import { adminRoutes } from './admin';
 import { requireAdmin, requirePlayer } from './auth';
 import { authRateLimit } from './rate-limit';
 
@@ -38,15 +35,16 @@ export interface ApiDeps {
   config: Config;
   cache: Cache;
   upstreams: Upstreams;
+  control: ScenarioControl;
+  chaos: ChaosRunner;
 }
 
 const emptyBody = z.strictObject({});
 const limitQuery = z.strictObject({ limit: listLimit });
 const transactionsQuery = z.strictObject({ limit: listLimit, type: z.enum(TRANSACTION_TYPES).optional() });
-const scenarioBody = z.strictObject({ enabled: z.boolean(), params: z.record(z.string(), z.unknown()).optional() });
 
 /** The public API, /api/v1: validates everything, then forwards to the service that owns it. */
-export function apiRoutes({ config, cache, upstreams }: ApiDeps): Router {
+export function apiRoutes({ config, cache, upstreams, control, chaos }: ApiDeps): Router {
   const { user, game, payment, wager } = upstreams;
   const api = Router();
   const player = requirePlayer(config.jwt.secret);
@@ -138,28 +136,7 @@ export function apiRoutes({ config, cache, upstreams }: ApiDeps): Router {
     await forward(res, wager, 'GET', `/players/${me(res)}/bonuses`, undefined, undefined, parseInput(limitQuery, req.query, 'query'));
   });
 
-  // ---- demo scenarios (presenters)
-  api.get('/admin/scenarios', admin, (_req, res) => {
-    res.json({ items: SCENARIOS });
-  });
-  api.put('/admin/scenarios/:name', admin, (req) => {
-    const name = parseInput(slug, req.params.name, 'scenario name');
-    parseInput(scenarioBody, req.body);
-    const known = SCENARIOS.map((s) => s.name).join(', ') || 'none';
-    throw AppError.notFound('scenario-not-found', `There is no scenario ${name}. Known scenarios: ${known}.`);
-  });
-
-  // ---- reconciliation (operators)
-  api.get('/admin/reconciliation', admin, async (_req, res) => {
-    // A full pass reads every wallet and bonus: give it longer than a player's request gets.
-    const slow = { timeoutMs: 60_000 };
-    const [ledger, bonuses, rounds] = await Promise.all([
-      payment.get<LedgerReconciliation>('/reconciliation', slow),
-      wager.get<BonusReconciliation>('/reconciliation', slow),
-      game.get<RoundReconciliation>('/reconciliation', slow),
-    ]);
-    res.json(combineReconciliation(ledger, bonuses, rounds, new Date()));
-  });
+  adminRoutes(api, admin, { upstreams, control, chaos });
 
   return api;
 }

@@ -1,13 +1,30 @@
-import type { ServiceName } from '@casino/shared';
+import { SCENARIO_CATALOGUE, SCENARIO_NAMES, type ScenarioName, scenarioParams, type ScenarioSetting } from '@casino/shared';
+import { z } from 'zod';
 
-/** A demo problem a presenter can switch on and off while the platform runs, as the admin API lists it. */
+/** A demo scenario as the admin API lists it. */
 export interface ScenarioView {
-  name: string;
+  name: ScenarioName;
   enabled: boolean;
+  /** The values in force when on: the ones set, or the defaults. */
   params: Record<string, unknown>;
   description: string;
-  services: ServiceName[];
+  services: string[];
+  /** JSON Schema of the parameters it takes. */
+  parameters: Record<string, unknown>;
 }
 
-/** The catalogue of demo scenarios. None is built yet, so the admin API lists none and knows none. */
-export const SCENARIOS: readonly ScenarioView[] = [];
+export function scenarioView(name: ScenarioName, setting: ScenarioSetting | undefined): ScenarioView {
+  const entry = SCENARIO_CATALOGUE[name];
+  const { $schema: _schema, ...parameters } = z.toJSONSchema(entry.params, { io: 'input' }) as Record<string, unknown>;
+  return {
+    name,
+    enabled: setting?.enabled ?? false,
+    params: setting?.params ?? (scenarioParams(name, {}) as Record<string, unknown>),
+    description: entry.description,
+    services: [...entry.services],
+    parameters,
+  };
+}
+
+export const catalogue = (state: Partial<Record<ScenarioName, ScenarioSetting>>): ScenarioView[] =>
+  SCENARIO_NAMES.map((name) => scenarioView(name, state[name]));
