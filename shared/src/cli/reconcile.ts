@@ -9,13 +9,10 @@
  * The admin token comes from ADMIN_TOKEN (environment or .env), or the file `npm run demo` wrote.
  * Exit codes: 0 clean, 1 differences found, 2 the check could not run.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORTS, readDotEnv } from '../config';
 import type { ReconciliationReport } from '../contracts';
-import { repoRoot } from '../launcher';
 import { euros } from '../validation';
+import { type AdminAnswer, adminApi, answerLine } from './admin-api';
 
 const USAGE = 'usage: npm run reconcile -- [--url <gateway URL>] [--json]';
 
@@ -53,13 +50,6 @@ export function summary(report: ReconciliationReport): string {
   return lines.join('\n');
 }
 
-function adminToken(root: string, env: Record<string, string | undefined>): string {
-  if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
-  const file = join(root, '.demo', 'admin-token');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  return fail('No admin token: set ADMIN_TOKEN, or start the platform with `npm run demo`, which writes .demo/admin-token.');
-}
-
 async function main(): Promise<void> {
   let options: { url?: string; json?: boolean; help?: boolean };
   try {
@@ -68,21 +58,14 @@ async function main(): Promise<void> {
     return fail(`${(err as Error).message}\n${USAGE}`);
   }
   if (options.help) return void console.log(USAGE);
-  const root = repoRoot();
-  const env: Record<string, string | undefined> = { ...readDotEnv(root), ...process.env };
-  const base = (options.url ?? `http://127.0.0.1:${env.GATEWAY_PORT ?? DEFAULT_PORTS.gateway}`).replace(/\/$/, '');
-  const url = `${base}/api/v1/admin/reconciliation`;
-
-  let res: Response;
+  let answer: AdminAnswer<ReconciliationReport | null>;
   try {
-    res = await fetch(url, { headers: { authorization: `Bearer ${adminToken(root, env)}` }, signal: AbortSignal.timeout(120_000) });
+    answer = await adminApi(options.url).call<ReconciliationReport | null>('GET', '/reconciliation', { timeoutMs: 120_000 });
   } catch (err) {
-    return fail(`Cannot reach the gateway at ${base} (${(err as Error).cause ? String((err as { cause: Error }).cause.message) : (err as Error).message}). Is the platform running?`);
+    return fail((err as Error).message);
   }
-  const body = (await res.json().catch(() => null)) as (ReconciliationReport & { detail?: string }) | null;
-  if (res.status !== 200 || !body) {
-    return fail(`The gateway answered ${res.status}${body?.detail ? `: ${body.detail}` : ''}${res.status === 401 ? ' (check ADMIN_TOKEN)' : ''}`);
-  }
+  const { status, body } = answer;
+  if (status !== 200 || !body) return fail(answerLine(status, body));
   console.log(options.json ? JSON.stringify(body, null, 2) : summary(body));
   process.exit(body.ok ? 0 : 1);
 }
