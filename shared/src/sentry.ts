@@ -62,6 +62,8 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
     // A span per middleware would double the span count of every request for no insight: keep the
     // route handler spans, drop the middleware and router ones.
     Sentry.expressIntegration({ ignoreLayersType: ['middleware', 'router'], shouldHandleError: false }),
+    // Log lines go to Sentry as logs, each with its trace: pino has already redacted them.
+    Sentry.pinoIntegration({ log: { levels: ['info', 'warn', 'error', 'fatal'] } }),
   ];
   if (profiling) {
     // Loaded only when used: the native profiler costs start-up time and memory.
@@ -96,6 +98,7 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
       stackFrameVariables: false,
     },
     beforeSend: (event) => scrubEvent(event),
+    beforeSendLog: (log) => (log.attributes ? { ...log, attributes: scrub(log.attributes) } : log),
     // Transactions exist only in the static lifecycle; the SDK warns if this is set otherwise.
     ...(sentry.traceLifecycle === 'static' ? { beforeSendTransaction: (event: TransactionEvent) => scrubEvent(event) } : {}),
     beforeSendSpan:

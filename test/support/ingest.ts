@@ -130,6 +130,33 @@ export class SentryIngest {
     return this.itemsOf('profile_chunk');
   }
 
+  /** Log records (item type `log`), attributes flattened to their values. */
+  logs(): { project: string; traceId: string; level: string; body: string; attributes: Record<string, unknown> }[] {
+    return this.itemsOf('log').flatMap(({ project, payload }) =>
+      ((payload.items as Record<string, unknown>[]) ?? []).map((l) => ({
+        project,
+        traceId: String(l.trace_id),
+        level: String(l.level),
+        body: String(l.body),
+        attributes: flatten(l.attributes as Record<string, unknown>),
+      })),
+    );
+  }
+
+  /** Metric records (item type `trace_metric`), attributes flattened to their values. */
+  metrics(): { project: string; name: string; type: string; value: number; traceId: string; attributes: Record<string, unknown> }[] {
+    return this.itemsOf('trace_metric').flatMap(({ project, payload }) =>
+      ((payload.items as Record<string, unknown>[]) ?? []).map((m) => ({
+        project,
+        name: String(m.name),
+        type: String(m.type),
+        value: Number(m.value),
+        traceId: String(m.trace_id),
+        attributes: flatten(m.attributes as Record<string, unknown>),
+      })),
+    );
+  }
+
   /** Every span received: streamed span items, and the spans inside transactions. */
   spans(): IngestedSpan[] {
     const streamed = this.itemsOf('span').flatMap(({ project, payload }) =>
