@@ -7,6 +7,8 @@ import * as Sentry from '@sentry/node';
 import type * as Profiling from '@sentry/profiling-node';
 import { type Config, loadConfig, type ServiceName } from './config';
 import { FILTERED, SENSITIVE_KEY, scrub } from './redact';
+import { appliedScenarios } from './scenarios';
+import { Attr } from './telemetry';
 
 export type SentryMode = 'off' | 'local' | 'spotlight' | 'remote';
 
@@ -120,6 +122,12 @@ export function initSentry(service: ServiceName): SentryMode {
   if (!config.sentry.enabled) return 'off';
   const client = Sentry.init(sentryOptions(config));
   // Streamed spans carry no scope tags: name the service on every span so any view can filter by it.
-  client?.on('spanStart', (span) => span.setAttribute('service.name', service));
+  client?.on('spanStart', (span) => {
+    span.setAttribute('service.name', service);
+    // Once a scenario has affected a request, every span the request starts after says so too,
+    // the database's own spans included.
+    const scenario = appliedScenarios();
+    if (scenario) span.setAttribute(Attr.scenario, scenario);
+  });
   return sentryMode();
 }
