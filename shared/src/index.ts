@@ -13,6 +13,7 @@ export * from './request';
 export * from './scenarios';
 export * from './service';
 export * from './store';
+export * from './synthetic';
 export * from './telemetry';
 export * from './validation';
 export * from './contracts';

@@ -7,13 +7,12 @@
  * from one seed number; the reels do not, since the game draws them from its own CSPRNG. Every
  * write carries a key derived from the seed, so a second run replays instead of adding rows.
  */
-import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config, ServiceName } from './config';
 import type { BonusView, GameView, MovementResult, RegisterResult, LoginResult, SpinResult } from './contracts';
 import { AppError } from './errors';
 import { ServiceClient } from './http-client';
-import { type Rng, seededRng } from './random';
+import { derivedRng, pick, type Rng } from './random';
 
 export type PeerUrls = Config['urls'];
 type Peer = keyof PeerUrls;
@@ -33,7 +32,7 @@ export interface SeedOptions {
 }
 
 const WELCOME_OFFER = 'welcome-100';
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
   'Ada', 'Alan', 'Anita', 'Barbara', 'Bjarne', 'Claude', 'Dennis', 'Donald', 'Edsger', 'Frances', 'Grace', 'Guido',
   'Hedy', 'Joan', 'John', 'Katherine', 'Ken', 'Linus', 'Margaret', 'Mary', 'Niklaus', 'Radia', 'Sophie', 'Tim',
 ];
@@ -64,10 +63,8 @@ export interface PlayerPlan {
  * are seeded, and changing the spin count changes nothing before it.
  */
 function playerRng(seed: number, index: number): Rng {
-  return seededRng(createHash('sha256').update(`casino-seed:${seed}:${index}`).digest().readUInt32BE(0));
+  return derivedRng(`casino-seed:${seed}:${index}`);
 }
-
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng(items.length)]!;
 
 /** The stake nearest `wanted` that the game accepts: within its range and a multiple of its step. */
 export function fitStake(game: GameView, wanted: number): number {
@@ -267,23 +264,5 @@ export function formatSummary(s: SeedSummary): string {
   ].join('\n');
 }
 
-export class SeedUsageError extends Error {
-  override name = 'SeedUsageError';
-}
-
-/**
- * A whole-number flag, `--name N` or `--name=N`: undefined when absent, `true` when given with no
- * value (so `--seed` alone can mean "seed, with the default").
- */
-export function numberFlag(argv: readonly string[], name: string, min: number, max: number): number | true | undefined {
-  const flag = `--${name}`;
-  const at = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-  if (at === -1) return undefined;
-  const inline = argv[at]!.startsWith(`${flag}=`) ? argv[at]!.slice(flag.length + 1) : undefined;
-  const next = argv[at + 1];
-  const raw = inline ?? (next !== undefined && !next.startsWith('--') ? next : undefined);
-  if (raw === undefined) return true;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) throw new SeedUsageError(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
-  return value;
-}
+/** Kept under the seeder's names for its callers; the flags themselves are every CLI's. */
+export { numberFlag, UsageError as SeedUsageError } from './cli-flags';

@@ -32,6 +32,8 @@ export const Attr = {
   reels: 'casino.reels',
   /** Name of the demo scenario that affected this request. */
   scenario: 'casino.scenario',
+  /** True on requests from the traffic generator (`baggage: synthetic=true`). */
+  synthetic: 'casino.synthetic',
 } as const;
 
 export type Attributes = Record<string, string | number | boolean | undefined>;

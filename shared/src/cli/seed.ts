@@ -6,6 +6,7 @@
  *
  *   npm run seed -- --players 100 --spins 20 --seed 42 --concurrency 8 [--json]
  */
+import { parseOptions, unknownFlag } from '../cli-flags';
 import { ConfigError, parseConfig, readDotEnv } from '../config';
 import { formatSummary, MAX_SEED, numberFlag, SEED_DEFAULTS, type SeedOptions, seedPlatform, SeedUnreachableError, SeedUsageError } from '../seed';
 
@@ -18,7 +19,7 @@ const FLAGS: Record<keyof SeedOptions, [min: number, max: number]> = {
 };
 
 function options(argv: readonly string[]): SeedOptions {
-  const unknown = argv.find((a) => a.startsWith('--') && a !== '--json' && !Object.keys(FLAGS).some((f) => a === `--${f}` || a.startsWith(`--${f}=`)));
+  const unknown = unknownFlag(argv, Object.keys(FLAGS), ['json']);
   if (unknown) throw new SeedUsageError(`unknown option ${unknown}`);
   const chosen = { ...SEED_DEFAULTS } as SeedOptions;
   for (const [name, [min, max]] of Object.entries(FLAGS) as [keyof SeedOptions, [number, number]][]) {
@@ -31,14 +32,8 @@ function options(argv: readonly string[]): SeedOptions {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  let chosen: SeedOptions;
-  try {
-    chosen = options(argv);
-  } catch (err) {
-    if (!(err instanceof SeedUsageError)) throw err;
-    console.error(`seed: ${err.message}\n${USAGE}`);
-    return 2;
-  }
+  const chosen = parseOptions('seed', USAGE, () => options(argv));
+  if (!chosen) return 2;
   const json = argv.includes('--json');
   // The seeder reaches the services as any of them reaches the others; the game's settings need no secrets.
   const config = parseConfig('game', { ...readDotEnv(), ...process.env });
