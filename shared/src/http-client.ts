@@ -18,6 +18,8 @@ export interface CallOptions {
   idempotencyKey?: string;
   timeoutMs?: number;
   query?: Record<string, string | number | undefined>;
+  /** The undici dispatcher for this call instead of the global one, e.g. one that adds latency inside the call's span. */
+  dispatcher?: RequestInit['dispatcher'];
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -99,6 +101,7 @@ export class ServiceClient {
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs),
+          dispatcher: options.dispatcher,
         });
         // Inside the try: the timeout also covers the body, and a callee can stall or drop it.
         text = await response.text();

@@ -3,6 +3,7 @@ import * as Sentry from '@sentry/node';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { backoffDelay, sleep } from './backoff';
 import { type Cache, createCache } from './cache';
+import { outageAwareCache } from './cache-outage';
 import { type Config, loadConfig, type ServiceName } from './config';
 import { notFoundHandler, problemHandler } from './errors';
 import { healthRouter } from './health';
@@ -12,6 +13,7 @@ import { sentryMode } from './sentry';
 import { createStore, type Store, StoreUnavailableError } from './store';
 import { Scenarios, scenarioContext, startState } from './scenarios';
 import { scenarioStateRouter } from './scenario-routes';
+import { syntheticMiddleware } from './synthetic';
 import { requestTraceMiddleware, traceIds } from './telemetry';
 import { W3CTraceIncomingMessage } from './w3c';
 
@@ -50,6 +52,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestTraceMiddleware);
+  app.use(syntheticMiddleware);
   app.use(scenarioContext);
   app.use(httpLogger(logger));
   app.use(metricsMiddleware(metrics));
@@ -126,6 +129,7 @@ async function start(service: ServiceName, owned: readonly BusinessMetric[], bui
     scenarios: new Scenarios(startState(config.scenarios)),
     draining: () => draining,
   };
+  deps.cache = outageAwareCache(deps.cache, deps.scenarios, logger);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
   const app = build(deps);

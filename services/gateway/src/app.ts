@@ -3,6 +3,7 @@ import cors from 'cors';
 import { type Express, Router } from 'express';
 import helmet from 'helmet';
 import { docsRouter, loadSpec } from './api/docs';
+import { errorBurstReports } from './api/error-burst';
 import { apiRoutes, type Upstreams } from './api/routes';
 import { ChaosRunner } from './data/chaos-runner';
 import { ScenarioControl } from './data/scenario-control';
@@ -19,6 +20,7 @@ export function createApp(deps: ServiceDeps & { upstreams: Upstreams; spec?: Rec
   const routes = Router();
   routes.use(docsRouter(deps.spec ?? loadSpec()));
   routes.use('/api/v1', apiRoutes({ ...deps, control, chaos }));
+  routes.use('/api/v1', errorBurstReports(deps.scenarios));
   return createServiceApp({
     ...deps,
     routes,

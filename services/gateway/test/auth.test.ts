@@ -102,6 +102,9 @@ describe('gateway authentication', () => {
       ['GET /api/v1/admin/chaos', (g: Gateway) => request(g.app).get('/api/v1/admin/chaos')],
       ['POST /api/v1/admin/chaos', (g: Gateway) => request(g.app).post('/api/v1/admin/chaos').send({})],
       ['DELETE /api/v1/admin/chaos', (g: Gateway) => request(g.app).delete('/api/v1/admin/chaos')],
+      ['GET /api/v1/admin/traffic', (g: Gateway) => request(g.app).get('/api/v1/admin/traffic')],
+      ['POST /api/v1/admin/traffic', (g: Gateway) => request(g.app).post('/api/v1/admin/traffic').send({})],
+      ['DELETE /api/v1/admin/traffic', (g: Gateway) => request(g.app).delete('/api/v1/admin/traffic')],
     ] as const;
     const BAD_ADMIN: [string, (g: Gateway) => Record<string, string>][] = [
       ['without a token', () => ({})],

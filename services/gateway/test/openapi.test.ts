@@ -120,10 +120,13 @@ describe('gateway API documentation', () => {
 
       expect(rest.sort()).toEqual([
         'DELETE /api/v1/admin/chaos',
+        'DELETE /api/v1/admin/traffic',
         'GET /api/v1/admin/chaos',
         'GET /api/v1/admin/reconciliation',
         'GET /api/v1/admin/scenarios',
+        'GET /api/v1/admin/traffic',
         'POST /api/v1/admin/chaos',
+        'POST /api/v1/admin/traffic',
         'PUT /api/v1/admin/scenarios/{name}',
       ]);
     });

@@ -1,6 +1,7 @@
 import { getClient, hasSpanStreamingEnabled } from '@sentry/core';
 import * as Sentry from '@sentry/node';
 import { aggregate as mingoAggregate, find as mingoFind, Query, update as mingoUpdate } from 'mingo';
+import { applyOperationHint } from './operation-hint';
 import {
   type Collection,
   type CollectionSpec,
@@ -158,6 +159,7 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
         // Every operation crosses an event-loop turn, as a network round trip would, so concurrent
         // requests interleave between operations exactly as they can against MongoDB.
         await yieldToLoop();
+        await applyOperationHint();
         return fn();
       },
     );

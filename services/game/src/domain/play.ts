@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as Sentry from '@sentry/node';
-import { AppError, annotate, Attr, euros, type Logger, type Metrics, type SpinResult, withSpan } from '@casino/shared';
+import { AppError, annotate, Attr, euros, type Logger, type Metrics, scenarioApplied, type Scenarios, type SpinResult, withSpan } from '@casino/shared';
 import { type Round, type RoundRepository, startedRound } from '../data/round-repository';
 import type { GamePeers } from '../data/peers';
+import { failIfRegressed } from './bad-release';
+import { burnCpu } from './cpu-spike';
+import type { SpinHistoryCache } from './memory-leak';
 import { type Rng, type SlotGame, spin } from './slots';
 
 export interface PlayDeps {
@@ -12,6 +15,9 @@ export interface PlayDeps {
   metrics: Metrics;
   logger: Logger;
   now: () => Date;
+  scenarios: Scenarios;
+  /** What the memory-leak scenario holds on to. */
+  spinHistory?: SpinHistoryCache;
 }
 
 export interface SpinRequest {
@@ -63,6 +69,7 @@ export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ resu
     checkStake(game, stake);
     const status = await peers.playerStatus(playerId);
     if (status.status === 'self_excluded') throw AppError.forbidden('self-excluded', 'Play is closed while you are self-excluded.');
+    failIfRegressed(deps.scenarios, game);
     const id = randomUUID();
     round = await rounds.start(startedRound({ _id: id, playerId, gameId: game.id, stake, idempotencyKey }, now()));
     // A concurrent duplicate started the round first: this request answers as its replay.
@@ -94,10 +101,20 @@ export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ resu
       }
       case 'debited': {
         const outcome = withSpan('draw reels', 'game.rng', { [Attr.gameId]: game.id, [Attr.stake]: stake }, (span) => {
+          const spike = deps.scenarios.active('cpu-spike');
+          if (spike) {
+            scenarioApplied('cpu-spike');
+            burnCpu(spike.ms);
+          }
           const drawn = spin(game, stake, deps.rng);
           span.setAttributes({ [Attr.win]: drawn.win, [Attr.reels]: drawn.reels.map((r) => r[1]).join('|') });
           return drawn;
         });
+        const leak = deps.scenarios.active('memory-leak');
+        if (leak && deps.spinHistory) {
+          scenarioApplied('memory-leak');
+          deps.spinHistory.remember(leak.kbPerSpin);
+        }
         round =
           (await rounds.advance(id, 'debited', { status: 'drawn', reels: outcome.reels, lines: outcome.lines, win: outcome.win }, now())) ??
           (await rounds.byId(id));

@@ -9,6 +9,7 @@ import {
   loginBody,
   parseInput,
   registerBody,
+  type Scenarios,
   selfExclusionBody,
   type ServiceClient,
   slug,
@@ -19,8 +20,10 @@ import {
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { ChaosRunner } from '../data/chaos-runner';
+import { injectedLatency } from '../data/latency';
 import type { ScenarioControl } from '../data/scenario-control';
 import { adminRoutes } from './admin';
+import { trafficRoutes } from './traffic';
 import { requireAdmin, requirePlayer } from './auth';
 import { authRateLimit } from './rate-limit';
 
@@ -37,6 +40,7 @@ export interface ApiDeps {
   upstreams: Upstreams;
   control: ScenarioControl;
   chaos: ChaosRunner;
+  scenarios: Scenarios;
 }
 
 const emptyBody = z.strictObject({});
@@ -44,13 +48,14 @@ const limitQuery = z.strictObject({ limit: listLimit });
 const transactionsQuery = z.strictObject({ limit: listLimit, type: z.enum(TRANSACTION_TYPES).optional() });
 
 /** The public API, /api/v1: validates everything, then forwards to the service that owns it. */
-export function apiRoutes({ config, cache, upstreams, control, chaos }: ApiDeps): Router {
+export function apiRoutes({ config, cache, upstreams, control, chaos, scenarios }: ApiDeps): Router {
   const { user, game, payment, wager } = upstreams;
   const api = Router();
   const player = requirePlayer(config.jwt.secret);
   const admin = requireAdmin(config.adminToken);
   const limited = authRateLimit(cache, config.rateLimitAuthPerMinute);
   const me = (res: Response) => res.locals.playerId as string;
+  const latency = injectedLatency(scenarios, upstreams);
 
   /**
    * The client's Idempotency-Key, namespaced so it can never collide with a key the services
@@ -62,7 +67,7 @@ export function apiRoutes({ config, cache, upstreams, control, chaos }: ApiDeps)
   };
 
   const forward = async (res: Response, client: ServiceClient, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, key?: string, query?: Record<string, string | number | undefined>) => {
-    const answer = await client.exchange(method, path, body, { idempotencyKey: key, query });
+    const answer = await client.exchange(method, path, body, { idempotencyKey: key, query, dispatcher: latency(client) });
     if (answer.headers.get('idempotent-replayed')) res.setHeader('idempotent-replayed', 'true');
     res.status(answer.status).json(answer.body);
   };
@@ -137,6 +142,8 @@ export function apiRoutes({ config, cache, upstreams, control, chaos }: ApiDeps)
   });
 
   adminRoutes(api, admin, { upstreams, control, chaos });
+  api.use('/admin/traffic', admin);
+  api.use(trafficRoutes({ config }));
 
   return api;
 }

@@ -13,6 +13,8 @@ import {
   parseInput,
   idempotencyKeyHeader,
   playerIdParam,
+  type Scenarios,
+  sendProblem,
   TRANSACTION_TYPES,
   winBody,
   withdrawalBody,
@@ -30,6 +32,7 @@ import {
   walletView,
 } from '../data/ledger-repository';
 import type { PaymentPeers } from '../data/peers';
+import { stakeProvider } from './payment-failures';
 
 export interface PaymentRouteDeps {
   ledger: LedgerRepository;
@@ -38,6 +41,7 @@ export interface PaymentRouteDeps {
   limits: DepositLimitRepository;
   peers: PaymentPeers;
   metrics: Metrics;
+  scenarios: Scenarios;
   now?: () => Date;
 }
 
@@ -64,7 +68,7 @@ function toProblem(err: unknown, what: string): unknown {
   return err;
 }
 
-export function paymentRoutes({ ledger, reconcile, limits, peers, metrics, now = () => new Date() }: PaymentRouteDeps): Router {
+export function paymentRoutes({ ledger, reconcile, limits, peers, metrics, scenarios, now = () => new Date() }: PaymentRouteDeps): Router {
   const router = Router();
 
   router.get('/reconciliation', async (_req, res) => {
@@ -97,7 +101,8 @@ export function paymentRoutes({ ledger, reconcile, limits, peers, metrics, now =
   router.get('/wallets/:playerId/transactions', async (req, res) => {
     const id = playerIdParam(req);
     const query = parseInput(transactionsQuery, req.query, 'query');
-    res.json({ items: await ledger.transactions(id, { limit: query.limit, type: query.type, oldestFirst: query.order === 'asc' }) });
+    const oneByOne = scenarios.active('n-plus-one') !== undefined;
+    res.json({ items: await ledger.transactions(id, { limit: query.limit, type: query.type, oldestFirst: query.order === 'asc', oneByOne }) });
   });
 
   router.post('/wallets/:playerId/deposits', async (req, res) => {
@@ -177,12 +182,22 @@ export function paymentRoutes({ ledger, reconcile, limits, peers, metrics, now =
     }
   });
 
+  const provider = stakeProvider(scenarios);
   router.post('/wallets/:playerId/bets', async (req, res) => {
     const id = playerIdParam(req);
     const key = idempotencyKeyHeader(req);
     const body = parseInput(betBody, req.body);
     annotate({ [Attr.roundId]: body.roundId, [Attr.gameId]: body.gameId, [Attr.stake]: body.amount });
-    send(res, await moving('stake', () => ledger.move(id, key, { type: 'bet', amount: body.amount }, body.roundId)));
+    const movement: Movement = { type: 'bet', amount: body.amount };
+    if (scenarios.active('payment-failures')) {
+      // A stake the ledger already took replays as taken; only a new one goes to the provider.
+      const replay = await moving('stake', () => ledger.replay(id, key, movement));
+      if (replay) return send(res, replay);
+      // Answered here, not thrown: the central handler would report every retry of the bet again.
+      const refusal = provider({ playerId: id, idempotencyKey: key, ...body });
+      if (refusal) return sendProblem(res, refusal);
+    }
+    send(res, await moving('stake', () => ledger.move(id, key, movement, body.roundId)));
   });
 
   router.post('/wallets/:playerId/wins', async (req, res) => {

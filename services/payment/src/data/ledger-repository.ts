@@ -9,6 +9,7 @@ import {
   type TransactionView,
   type WalletView,
 } from '@casino/shared';
+import { findOneByOne } from '@casino/shared/n-plus-one';
 import { type Balances, guard, InsufficientFundsError, type Movement, plan, requestedAmount, total } from '../domain/ledger';
 
 /** How many recent entries a wallet remembers applying: enough to settle any interrupted write. */
@@ -165,10 +166,12 @@ export class LedgerRepository {
     return wallet ? { cash: wallet.cash, bonus: wallet.bonus } : { cash: 0, bonus: 0 };
   }
 
-  async transactions(walletId: string, options: { limit: number; type?: TransactionType; oldestFirst?: boolean }): Promise<TransactionView[]> {
+  /** The wallet's applied entries, newest first unless asked; `oneByOne` is the n-plus-one scenario. */
+  async transactions(walletId: string, options: { limit: number; type?: TransactionType; oldestFirst?: boolean; oneByOne?: boolean }): Promise<TransactionView[]> {
     const filter: Record<string, unknown> = { walletId, status: 'applied' };
     if (options.type) filter.type = options.type;
-    const entries = await this.entries.find(filter, { sort: { createdAt: options.oldestFirst ? 1 : -1, _id: 1 }, limit: options.limit });
+    const page = { sort: { createdAt: options.oldestFirst ? 1 : -1, _id: 1 } as const, limit: options.limit };
+    const entries = options.oneByOne ? await findOneByOne(this.entries, filter, page) : await this.entries.find(filter, page);
     return entries.map(transactionView);
   }
 

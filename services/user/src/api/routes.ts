@@ -12,6 +12,8 @@ import {
   playerIdParam,
   type PlayerStatus,
   registerBody,
+  scenarioApplied,
+  type Scenarios,
   selfExclusionBody,
   signAccessToken,
 } from '@casino/shared';
@@ -32,6 +34,7 @@ export interface PlayerRouteDeps {
   config: Config;
   cache: Cache;
   metrics: Metrics;
+  scenarios: Scenarios;
   now?: () => Date;
 }
 
@@ -39,12 +42,12 @@ export interface PlayerRouteDeps {
 const STATUS_TTL_SECONDS = 30;
 const statusKey = (id: string) => `player-status:${id}`;
 
-export function playerRoutes({ players, config, cache, metrics, now = () => new Date() }: PlayerRouteDeps): Router {
+export function playerRoutes({ players, config, cache, metrics, scenarios, now = () => new Date() }: PlayerRouteDeps): Router {
   const router = Router();
 
 
-  const found = async (id: string): Promise<Player> => {
-    const player = await players.byId(id);
+  const found = async (id: string, slow?: { ms: number }): Promise<Player> => {
+    const player = await players.byId(id, { slow });
     if (!player) throw AppError.notFound('player-not-found', 'No such player.');
     return player;
   };
@@ -91,6 +94,13 @@ export function playerRoutes({ players, config, cache, metrics, now = () => new 
 
   router.get('/players/:playerId/status', async (req, res) => {
     const id = playerIdParam(req);
+    const slow = scenarios.active('slow-query');
+    if (slow) {
+      // The slow read must really reach the store, so the status cache is neither read nor written.
+      scenarioApplied('slow-query');
+      res.json(toStatus(await found(id, slow), now()));
+      return;
+    }
     const cached = await cache.getJson<{ selfExcludedUntil: string | null; dailyDepositLimit: number }>(statusKey(id));
     if (cached) {
       const until = cached.selfExcludedUntil ? new Date(cached.selfExcludedUntil) : null;

@@ -11,6 +11,7 @@ import {
   parseInput,
   idempotencyKeyHeader,
   playerIdParam,
+  type Scenarios,
   type WalletView,
   wagerBody,
 } from '@casino/shared';
@@ -37,12 +38,13 @@ export interface WagerRouteDeps {
   reconcile: () => Promise<BonusReconciliation>;
   peers: WagerPeers;
   metrics: Metrics;
+  scenarios: Scenarios;
   now?: () => Date;
 }
 
 type Ending = 'completed' | 'forfeited' | 'expired';
 
-export function wagerRoutes({ bonuses, reconcile, peers, metrics, now = () => new Date() }: WagerRouteDeps): Router {
+export function wagerRoutes({ bonuses, reconcile, peers, metrics, scenarios, now = () => new Date() }: WagerRouteDeps): Router {
   const router = Router();
 
   router.get('/reconciliation', async (_req, res) => {
@@ -90,7 +92,8 @@ export function wagerRoutes({ bonuses, reconcile, peers, metrics, now = () => ne
   router.get('/players/:playerId/bonuses', async (req, res) => {
     const id = playerIdParam(req);
     const { limit } = parseInput(z.strictObject({ limit: listLimit }), req.query, 'query');
-    res.json({ items: (await bonuses.history(id, limit)).map(toView) });
+    const oneByOne = scenarios.active('n-plus-one') !== undefined;
+    res.json({ items: (await bonuses.history(id, limit, { oneByOne })).map(toView) });
   });
 
   router.post('/players/:playerId/bonuses', async (req, res) => {

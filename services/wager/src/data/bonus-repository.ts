@@ -1,6 +1,7 @@
 import { type CollectionSpec, DuplicateKeyError, type Store } from '@casino/shared';
 import type { Bonus } from '../domain/bonuses';
 import type { BonusState } from '@casino/shared';
+import { findOneByOne } from '@casino/shared/n-plus-one';
 
 /** How many recently counted rounds a bonus remembers: enough to finish any interrupted count. */
 const COUNTED_MEMORY = 200;
@@ -105,8 +106,11 @@ export class BonusRepository {
     return (await this.bonuses.count({ playerId, offerId })) > 0;
   }
 
-  async history(playerId: string, limit: number): Promise<Bonus[]> {
-    return (await this.bonuses.find({ playerId }, { sort: { createdAt: -1 }, limit })).map(toBonus);
+  /** The player's bonuses, newest first; `oneByOne` is the n-plus-one scenario. */
+  async history(playerId: string, limit: number, options: { oneByOne?: boolean } = {}): Promise<Bonus[]> {
+    const page = { sort: { createdAt: -1 } as const, limit };
+    const docs = options.oneByOne ? await findOneByOne(this.bonuses, { playerId }, page) : await this.bonuses.find({ playerId }, page);
+    return docs.map(toBonus);
   }
 
   /** Moves an active bonus to a final state; null if it was no longer active (someone else settled it). */

@@ -1,0 +1,32 @@
+import { AppError, type ScenarioParams, scenarioApplied, type Scenarios } from '@casino/shared';
+import type { SlotGame } from './slots';
+
+/** The bug the regressed release ships: a reel stop one past the end of its strip. */
+export class ReelStripIndexError extends Error {
+  override name = 'ReelStripIndexError';
+}
+
+/** The release the game reports under while bad-release is on. */
+export function regressedRelease(release: string, params: ScenarioParams<'bad-release'>): string {
+  return params.release ?? `${release}-regressed`;
+}
+
+/**
+ * The bad-release scenario on the spin path: a fraction `rate` of spins fail before the round is
+ * even stored, so no stake is taken and the recovery pass has nothing to finish. The player gets a
+ * 500 problem with the trace id; the error itself (its own type, for a new issue) goes to Sentry.
+ */
+export function failIfRegressed(scenarios: Scenarios, game: SlotGame, random: () => number = Math.random): void {
+  const regressed = scenarios.active('bad-release');
+  if (!regressed) return;
+  scenarioApplied('bad-release');
+  if (random() >= regressed.rate) return;
+  const strip = game.reels[0]!;
+  throw new AppError(500, {
+    slug: 'reel-strip-index',
+    title: 'Spin failed',
+    detail: 'The reels could not be set for this spin and no money was taken. Quote the trace id when you report it.',
+    operational: false,
+    cause: new ReelStripIndexError(`${game.id}: reel 1 stop ${strip.length} is outside its strip of ${strip.length} symbols`),
+  });
+}

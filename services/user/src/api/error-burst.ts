@@ -1,0 +1,24 @@
+import type { Scenarios } from '@casino/shared';
+import { burstOn } from '@casino/shared/error-burst';
+import * as Sentry from '@sentry/node';
+import type { RequestHandler } from 'express';
+
+const PROVIDER = 'demo-risk-scoring';
+
+export class RiskScoreUnavailable extends Error {
+  override name = 'RiskScoreUnavailable';
+}
+
+/**
+ * error-burst in the user service: on its turn, the player-status lookup (on every spin's path)
+ * loses its risk score, reports that as a handled error with the context to act on, and carries
+ * on without it: the player sees nothing.
+ */
+export const riskScoreOutage = (scenarios: Scenarios): RequestHandler =>
+  burstOn(scenarios, 'GET', /^\/players\/([^/]+)\/status$/, (status) => {
+    Sentry.captureException(new RiskScoreUnavailable(`${PROVIDER} did not answer; the player status was served without a risk score.`), {
+      level: 'error',
+      tags: { 'risk.provider': PROVIDER },
+      contexts: { risk_check: { player_id: status[1], provider: PROVIDER, timeout_ms: 250, fallback: 'status without a risk score' } },
+    });
+  });

@@ -1,0 +1,20 @@
+import type { Scenarios } from '@casino/shared';
+import { burstOn } from '@casino/shared/error-burst';
+import type { RequestHandler } from 'express';
+
+export class AuditTrailRejected extends Error {
+  override name = 'AuditTrailRejected';
+}
+
+async function sendToAuditTrail(): Promise<void> {
+  await Promise.resolve();
+  throw new AuditTrailRejected('The responsible-gambling audit trail refused the wager record.');
+}
+
+/**
+ * error-burst in the wager service: on its turn, a wagering update fires off an audit write and
+ * never awaits it, the bug being shown. Its rejection is unhandled; the SDK reports it from the
+ * request's async context, so the event carries the request's trace. The wager itself counts.
+ */
+export const unawaitedAudit = (scenarios: Scenarios): RequestHandler =>
+  burstOn(scenarios, 'POST', /^\/players\/[^/]+\/wagers$/, () => void sendToAuditTrail());

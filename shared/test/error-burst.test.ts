@@ -1,0 +1,28 @@
+import { burstTurns } from '@casino/shared/error-burst';
+import { Scenarios } from '@casino/shared/scenarios';
+
+const on = { 'error-burst': { enabled: true, params: {} } };
+const take = (turn: () => boolean, times: number) => Array.from({ length: times }, () => turn());
+
+describe('error-burst turns', () => {
+  test('when the scenario is off, then it is never a turn', () => {
+    expect(take(burstTurns(new Scenarios()), 10)).not.toContain(true);
+  });
+
+  test('when it is on, then the first request is a turn, and every fifth after it', () => {
+    const turns = take(burstTurns(new Scenarios(on)), 11);
+
+    expect(turns.flatMap((t, i) => (t ? [i] : []))).toEqual([0, 5, 10]);
+  });
+
+  test('when it is switched off and on again, then the count starts over', () => {
+    const scenarios = new Scenarios(on);
+    const turn = burstTurns(scenarios);
+    take(turn, 3);
+
+    scenarios.replace({});
+    expect(turn()).toBe(false);
+    scenarios.replace(on);
+    expect(turn()).toBe(true);
+  });
+});
