@@ -51,6 +51,8 @@ describe('business metrics and logs in Sentry', () => {
     expect(metrics.filter((m) => m.name === 'casino.bets').every((m) => SERVICE_OF[m.project] === 'game' && m.type === 'counter')).toBe(true);
     expect(metrics.find((m) => m.name === 'casino.bets')?.attributes).toMatchObject({ game_id: 'lucky-sevens', outcome: expect.stringMatching(/^(win|loss)$/) });
     expect(total('casino.stakes_cents')).toBe(spins * 100);
+    expect(total('casino.ggr_cents')).toBe(total('casino.stakes_cents') - total('casino.wins_cents'));
+    expect(metrics.filter((m) => m.name === 'casino.ggr_cents').map((m) => m.type)).toEqual(Array(spins).fill('distribution'));
     expect(total('casino.deposits', (a) => a.status === 'succeeded')).toBe(1);
     expect(total('casino.deposits_cents')).toBe(10_000);
     expect(total('casino.bonus_claims', (a) => a.offer_id === 'welcome-100' && a.status === 'claimed')).toBe(1);

@@ -139,6 +139,9 @@ export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ resu
           deps.metrics.count('bets', { game_id: game.id, outcome: settled.win! > 0 ? 'win' : 'loss' });
           deps.metrics.count('stakes', { game_id: game.id }, stake);
           if (settled.win! > 0) deps.metrics.count('wins', { game_id: game.id }, settled.win!);
+          // Gross gaming revenue per round (stake minus win, negative when the player won): its sum
+          // is the house's take. Prometheus derives it from the two counters instead.
+          Sentry.metrics.distribution('casino.ggr_cents', stake - settled.win!, { attributes: { game_id: game.id } });
         }
         round = settled ?? (await rounds.byId(id));
         continue;
