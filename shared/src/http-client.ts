@@ -150,7 +150,11 @@ export class ServiceClient {
           errors: problem.errors,
         });
       }
-      if (!last && RETRYABLE_STATUS.has(response.status)) {
+      // A 502 problem from a service of the platform is its considered answer (its own dependency
+      // failed, and it has already retried what could be): asking again only multiplies the
+      // failure downstream. A bare 502 from a proxy, a 503 or a 504 may pass, so they are retried.
+      const considered = response.status === 502 && problem.type?.startsWith('urn:casino:problem:');
+      if (!last && RETRYABLE_STATUS.has(response.status) && !considered) {
         await sleep(backoffDelay(attempt, this.backoffMs));
         continue;
       }

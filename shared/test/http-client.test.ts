@@ -125,6 +125,16 @@ describe('ServiceClient', () => {
       await expect(client(url).put('/limits', { daily: 100 })).resolves.toEqual({ ok: true });
       expect(seen.map((s) => s.method)).toEqual(['PUT', 'PUT']);
     });
+
+    test('when a service of the platform answers a 502 problem, then that considered answer is passed on, not asked again', async () => {
+      const declined = { type: 'urn:casino:problem:payment-provider-declined', title: 'Bad gateway', status: 502, detail: 'The card was declined.' };
+      const { url, seen } = await upstream((_req, res) => json(res, 502, declined));
+
+      const err = await failure(client(url).post('/wallets/p-1/bets', { amount: 100 }, { idempotencyKey: 'key-1234-abcd' }));
+
+      expect(err).toMatchObject({ status: 502, slug: 'upstream-error', message: 'The payment service failed: The card was declined.' });
+      expect(seen).toHaveLength(1);
+    });
   });
 
   describe('timeouts and unreachable callees', () => {

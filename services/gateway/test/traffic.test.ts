@@ -69,7 +69,8 @@ describe('the admin traffic API', () => {
     const { g, app, admin } = await platform();
 
     const started = await request(app).post('/api/v1/admin/traffic').set(admin).send({ players: 3, durationSeconds: 60, seed: 7, thinkMs: 20 });
-    await waitFor(async () => g.fakes.game.requests.some((r) => r.path.endsWith('/spins')));
+    // Players arrive over the first seconds: wait until all three have signed up and one has spun.
+    await waitFor(async () => g.fakes.user.requests.filter((r) => r.path === '/players').length === 3 && g.fakes.game.requests.some((r) => r.path.endsWith('/spins')));
     const status = await request(app).get('/api/v1/admin/traffic').set(admin);
     await request(app).delete('/api/v1/admin/traffic').set(admin);
 
