@@ -22,7 +22,21 @@ export const BUSINESS_METRICS = {
   bonusConversions: { name: 'casino_bonus_conversions_total', help: 'Bonuses whose wagering completed', labelNames: ['offer_id'] },
   bonusConvertedCents: { name: 'casino_bonus_converted_cents_total', help: 'Bonus money converted to cash, in cents', labelNames: [] },
   bonusForfeits: { name: 'casino_bonus_forfeits_total', help: 'Bonuses forfeited, by reason', labelNames: ['reason'] },
+  paymentFailures: {
+    name: 'casino_payment_failures_total',
+    help: 'Stake debits the payment provider failed, by reason; each bet counted once, however often it is retried',
+    labelNames: ['reason'],
+    // Exported at zero from the start, so a ratio over it is defined before the first failure.
+    initial: [{ reason: 'decline' }, { reason: 'timeout' }],
+  },
 } as const;
+
+interface MetricDefinition {
+  name: string;
+  help: string;
+  labelNames: readonly string[];
+  initial?: readonly Record<string, string>[];
+}
 
 export type BusinessMetric = keyof typeof BUSINESS_METRICS;
 
@@ -49,8 +63,10 @@ export function createMetrics(service: string, owned: readonly BusinessMetric[])
   });
   const counters = new Map<BusinessMetric, Counter>();
   for (const key of owned) {
-    const def = BUSINESS_METRICS[key];
-    counters.set(key, new Counter({ name: def.name, help: def.help, labelNames: [...def.labelNames], registers: [registry] }));
+    const def: MetricDefinition = BUSINESS_METRICS[key];
+    const counter = new Counter({ name: def.name, help: def.help, labelNames: [...def.labelNames], registers: [registry] });
+    for (const labels of def.initial ?? []) counter.inc(labels, 0);
+    counters.set(key, counter);
   }
   return {
     registry,

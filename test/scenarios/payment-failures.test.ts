@@ -58,6 +58,14 @@ describe('the payment-failures scenario at rate 0.3, over 300 spins through the 
     expect(ratio).toBeLessThanOrEqual(RATE + 0.05);
   });
 
+  test('when payment is scraped, then its failure counter holds each failed bet once, however often it was retried', async () => {
+    const res = await fetch(`http://127.0.0.1:${casino.platform.ports.payment}/metrics`);
+    const counted = [...(await res.text()).matchAll(/^casino_payment_failures_total\{[^}]*reason="(decline|timeout)"[^}]*\} (\d+)$/gm)];
+
+    expect(counted.map(([, reason]) => reason).sort()).toEqual(['decline', 'timeout']);
+    expect(counted.reduce((sum, [, , n]) => sum + Number(n), 0)).toBe(failed().length);
+  });
+
   test('when a spin fails, then the player gets a 502 or 503 problem that names the provider and quotes the trace id', () => {
     const statuses = new Set<number>();
     for (const { answer } of failed()) {

@@ -2,7 +2,7 @@ import { peerClient, runService } from '@casino/shared';
 import { createApp } from './app';
 import { httpPeers } from './data/peers';
 
-void runService('payment', ['deposits', 'depositCents', 'withdrawals', 'withdrawalCents'], (deps) =>
+void runService('payment', ['deposits', 'depositCents', 'withdrawals', 'withdrawalCents', 'paymentFailures'], (deps) =>
   createApp({
     ...deps,
     recoverEveryMs: 30_000,

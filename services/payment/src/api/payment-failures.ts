@@ -1,4 +1,4 @@
-import { AppError, Attr, euros, scenarioApplied, type Scenarios } from '@casino/shared';
+import { AppError, Attr, euros, type Metrics, scenarioApplied, type Scenarios } from '@casino/shared';
 import * as Sentry from '@sentry/node';
 import { ProviderFailures } from '../domain/provider-failures';
 
@@ -36,7 +36,7 @@ export interface Stake {
  * new bet, as the error to answer with, or null to let the debit through. A bet is reported once,
  * when first refused: its retries answer the same and are marked, but would only repeat the event.
  */
-export function stakeProvider(scenarios: Scenarios): (stake: Stake) => AppError | null {
+export function stakeProvider(scenarios: Scenarios, metrics: Metrics): (stake: Stake) => AppError | null {
   const failures = new ProviderFailures();
   scenarios.onChange((name) => {
     if (name === 'payment-failures') failures.reset();
@@ -49,6 +49,7 @@ export function stakeProvider(scenarios: Scenarios): (stake: Stake) => AppError 
     scenarioApplied('payment-failures');
     const error = failure === 'decline' ? new PaymentProviderDeclined(stake.amount) : new PaymentProviderTimeout(stake.amount);
     if (!again) {
+      metrics.count('paymentFailures', { reason: failure });
       Sentry.captureException(error, {
         level: 'error',
         tags: { 'problem.type': error.slug, 'payment.provider': PROVIDER, [Attr.gameId]: stake.gameId },

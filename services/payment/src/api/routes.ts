@@ -182,7 +182,7 @@ export function paymentRoutes({ ledger, reconcile, limits, peers, metrics, scena
     }
   });
 
-  const provider = stakeProvider(scenarios);
+  const provider = stakeProvider(scenarios, metrics);
   router.post('/wallets/:playerId/bets', async (req, res) => {
     const id = playerIdParam(req);
     const key = idempotencyKeyHeader(req);
