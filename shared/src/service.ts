@@ -77,6 +77,16 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   return app;
 }
 
+/**
+ * Runs `pass` every `everyMs` in the background, for the life of the process (the timer does not
+ * keep it alive). A pass that fails is logged and the next one tries again.
+ */
+export function repeatInBackground(everyMs: number, logger: Logger, what: string, pass: () => Promise<void>): void {
+  setInterval(() => {
+    pass().catch((err: Error) => logger.warn({ err: { message: err.message } }, `${what} failed; retrying later`));
+  }, everyMs).unref();
+}
+
 /** Waits for the store with backoff and jitter, up to a bound, then gives up loudly. */
 async function initStore(store: Store, logger: Logger, deadlineMs: number): Promise<void> {
   const start = Date.now();

@@ -1,4 +1,4 @@
-import { createServiceApp, type ServiceDeps } from '@casino/shared';
+import { createServiceApp, repeatInBackground, type ServiceDeps } from '@casino/shared';
 import { type Express, Router } from 'express';
 import { spinCrash } from './api/error-burst';
 import { gameRoutes } from './api/routes';
@@ -16,16 +16,13 @@ export function createApp(deps: ServiceDeps & { peers: GamePeers; rng?: Rng; now
   const spinHistory = new SpinHistoryCache(deps.logger).watch(deps.scenarios);
   const play: PlayDeps = { ...deps, rounds, rng: deps.rng ?? cryptoRng, now: deps.now ?? (() => new Date()), spinHistory };
   reportRegressedRelease(deps.scenarios, deps.config.sentry.release);
-  if (deps.recoverEveryMs) scheduleRecovery(play, deps.recoverEveryMs);
+  // Finishes rounds interrupted requests left; a pass is logged only when it did something.
+  if (deps.recoverEveryMs) {
+    repeatInBackground(deps.recoverEveryMs, deps.logger, 'round recovery pass', async () => {
+      const done = await recoverRounds(play);
+      if (done.finished || done.wagersSent || done.failed) deps.logger.warn(done, 'recovery pass over interrupted rounds');
+    });
+  }
   return createServiceApp({ ...deps, routes: Router().use(spinCrash(deps.scenarios), gameRoutes(play)) });
 }
 
-/** Finishes rounds interrupted requests left, on a timer; each pass is logged only when it did something. */
-function scheduleRecovery(play: PlayDeps, everyMs: number): void {
-  setInterval(() => {
-    recoverRounds(play).then(
-      (done) => (done.finished || done.wagersSent || done.failed) && play.logger.warn(done, 'recovery pass over interrupted rounds'),
-      (err: Error) => play.logger.warn({ err: { message: err.message } }, 'round recovery pass failed; retrying later'),
-    );
-  }, everyMs).unref();
-}

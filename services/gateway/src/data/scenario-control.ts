@@ -2,6 +2,7 @@ import * as Sentry from '@sentry/node';
 import {
   type CollectionSpec,
   type Logger,
+  repeatInBackground,
   type ScenarioName,
   scenarioParams,
   type Scenarios,
@@ -43,7 +44,6 @@ export interface ScenarioChange {
 export class ScenarioControl {
   private readonly settings;
   private loaded: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: {
@@ -99,20 +99,13 @@ export class ScenarioControl {
 
   /** Re-sends the state every `everyMs`, untraced: it is housekeeping, not traffic. */
   startSync(everyMs: number): void {
-    this.timer = setInterval(() => {
-      void Sentry.suppressTracing(() =>
-        this.ready()
-          .then(() => this.push())
-          .then((reached) => {
-            const missed = Object.entries(reached).filter(([, ok]) => !ok).map(([s]) => s);
-            if (missed.length) this.deps.logger.debug({ missed }, 'scenario state not delivered; retrying on the next sync');
-          })
-          .catch((err: Error) => this.deps.logger.warn({ err: { message: err.message } }, 'scenario state sync failed')),
-      );
-    }, everyMs).unref();
-  }
-
-  stopSync(): void {
-    clearInterval(this.timer);
+    repeatInBackground(everyMs, this.deps.logger, 'scenario state sync', () =>
+      Sentry.suppressTracing(async () => {
+        await this.ready();
+        const reached = await this.push();
+        const missed = Object.entries(reached).filter(([, ok]) => !ok).map(([s]) => s);
+        if (missed.length) this.deps.logger.debug({ missed }, 'scenario state not delivered; retrying on the next sync');
+      }),
+    );
   }
 }
