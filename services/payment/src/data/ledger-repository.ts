@@ -275,8 +275,13 @@ export class LedgerRepository {
     throw new WalletBusyError(entry.walletId);
   }
 
-  private async writeApplied(entry: EntryDoc, planned: Balances, after: Balances): Promise<void> {
-    await this.entries.updateOne({ _id: entry._id }, { $set: { status: 'applied', cash: planned.cash, bonus: planned.bonus, balanceAfter: after } });
+  /** Marks a pending entry applied; false when it was no longer pending (another path marked it the same). */
+  private async writeApplied(entry: EntryDoc, planned: Balances, after: Balances): Promise<boolean> {
+    const result = await this.entries.updateOne(
+      { _id: entry._id, status: 'pending' },
+      { $set: { status: 'applied', cash: planned.cash, bonus: planned.bonus, balanceAfter: after } },
+    );
+    return result.modified > 0;
   }
 
   private appliedResult(entry: EntryDoc, planned: Balances, after: Balances): Omit<MoveResult, 'replayed'> {
@@ -301,11 +306,7 @@ export class LedgerRepository {
       const wallet = await this.wallets.findOne({ _id: entry.walletId });
       const mark = wallet?.applied.find((m) => m.id === entry._id);
       if (!wallet || !mark) continue;
-      const result = await this.entries.updateOne(
-        { _id: entry._id, status: 'pending' },
-        { $set: { status: 'applied', cash: mark.cash, bonus: mark.bonus, balanceAfter: balancesAfter(wallet, entry._id)! } },
-      );
-      marked += result.modified;
+      if (await this.writeApplied(entry, mark, balancesAfter(wallet, entry._id)!)) marked++;
     }
     return marked;
   }
