@@ -1,18 +1,22 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseInput } from './errors';
-import { isScenarioName, SCENARIO_CATALOGUE, type ScenarioName, type Scenarios, type ScenarioSnapshot } from './scenarios';
+import { isScenarioName, SCENARIO_CATALOGUE, type Scenarios, type ScenarioSnapshot } from './scenarios';
 
 const setting = z.strictObject({ enabled: z.boolean(), params: z.record(z.string(), z.unknown()) });
-const snapshotBody = z.record(z.string(), setting).superRefine((value, ctx) => {
+/** The whole state, each scenario known and its parameters checked and completed with their defaults. */
+const snapshotBody = z.record(z.string(), setting).transform((value, ctx) => {
+  const next: ScenarioSnapshot = {};
   for (const [name, s] of Object.entries(value)) {
     if (!isScenarioName(name)) {
       ctx.addIssue({ code: 'custom', path: [name], message: 'unknown scenario' });
       continue;
     }
     const parsed = SCENARIO_CATALOGUE[name].params.safeParse(s.params);
-    if (!parsed.success) ctx.addIssue({ code: 'custom', path: [name, 'params'], message: parsed.error.issues.map((i) => i.message).join('; ') });
+    if (parsed.success) next[name] = { enabled: s.enabled, params: parsed.data as Record<string, unknown> };
+    else ctx.addIssue({ code: 'custom', path: [name, 'params'], message: parsed.error.issues.map((i) => i.message).join('; ') });
   }
+  return next;
 });
 
 /**
@@ -25,10 +29,7 @@ export function scenarioStateRouter(scenarios: Scenarios): Router {
     res.json(scenarios.snapshot());
   });
   router.put('/internal/scenarios', (req, res) => {
-    const body = parseInput(snapshotBody, req.body, 'scenario state');
-    const next: ScenarioSnapshot = {};
-    for (const [name, s] of Object.entries(body)) next[name as ScenarioName] = { enabled: s.enabled, params: SCENARIO_CATALOGUE[name as ScenarioName].params.parse(s.params) as Record<string, unknown> };
-    scenarios.replace(next);
+    scenarios.replace(parseInput(snapshotBody, req.body, 'scenario state'));
     res.json(scenarios.snapshot());
   });
   return router;
