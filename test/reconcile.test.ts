@@ -3,13 +3,11 @@
  * bonus claims and withdrawals mixed in, then `npm run reconcile` must find every wallet equal to
  * its ledger and every bonus equal to its wagering.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { ReconciliationReport } from '@casino/shared';
-import { repoRoot } from '@casino/shared/launcher';
+import { runCli } from './support/cli';
 import { call, type RunningPlatform, startPlatform, TEST_SECRETS } from './support/platform';
 import './support/timeout';
 
@@ -23,21 +21,8 @@ interface Wallet {
   total: number;
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI, as `npm run reconcile` does after building. */
-function reconcile(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const cli = join(repoRoot(), 'shared', 'dist', 'cli', 'reconcile.js');
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** The built reconcile command, as `npm run reconcile` runs it after building. */
+const reconcile = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli('reconcile', args, { env, timeoutMs: 60_000 });
 
 describe('reconciliation after a load of 1,000 spins from 20 players through the gateway', () => {
   let platform: RunningPlatform;

@@ -2,32 +2,15 @@
  * Switching scenarios on a running platform, as a presenter does: through `npm run scenario` and
  * the gateway's admin API, reaching every service at once and again after a service lost it.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { SERVICES } from '@casino/shared';
-import { repoRoot } from '@casino/shared/launcher';
+import { runCli } from './support/cli';
 import { type RunningPlatform, startPlatform, TEST_SECRETS } from './support/platform';
 import './support/timeout';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const CLI = join(repoRoot(), 'shared', 'dist', 'cli', 'scenario.js');
-
 describe('switching scenarios on a running platform', () => {
   let platform: RunningPlatform;
-  const scenario = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [CLI, ...args, '--url', `http://127.0.0.1:${platform.ports.gateway}`],
-        { env: { PATH: process.env.PATH, ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN }, timeout: 30_000 },
-        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const scenario = (...args: string[]) =>
+    runCli('scenario', [...args, '--url', `http://127.0.0.1:${platform.ports.gateway}`], { env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN }, timeoutMs: 30_000 });
   const stateOf = async (service: (typeof SERVICES)[number]) =>
     (await fetch(`http://127.0.0.1:${platform.ports[service]}/internal/scenarios`)).json() as Promise<Record<string, { enabled: boolean; params: unknown }>>;
 
@@ -119,11 +102,7 @@ describe('switching scenarios on a running platform', () => {
 
   test('when the command is wrong or the gateway is away, then it exits 2 with the reason', async () => {
     const unknown = await scenario('flip', 'everything');
-    const away = await new Promise<Run>((resolve) => {
-      execFile(process.execPath, [CLI, 'list', '--url', 'http://127.0.0.1:1'], { env: { PATH: process.env.PATH, ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN } }, (err, stdout, stderr) =>
-        resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
-      );
-    });
+    const away = await runCli('scenario', ['list', '--url', 'http://127.0.0.1:1'], { env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN } });
 
     expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "flip"') });
     expect(away).toMatchObject({ code: 2, stderr: expect.stringContaining('Cannot reach the gateway at http://127.0.0.1:1') });

@@ -2,13 +2,13 @@
  * `npm run sentry:alerts` against a stub of Sentry's alert rule API that keeps the rules it is
  * given and records every request: the real API is never called.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@casino/shared/launcher';
+import { runCli } from './support/cli';
 
 const TOKEN = 'sntrys_stub-token-that-must-never-be-printed-0123456789';
 const ORG = 'casino-org';
@@ -112,21 +112,8 @@ class StubSentry {
   }
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the built CLI, as `npm run sentry:alerts` does after building, in a directory of its own. */
-function sentryAlerts(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
-  const cli = join(repoRoot(), 'shared', 'dist', 'cli', 'sentry-alerts.js');
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd, env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const sentryAlerts = (args: string[], env: NodeJS.ProcessEnv, cwd: string) => runCli('sentry-alerts', args, { env, cwd, timeoutMs: 60_000 });
 
 describe('npm run sentry:alerts', () => {
   let stub: StubSentry;

@@ -1,48 +1,22 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { ReconciliationReport, TransactionView } from '@casino/shared';
-import { repoRoot } from '@casino/shared/launcher';
 import { trafficEmail, trafficPassword } from '@casino/shared/traffic/behaviour';
 import type { burstJson } from '@casino/shared/traffic/burst';
 import type { TrafficSummary } from '@casino/shared/traffic/runner';
+import { type CliRun, runCli } from './support/cli';
 import { call, type RunningPlatform, startPlatform, TEST_SECRETS } from './support/platform';
 
-const CLI = join(repoRoot(), 'shared', 'dist', 'cli');
 const SEED = 4242;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a built CLI as `npm run <name>` does; `interrupt` sends SIGINT after that many ms. */
-function cli(name: string, args: string[], options: { env?: NodeJS.ProcessEnv; interruptAfterMs?: number } = {}): Promise<Run> {
-  const child = spawn(process.execPath, [join(CLI, `${name}.js`), ...args], { env: { PATH: process.env.PATH, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  if (options.interruptAfterMs) setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs);
-  const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  return new Promise((resolve) =>
-    child.once('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-}
 
 describe('npm run traffic against a running platform', () => {
   let platform: RunningPlatform;
   let gatewayUrl: string;
-  let run: Run;
+  let run: CliRun;
   let summary: TrafficSummary;
 
   beforeAll(async () => {
     platform = await startPlatform({ RATE_LIMIT_AUTH_PER_MINUTE: '1000' });
     gatewayUrl = `http://127.0.0.1:${platform.ports.gateway}`;
-    run = await cli('traffic', ['--url', gatewayUrl, '--players', '5', '--duration', '12s', '--seed', String(SEED), '--think', '150', '--json']);
+    run = await runCli('traffic', ['--url', gatewayUrl, '--players', '5', '--duration', '12s', '--seed', String(SEED), '--think', '150', '--json']);
     summary = JSON.parse(run.stdout) as TrafficSummary;
   }, 90_000);
 
@@ -79,7 +53,7 @@ describe('npm run traffic against a running platform', () => {
   });
 
   test("when the platform reconciles, then it is clean and its totals are the summary's", async () => {
-    const checked = await cli('reconcile', ['--url', gatewayUrl, '--json'], { env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN } });
+    const checked = await runCli('reconcile', ['--url', gatewayUrl, '--json'], { env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN } });
     const report = JSON.parse(checked.stdout) as ReconciliationReport;
     const { totals } = summary;
 
@@ -95,7 +69,7 @@ describe('npm run traffic against a running platform', () => {
   });
 
   test('when the same seed runs again, then the players log in instead of registering', async () => {
-    const again = await cli('traffic', ['--url', gatewayUrl, '--players', '2', '--duration', '2s', '--seed', String(SEED), '--think', '100', '--json']);
+    const again = await runCli('traffic', ['--url', gatewayUrl, '--players', '2', '--duration', '2s', '--seed', String(SEED), '--think', '100', '--json']);
     const second = JSON.parse(again.stdout) as TrafficSummary;
 
     expect(again.code).toBe(0);
@@ -105,7 +79,7 @@ describe('npm run traffic against a running platform', () => {
   });
 
   test('when Ctrl-C stops a long run, then it ends within seconds, prints the summary table and exits 0', async () => {
-    const stopped = await cli('traffic', ['--url', gatewayUrl, '--players', '2', '--duration', '10m', '--seed', '7', '--think', '100'], { interruptAfterMs: 3_000 });
+    const stopped = await runCli('traffic', ['--url', gatewayUrl, '--players', '2', '--duration', '10m', '--seed', '7', '--think', '100'], { interruptAfterMs: 3_000 });
 
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toMatch(/^Traffic, seed 7: 2 players against http:\/\/127\.0\.0\.1:\d+, stopped early, after \d+s$/m);
@@ -115,7 +89,7 @@ describe('npm run traffic against a running platform', () => {
   });
 
   test('when the burst mode runs, then autocannon spins with one funded player per connection and reports a sustained rate, all 2xx', async () => {
-    const burst = await cli('traffic', ['--url', gatewayUrl, '--mode', 'burst', '--connections', '2', '--duration', '3s', '--seed', '99', '--json']);
+    const burst = await runCli('traffic', ['--url', gatewayUrl, '--mode', 'burst', '--connections', '2', '--duration', '3s', '--seed', '99', '--json']);
     const figures = JSON.parse(burst.stdout) as ReturnType<typeof burstJson>;
 
     expect(burst.code).toBe(0);
@@ -129,7 +103,7 @@ describe('npm run traffic against a running platform', () => {
 
 describe('the traffic command without a platform', () => {
   test('when the gateway is not reachable, then it exits 1 and says what to do', async () => {
-    const run = await cli('traffic', ['--url', 'http://127.0.0.1:1', '--players', '1']);
+    const run = await runCli('traffic', ['--url', 'http://127.0.0.1:1', '--players', '1']);
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('traffic: nothing was run: the gateway at http://127.0.0.1:1 is not reachable. Is the platform running?');
@@ -137,7 +111,7 @@ describe('the traffic command without a platform', () => {
 
   test('when an option is wrong, then it exits 2 with the usage', async () => {
     for (const args of [['--duration', '5 minutes'], ['--players', '0'], ['--mode', 'stampede'], ['--frobnicate']]) {
-      const run = await cli('traffic', args);
+      const run = await runCli('traffic', args);
 
       expect([args, run.code]).toEqual([args, 2]);
       expect(run.stderr).toContain('usage: npm run traffic');

@@ -2,11 +2,9 @@
  * bad-release: the game reports under a regressed release, and a share `rate` of spins fail with a
  * new error type, ReelStripIndexError, before any money moves.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { ReconciliationReport, SpinResult } from '@casino/shared';
-import { repoRoot } from '@casino/shared/launcher';
+import { runCli } from '../support/cli';
 import type { IngestedSpan } from '../support/ingest';
 import { call, TEST_SECRETS } from '../support/platform';
 import { newPlayer, type ObservedPlatform, serviceOf, startObservedPlatform, switchScenario, traceSpans } from './observed-platform';
@@ -116,12 +114,7 @@ describe('bad-release', () => {
   });
 
   test('when reconciliation runs after the failed spins, then it is clean: every round that took a stake settled', async () => {
-    const cli = join(repoRoot(), 'shared', 'dist', 'cli', 'reconcile.js');
-    const run = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, [cli, '--url', `http://127.0.0.1:${o.platform.ports.gateway}`, '--json'], { env: { PATH: process.env.PATH, ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN }, timeout: 30_000 }, (err, stdout) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
-      );
-    });
+    const run = await runCli('reconcile', ['--url', `http://127.0.0.1:${o.platform.ports.gateway}`, '--json'], { env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN }, timeoutMs: 30_000 });
 
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as ReconciliationReport;

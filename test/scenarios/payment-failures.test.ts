@@ -4,11 +4,8 @@
  * replayed the same way to every retry, so the ratio over spins is the rate; a failed spin moves
  * no money, and the books still balance.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { repoRoot } from '@casino/shared/launcher';
+import { runCli } from '../support/cli';
 import { type Answer, call, TEST_SECRETS } from '../support/platform';
 import { newPlayer, type ObservedPlatform, serviceOf, startObservedPlatform, switchScenario } from './observed-platform';
 import { eventTrace, exceptionType } from './sentry-events';
@@ -107,10 +104,8 @@ describe('the payment-failures scenario at rate 0.3, over 300 spins through the 
       const expected = DEPOSIT - settled.length * STAKE + settled.reduce((sum, s) => sum + (s.answer.body.win ?? 0), 0);
       expect((await call<{ total: number }>(casino.api, 'GET', '/wallet', { token })).body.total).toBe(expected);
     }
-    const reconcile = promisify(execFile)(process.execPath, [join(repoRoot(), 'shared', 'dist', 'cli', 'reconcile.js'), '--url', `http://127.0.0.1:${casino.platform.ports.gateway}`], {
-      env: { PATH: process.env.PATH, ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
-    });
+    const reconcile = await runCli('reconcile', ['--url', `http://127.0.0.1:${casino.platform.ports.gateway}`], { env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN } });
     // A failed spin's round stays started, never debited: no stake for the recovery pass to finish.
-    await expect(reconcile).resolves.toMatchObject({ stdout: expect.stringMatching(/0 left half-way[\s\S]*Result: clean/) });
+    expect(reconcile).toMatchObject({ code: 0, stdout: expect.stringMatching(/0 left half-way[\s\S]*Result: clean/) });
   });
 });

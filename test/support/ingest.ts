@@ -130,31 +130,34 @@ export class SentryIngest {
     return this.itemsOf('profile_chunk');
   }
 
-  /** Log records (item type `log`), attributes flattened to their values. */
-  logs(): { project: string; traceId: string; level: string; body: string; attributes: Record<string, unknown> }[] {
-    return this.itemsOf('log').flatMap(({ project, payload }) =>
-      ((payload.items as Record<string, unknown>[]) ?? []).map((l) => ({
-        project,
-        traceId: String(l.trace_id),
-        level: String(l.level),
-        body: String(l.body),
-        attributes: flatten(l.attributes as Record<string, unknown>),
-      })),
+  /** The records of a batched item type (`log`, `trace_metric`), each with its attributes flattened. */
+  private records(type: string): { project: string; record: Record<string, unknown>; attributes: Record<string, unknown> }[] {
+    return this.itemsOf(type).flatMap(({ project, payload }) =>
+      ((payload.items as Record<string, unknown>[]) ?? []).map((record) => ({ project, record, attributes: flatten(record.attributes as Record<string, unknown>) })),
     );
   }
 
-  /** Metric records (item type `trace_metric`), attributes flattened to their values. */
+  /** Log records (item type `log`). */
+  logs(): { project: string; traceId: string; level: string; body: string; attributes: Record<string, unknown> }[] {
+    return this.records('log').map(({ project, record, attributes }) => ({
+      project,
+      traceId: String(record.trace_id),
+      level: String(record.level),
+      body: String(record.body),
+      attributes,
+    }));
+  }
+
+  /** Metric records (item type `trace_metric`). */
   metrics(): { project: string; name: string; type: string; value: number; traceId: string; attributes: Record<string, unknown> }[] {
-    return this.itemsOf('trace_metric').flatMap(({ project, payload }) =>
-      ((payload.items as Record<string, unknown>[]) ?? []).map((m) => ({
-        project,
-        name: String(m.name),
-        type: String(m.type),
-        value: Number(m.value),
-        traceId: String(m.trace_id),
-        attributes: flatten(m.attributes as Record<string, unknown>),
-      })),
-    );
+    return this.records('trace_metric').map(({ project, record, attributes }) => ({
+      project,
+      name: String(record.name),
+      type: String(record.type),
+      value: Number(record.value),
+      traceId: String(record.trace_id),
+      attributes,
+    }));
   }
 
   /** Every span received: streamed span items, and the spans inside transactions. */
