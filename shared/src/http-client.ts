@@ -1,6 +1,7 @@
 import { backoffDelay, sleep } from './backoff';
 import type { Config, ServiceName } from './config';
 import { AppError, type FieldError } from './errors';
+import type { Dispatcher } from 'undici-types';
 
 export interface ServiceClientOptions {
   /** Name of the service called, used in problem details: "the payment service is unavailable". */
@@ -19,7 +20,14 @@ export interface CallOptions {
   timeoutMs?: number;
   query?: Record<string, string | number | undefined>;
   /** The undici dispatcher for this call instead of the global one, e.g. one that adds latency inside the call's span. */
-  dispatcher?: RequestInit['dispatcher'];
+  dispatcher?: Dispatcher;
+  /** Extra attempts for this call if idempotent, instead of the client's; 0 asks once. */
+  retries?: number;
+  /**
+   * Error statuses that come back as an answer, body and all, instead of a problem (and are not
+   * retried): e.g. 503 from /health, whose body still says what is down.
+   */
+  acceptStatuses?: readonly number[];
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -84,7 +92,7 @@ export class ServiceClient {
     method = method.toUpperCase();
     // Safe to repeat: reads, PUT and DELETE, and any call carrying an idempotency key.
     const idempotent = ['GET', 'HEAD', 'PUT', 'DELETE'].includes(method) || options.idempotencyKey !== undefined;
-    const attempts = idempotent ? 1 + this.retries : 1;
+    const attempts = idempotent ? 1 + (options.retries ?? this.retries) : 1;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
@@ -102,7 +110,8 @@ export class ServiceClient {
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs),
           dispatcher: options.dispatcher,
-        });
+          // Node's RequestInit takes an undici dispatcher; the DOM's (when a program has both) does not.
+        } as RequestInit);
         // Inside the try: the timeout also covers the body, and a callee can stall or drop it.
         text = await response.text();
       } catch (err) {
@@ -138,7 +147,7 @@ export class ServiceClient {
           cause: err,
         });
       }
-      if (response.ok) return { status: response.status, headers: response.headers, body: payload as T };
+      if (response.ok || options.acceptStatuses?.includes(response.status)) return { status: response.status, headers: response.headers, body: payload as T };
 
       const problem = (payload ?? {}) as ProblemBody;
       if (response.status < 500) {

@@ -13,7 +13,8 @@ import { Attr } from './telemetry';
 export type SentryMode = 'off' | 'local' | 'spotlight' | 'remote';
 
 /** Requests that say nothing about the product; they get no spans so they cost nothing. */
-export const OPS_PATH = /^\/(healthz|readyz|health|metrics|internal\/scenarios)(\/json)?\/?(\?.*)?$/;
+/** Probes, scrapes and polls: no spans, no RED metrics, logged at debug. The console polls admin/health. */
+export const OPS_PATH = /^\/(healthz|readyz|health|metrics|internal\/scenarios|api\/v1\/admin\/health)(\/json)?\/?(\?.*)?$/;
 
 // With no DSN the SDK still runs (trace ids in logs and problems, propagation between services) and
 // hands every envelope to this transport, which keeps nothing. Set SENTRY_ENABLED=false to drop the SDK.

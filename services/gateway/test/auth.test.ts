@@ -99,6 +99,7 @@ describe('gateway authentication', () => {
       ['GET /api/v1/admin/scenarios', (g: Gateway) => request(g.app).get('/api/v1/admin/scenarios')],
       ['PUT /api/v1/admin/scenarios/anything', (g: Gateway) => request(g.app).put('/api/v1/admin/scenarios/anything').send({ enabled: true })],
       ['GET /api/v1/admin/reconciliation', (g: Gateway) => request(g.app).get('/api/v1/admin/reconciliation')],
+      ['GET /api/v1/admin/health', (g: Gateway) => request(g.app).get('/api/v1/admin/health')],
       ['GET /api/v1/admin/chaos', (g: Gateway) => request(g.app).get('/api/v1/admin/chaos')],
       ['POST /api/v1/admin/chaos', (g: Gateway) => request(g.app).post('/api/v1/admin/chaos').send({})],
       ['DELETE /api/v1/admin/chaos', (g: Gateway) => request(g.app).delete('/api/v1/admin/chaos')],

@@ -122,6 +122,7 @@ describe('gateway API documentation', () => {
         'DELETE /api/v1/admin/chaos',
         'DELETE /api/v1/admin/traffic',
         'GET /api/v1/admin/chaos',
+        'GET /api/v1/admin/health',
         'GET /api/v1/admin/reconciliation',
         'GET /api/v1/admin/scenarios',
         'GET /api/v1/admin/traffic',
@@ -138,13 +139,18 @@ describe('gateway API documentation', () => {
       const actual = {
         player: PLAYER_ROUTES.map((r) => security(r.method, templateOf(spec, r.path))),
         public: PUBLIC_ROUTES.map((r) => security(r.method, templateOf(spec, r.path))),
-        admin: [security('get', '/api/v1/admin/scenarios'), security('put', '/api/v1/admin/scenarios/{name}'), security('get', '/api/v1/admin/reconciliation')],
+        admin: [
+          security('get', '/api/v1/admin/scenarios'),
+          security('put', '/api/v1/admin/scenarios/{name}'),
+          security('get', '/api/v1/admin/reconciliation'),
+          security('get', '/api/v1/admin/health'),
+        ],
       };
 
       expect(actual).toEqual({
         player: PLAYER_ROUTES.map(() => '"default: player"'),
         public: PUBLIC_ROUTES.map(() => '[]'),
-        admin: ['[{"admin":[]}]', '[{"admin":[]}]', '[{"admin":[]}]'],
+        admin: ['[{"admin":[]}]', '[{"admin":[]}]', '[{"admin":[]}]', '[{"admin":[]}]'],
       });
     });
 
@@ -169,6 +175,7 @@ describe('gateway API documentation', () => {
       need('get', '/api/v1/admin/scenarios', '401');
       need('put', '/api/v1/admin/scenarios/{name}', '400', '401', '404', '413');
       need('get', '/api/v1/admin/reconciliation', '401', '502', '503', '504');
+      need('get', '/api/v1/admin/health', '401');
       need('get', '/api/v1/admin/chaos', '401');
       need('post', '/api/v1/admin/chaos', '400', '401', '409', '413');
       need('delete', '/api/v1/admin/chaos', '401');

@@ -14,6 +14,7 @@ import {
   type ServiceClient,
   slug,
   spinBody,
+  type Store,
   TRANSACTION_TYPES,
   withdrawalBody,
 } from '@casino/shared';
@@ -36,6 +37,7 @@ export interface Upstreams {
 
 export interface ApiDeps {
   config: Config;
+  store: Store;
   cache: Cache;
   upstreams: Upstreams;
   control: ScenarioControl;
@@ -48,7 +50,7 @@ const limitQuery = z.strictObject({ limit: listLimit });
 const transactionsQuery = z.strictObject({ limit: listLimit, type: z.enum(TRANSACTION_TYPES).optional() });
 
 /** The public API, /api/v1: validates everything, then forwards to the service that owns it. */
-export function apiRoutes({ config, cache, upstreams, control, chaos, scenarios }: ApiDeps): Router {
+export function apiRoutes({ config, store, cache, upstreams, control, chaos, scenarios }: ApiDeps): Router {
   const { user, game, payment, wager } = upstreams;
   const api = Router();
   const player = requirePlayer(config.jwt.secret);
@@ -141,7 +143,7 @@ export function apiRoutes({ config, cache, upstreams, control, chaos, scenarios 
     await forward(res, wager, 'GET', `/players/${me(res)}/bonuses`, undefined, undefined, parseInput(limitQuery, req.query, 'query'));
   });
 
-  adminRoutes(api, admin, { upstreams, control, chaos });
+  adminRoutes(api, admin, { upstreams, control, chaos, config, store, cache });
   api.use('/admin/traffic', admin);
   api.use(trafficRoutes({ config }));
 
