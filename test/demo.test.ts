@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SERVICES } from '@casino/shared';
 import { repoRoot } from '@casino/shared/launcher';
@@ -12,15 +13,17 @@ interface Demo {
   output: string[];
   exited: Promise<number | null>;
   gateway: number;
+  frontend: number;
 }
 
 async function startDemo(extra: NodeJS.ProcessEnv = {}): Promise<Demo> {
-  const ports = await freePorts(SERVICES.length);
+  const ports = await freePorts(SERVICES.length + 1);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     ...TEST_SECRETS,
     ...Object.fromEntries(SERVICES.map((s, i) => [`${s.toUpperCase()}_PORT`, String(ports[i])])),
+    FRONTEND_PORT: String(ports[SERVICES.length]),
     ...extra,
   };
   const child = spawn(process.execPath, [DEMO], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -28,7 +31,7 @@ async function startDemo(extra: NodeJS.ProcessEnv = {}): Promise<Demo> {
   child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { process: child, output, exited, gateway: ports[0]! };
+  return { process: child, output, exited, gateway: ports[0]!, frontend: Number(env.FRONTEND_PORT) };
 }
 
 async function untilReady(demo: Demo): Promise<void> {
@@ -84,6 +87,41 @@ describe('npm run demo', () => {
       expect(demo.output.join('')).toContain('All services stopped.');
     },
   );
+
+  test('when the demo is ready, then the web frontend is served on FRONTEND_PORT with its settings, and /api reaches the gateway through it', async () => {
+    const demo = await startDemo();
+    try {
+      await untilReady(demo);
+      expect(demo.output.join('')).toContain(`Lobby        http://localhost:${demo.frontend}`);
+      const page = await fetch(`http://127.0.0.1:${demo.frontend}/console`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root"></div>');
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      const settings = (await (await fetch(`http://127.0.0.1:${demo.frontend}/config.json`)).json()) as Record<string, unknown>;
+      expect(settings).toMatchObject({ apiBaseUrl: '', sentryDsn: null, traceViewer: 'Spotlight' });
+      const games = await fetch(`http://127.0.0.1:${demo.frontend}/api/v1/games`);
+      expect(games.status).toBe(200);
+      expect(games.headers.get('x-trace-id')).toMatch(/^[0-9a-f]{32}$/);
+      const missing = await fetch(`http://127.0.0.1:${demo.frontend}/assets/nope.js`);
+      expect(missing.status).toBe(404);
+    } finally {
+      demo.process.kill('SIGTERM');
+      await demo.exited;
+    }
+  });
+
+  test('when the frontend port is taken, then the demo stops every service and says which port', async () => {
+    const [busy] = await freePorts(1);
+    const blocker = createServer().listen(busy, '127.0.0.1');
+    try {
+      const demo = await startDemo({ FRONTEND_PORT: String(busy) });
+      expect(await demo.exited).toBe(1);
+      expect(demo.output.join('')).toContain(`The frontend did not start: port ${busy} is in use (set FRONTEND_PORT)`);
+      expect(demo.output.join('')).toContain('All services stopped.');
+    } finally {
+      blocker.close();
+    }
+  });
 
   test('when the demo itself is killed outright, then its services notice and exit on their own', async () => {
     const demo = await startDemo();

@@ -48,6 +48,9 @@ export const envSchema = z.object({
   GAME_URL: httpUrl.optional(),
   PAYMENT_URL: httpUrl.optional(),
   WAGER_URL: httpUrl.optional(),
+  GATEWAY_URL: httpUrl.optional(),
+  FRONTEND_PORT: port.default(3000),
+  FRONTEND_API_URL: httpUrl.optional(),
   MONGO_URL: z.url({ protocol: /^mongodb(\+srv)?$/, error: 'must be a mongodb:// or mongodb+srv:// URL' }).optional(),
   MONGO_CONNECT_TIMEOUT_MS: whole(0, 600_000).default(30_000),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
@@ -58,10 +61,13 @@ export const envSchema = z.object({
   SENTRY_DSN_GAME: httpUrl.optional(),
   SENTRY_DSN_PAYMENT: httpUrl.optional(),
   SENTRY_DSN_WAGER: httpUrl.optional(),
+  SENTRY_DSN_FRONTEND: httpUrl.optional(),
   SENTRY_ENVIRONMENT: z.string().min(1).max(64).optional(),
   SENTRY_RELEASE: z.string().min(1).max(200).optional(),
   SENTRY_TRACES_SAMPLE_RATE: rate.default(1),
   SENTRY_PROFILE_SESSION_SAMPLE_RATE: rate.optional(),
+  SENTRY_REPLAYS_SESSION_SAMPLE_RATE: rate.default(0.1),
+  SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE: rate.default(1),
   SENTRY_SPOTLIGHT: z.union([flag, httpUrl], 'must be true, false or the sidecar URL').optional(),
   SENTRY_TRACE_LIFECYCLE: z.enum(['stream', 'static'], 'must be stream or static').optional(),
   SENTRY_DEBUG: flag.default(false),
@@ -152,8 +158,8 @@ export function readDotEnv(dir = process.cwd()): Record<string, string> {
   return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
 }
 
-/** Validates the environment for one service; throws ConfigError naming the first bad variable. */
-export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Config {
+/** Validates the whole environment; throws ConfigError naming the first bad variable. */
+function parseEnvironment(source: NodeJS.ProcessEnv): Env {
   // An empty variable (`FOO=` in .env) means unset, so defaults apply.
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(present);
@@ -164,7 +170,70 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
     const shown = value === undefined || SECRET_NAME.test(name) || HAS_CREDENTIALS.test(value) ? '' : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(`${name} ${issue.message}${shown}`);
   }
-  const env = parsed.data;
+  return parsed.data;
+}
+
+/** Where the gateway answers: GATEWAY_URL, else this machine on GATEWAY_PORT. No trailing slash. */
+export function gatewayUrl(source: NodeJS.ProcessEnv): string {
+  return (source.GATEWAY_URL || `http://127.0.0.1:${source.GATEWAY_PORT || DEFAULT_PORTS.gateway}`).replace(/\/+$/, '');
+}
+
+/** What the browser app reads from /config.json (frontend/src/config.ts has the same shape). */
+export interface FrontendRuntimeConfig {
+  apiBaseUrl: string;
+  sentryDsn: string | null;
+  tracesSampleRate: number;
+  replaysSessionSampleRate: number;
+  replaysOnErrorSampleRate: number;
+  spotlightUrl: string | null;
+  traceUrlTemplate: string;
+  traceViewer: 'Sentry' | 'Spotlight';
+}
+
+export interface FrontendConfig {
+  host: string;
+  port: number;
+  /** Where the server passes /api on to. */
+  gatewayUrl: string;
+  runtime: FrontendRuntimeConfig;
+}
+
+const SPOTLIGHT_SIDECAR = 'http://localhost:8969/stream';
+
+/** Settings for the server of the web frontend, from the same environment the services read. */
+export function parseFrontendConfig(source: NodeJS.ProcessEnv): FrontendConfig {
+  const env = parseEnvironment(source);
+  const spotlight = env.SENTRY_SPOTLIGHT === true ? SPOTLIGHT_SIDECAR : env.SENTRY_SPOTLIGHT || null;
+  const sentryOn = env.SENTRY_ENABLED;
+  // Trace links: Sentry's trace view when the organisation is known (SENTRY_ORG, with SENTRY_URL
+  // for a self-hosted Sentry), or SENTRY_URL alone as the organisation's own address
+  // (https://acme.sentry.io); otherwise Spotlight's UI, beside its sidecar.
+  const sentryBase = (env.SENTRY_URL ?? 'https://sentry.io').replace(/\/+$/, '');
+  const traceUrlTemplate = env.SENTRY_ORG
+    ? `${sentryBase}/organizations/${encodeURIComponent(env.SENTRY_ORG)}/explore/traces/trace/{traceId}/`
+    : env.SENTRY_URL
+      ? `${sentryBase}/explore/traces/trace/{traceId}/`
+      : `${new URL(spotlight ?? SPOTLIGHT_SIDECAR).origin}/telemetry/traces/{traceId}`;
+  return {
+    host: env.HOST,
+    port: env.FRONTEND_PORT,
+    gatewayUrl: gatewayUrl(source),
+    runtime: {
+      apiBaseUrl: env.FRONTEND_API_URL?.replace(/\/+$/, '') ?? '',
+      sentryDsn: sentryOn ? (env.SENTRY_DSN_FRONTEND ?? env.SENTRY_DSN ?? null) : null,
+      tracesSampleRate: env.SENTRY_TRACES_SAMPLE_RATE,
+      replaysSessionSampleRate: env.SENTRY_REPLAYS_SESSION_SAMPLE_RATE,
+      replaysOnErrorSampleRate: env.SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE,
+      spotlightUrl: sentryOn ? spotlight : null,
+      traceUrlTemplate,
+      traceViewer: env.SENTRY_ORG || env.SENTRY_URL ? 'Sentry' : 'Spotlight',
+    },
+  };
+}
+
+/** Validates the environment for one service; throws ConfigError naming the first bad variable. */
+export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Config {
+  const env = parseEnvironment(source);
   for (const name of REQUIRED_BY[service] ?? []) {
     if (env[name] === undefined) throw new ConfigError(`${name} is required by the ${service} service`);
   }

@@ -76,6 +76,12 @@ export class SentryIngest {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
+      // Browsers send envelopes cross-origin; Spotlight's content type makes them preflight first.
+      res.setHeader('access-control-allow-origin', '*');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { 'access-control-allow-methods': 'POST', 'access-control-allow-headers': '*', 'access-control-max-age': '600' }).end();
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_PORTS, readDotEnv } from '../config';
+import { gatewayUrl, readDotEnv } from '../config';
 import { repoRoot } from '../launcher';
 
 /** The command cannot run at all: exit 2 with this message. */
@@ -39,7 +39,7 @@ export function answerLine(status: number, body: unknown): string {
 export function adminApi(url?: string): AdminApi {
   const root = repoRoot();
   const env: Record<string, string | undefined> = { ...readDotEnv(root), ...process.env };
-  const base = (url ?? `http://127.0.0.1:${env.GATEWAY_PORT ?? DEFAULT_PORTS.gateway}`).replace(/\/$/, '');
+  const base = (url ?? gatewayUrl(env)).replace(/\/$/, '');
   const token = adminToken(root, env);
   return {
     base,

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, readDotEnv, type ServiceName } from '../config';
+import { ConfigError, parseFrontendConfig, readDotEnv, type ServiceName } from '../config';
+import { type FrontendServer, startFrontendServer } from '../frontend-server';
 import { launch, repoRoot } from '../launcher';
 import { formatSummary, localPeerUrls, MAX_SEED, numberFlag, SEED_DEFAULTS, seedPlatform, SeedUsageError } from '../seed';
 
@@ -68,10 +69,12 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  let frontend: FrontendServer | undefined;
   async function shutdown(code: number) {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nStopping every service...\n');
+    await frontend?.close();
     await platform.stop();
     process.stdout.write('All services stopped.\n');
     process.exit(code);
@@ -79,6 +82,17 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
   running = true;
+
+  // The web frontend, on FRONTEND_PORT, passing /api on to the gateway this run started.
+  try {
+    const settings = parseFrontendConfig({ ...env, GATEWAY_URL: env.GATEWAY_URL || `http://127.0.0.1:${platform.ports.gateway}` });
+    frontend = await startFrontendServer(settings, join(root, 'frontend', 'dist'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    console.error(`The frontend did not start: ${e.code === 'EADDRINUSE' ? `port ${env.FRONTEND_PORT || 3000} is in use (set FRONTEND_PORT)` : e.message}`);
+    await shutdown(1);
+    return;
+  }
 
   // Demo data before the banner, so the banner stays the last thing on screen.
   if (seed !== undefined) {
@@ -93,6 +107,8 @@ async function main(): Promise<void> {
     [
       '',
       paint('1', `Casino platform ready in ${(platform.readyAfterMs / 1000).toFixed(1)} s`),
+      `  Lobby        ${frontend.url.replace('127.0.0.1', 'localhost')}`,
+      `  Ops console  ${frontend.url.replace('127.0.0.1', 'localhost')}/console`,
       `  API          ${gw}/api/v1`,
       `  Swagger UI   ${gw}/api-docs`,
       `  Health       ${gw}/health`,

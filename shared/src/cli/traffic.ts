@@ -11,7 +11,7 @@
 import autocannon from 'autocannon';
 import { SingleBar } from 'cli-progress';
 import { durationFlag, flagValue, numberFlag, parseOptions, unknownFlag, UsageError } from '../cli-flags';
-import { DEFAULT_PORTS, readDotEnv } from '../config';
+import { gatewayUrl, readDotEnv } from '../config';
 import { repoRoot } from '../launcher';
 import { MAX_SEED } from '../seed';
 import { TRAFFIC_DEFAULTS } from '../traffic/behaviour';
@@ -55,7 +55,7 @@ function options(argv: readonly string[]): Chosen {
   const mode = text(argv, 'mode') ?? 'players';
   if (mode !== 'players' && mode !== 'burst') throw new UsageError(`--mode must be players or burst (got ${JSON.stringify(mode)})`);
   const env: Record<string, string | undefined> = { ...readDotEnv(repoRoot()), ...process.env };
-  const url = (text(argv, 'url') ?? `http://127.0.0.1:${env.GATEWAY_PORT ?? DEFAULT_PORTS.gateway}`).replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+  const url = (text(argv, 'url') ?? gatewayUrl(env)).replace(/\/+$/, '').replace(/\/api\/v1$/, '');
   if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be the gateway's http(s) URL (got ${JSON.stringify(url)})`);
   return {
     mode,

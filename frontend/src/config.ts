@@ -1,0 +1,60 @@
+/**
+ * Settings read at run time from /config.json, which whoever serves the bundle writes: the demo
+ * server from its environment, nginx from a mounted file. Missing or unreadable, the defaults run
+ * the app against the same origin with nothing sent anywhere.
+ */
+export interface RuntimeConfig {
+  /** Where the gateway is: '' for the same origin (a proxy passes /api on), else its origin (CORS). */
+  apiBaseUrl: string;
+  /** The browser project's DSN; null sends nothing. */
+  sentryDsn: string | null;
+  tracesSampleRate: number;
+  replaysSessionSampleRate: number;
+  replaysOnErrorSampleRate: number;
+  /** The Spotlight sidecar's stream URL when Spotlight is on. */
+  spotlightUrl: string | null;
+  /** Trace links: `{traceId}` is replaced. Sentry's trace view when an organisation is configured. */
+  traceUrlTemplate: string;
+  traceViewer: 'Sentry' | 'Spotlight';
+}
+
+export const DEFAULT_CONFIG: RuntimeConfig = {
+  apiBaseUrl: '',
+  sentryDsn: null,
+  tracesSampleRate: 1,
+  replaysSessionSampleRate: 0.1,
+  replaysOnErrorSampleRate: 1,
+  spotlightUrl: null,
+  traceUrlTemplate: 'http://localhost:8969/telemetry/traces/{traceId}',
+  traceViewer: 'Spotlight',
+};
+
+const rate = (v: unknown, fallback: number) => (typeof v === 'number' && v >= 0 && v <= 1 ? v : fallback);
+const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+/** Keeps only well-formed values, so a hand-written config.json cannot break the app. */
+export function parseConfig(raw: unknown): RuntimeConfig {
+  const c = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const template = text(c.traceUrlTemplate);
+  return {
+    apiBaseUrl: (text(c.apiBaseUrl) ?? '').replace(/\/+$/, ''),
+    sentryDsn: text(c.sentryDsn),
+    tracesSampleRate: rate(c.tracesSampleRate, DEFAULT_CONFIG.tracesSampleRate),
+    replaysSessionSampleRate: rate(c.replaysSessionSampleRate, DEFAULT_CONFIG.replaysSessionSampleRate),
+    replaysOnErrorSampleRate: rate(c.replaysOnErrorSampleRate, DEFAULT_CONFIG.replaysOnErrorSampleRate),
+    spotlightUrl: text(c.spotlightUrl),
+    traceUrlTemplate: template?.includes('{traceId}') ? template : DEFAULT_CONFIG.traceUrlTemplate,
+    traceViewer: c.traceViewer === 'Sentry' ? 'Sentry' : 'Spotlight',
+  };
+}
+
+export async function loadConfig(): Promise<RuntimeConfig> {
+  try {
+    const res = await fetch('/config.json', { cache: 'no-store' });
+    return res.ok ? parseConfig(await res.json()) : DEFAULT_CONFIG;
+  } catch {
+    return DEFAULT_CONFIG;
+  }
+}
+
+export const traceUrl = (config: RuntimeConfig, traceId: string) => config.traceUrlTemplate.replace('{traceId}', encodeURIComponent(traceId));

@@ -1,0 +1,45 @@
+import * as Sentry from '@sentry/react';
+import { useCallback, useRef, useState } from 'react';
+import { ApiError, type Problem } from '../api/problem';
+
+/**
+ * Runs one request at a time for a button or form: while it runs, further calls are ignored (a
+ * double click sends once); a failure is kept as a problem to show.
+ *
+ * Each press is its own trace, rooted in a `ui.action` span named after the action: the spin's
+ * trace starts at the click and continues through the gateway into every service it reaches.
+ */
+export function useAction<A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>) {
+  const [pending, setPending] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const busy = useRef(false);
+  const act = useCallback(
+    async (...args: A): Promise<R | undefined> => {
+      if (busy.current) return undefined;
+      busy.current = true;
+      setPending(true);
+      setProblem(null);
+      try {
+        return await Sentry.startNewTrace(() =>
+          Sentry.startSpan({ name, op: 'ui.action', forceTransaction: true }, async (span) => {
+            try {
+              return await run(...args);
+            } catch (err) {
+              span.setStatus({ code: 2, message: err instanceof ApiError ? `http ${err.problem.status}` : 'internal_error' });
+              throw err;
+            }
+          }),
+        );
+      } catch (err) {
+        if (err instanceof ApiError) setProblem(err.problem);
+        else throw err;
+        return undefined;
+      } finally {
+        busy.current = false;
+        setPending(false);
+      }
+    },
+    [name, run],
+  );
+  return { act, pending, problem, clearProblem: () => setProblem(null) };
+}

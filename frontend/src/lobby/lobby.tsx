@@ -1,0 +1,125 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Api } from '../api/client';
+import { ApiError, type Problem } from '../api/problem';
+import type { Bonus, Game, Items, Offer, Round, Transaction, Wallet } from '../api/types';
+import { ProblemNotice } from '../components/problem-notice';
+import { AuthPanel } from './auth-panel';
+import { BonusPanel } from './bonus-panel';
+import { History } from './history';
+import { type Session, useSession } from './session';
+import { SlotMachine } from './slot-machine';
+import { WalletPanel } from './wallet-panel';
+
+interface LobbyData {
+  wallet: Wallet | null;
+  games: Game[];
+  offers: Offer[];
+  bonus: Bonus | null;
+  rounds: Round[];
+  transactions: Transaction[];
+}
+const EMPTY: LobbyData = { wallet: null, games: [], offers: [], bonus: null, rounds: [], transactions: [] };
+
+/** The player's side: sign in, then wallet, bonuses, the slot machine and history. */
+export function Lobby({ api }: { api: Api }) {
+  const [session, setSession] = useSession();
+  const [ended, setEnded] = useState<Problem | null>(null);
+  if (!session)
+    return (
+      <>
+        {ended && <ProblemNotice problem={ended} onDismiss={() => setEnded(null)} />}
+        <AuthPanel
+          api={api}
+          onSession={(s) => {
+            setEnded(null);
+            setSession(s);
+          }}
+        />
+      </>
+    );
+  return (
+    <PlayerLobby
+      key={session.token}
+      api={api}
+      session={session}
+      onLogout={(why) => {
+        setEnded(why);
+        setSession(null);
+      }}
+    />
+  );
+}
+
+function PlayerLobby({ api, session, onLogout }: { api: Api; session: Session; onLogout: (why: Problem | null) => void }) {
+  const [data, setData] = useState<LobbyData>(EMPTY);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const { token } = session;
+  const latest = useRef(0);
+
+  // A 401 anywhere means the token is no longer good: back to the sign-in form, saying why.
+  const authed: Api = useCallback(
+    async <T,>(method: string, path: string, options = {}) => {
+      try {
+        return await api<T>(method, path, { ...options, token });
+      } catch (err) {
+        if (err instanceof ApiError && err.problem.status === 401) onLogout(err.problem);
+        throw err;
+      }
+    },
+    [api, token, onLogout],
+  );
+
+  // Refreshes can overlap (two quick spins): only the newest one's answers are shown.
+  const refresh = useCallback(async () => {
+    const mine = ++latest.current;
+    try {
+      const [wallet, games, offers, active, rounds, transactions] = await Promise.all([
+        authed<Wallet>('GET', '/wallet'),
+        authed<Items<Game>>('GET', '/games'),
+        authed<Items<Offer>>('GET', '/bonuses/offers'),
+        authed<{ bonus: Bonus | null }>('GET', '/bonuses/active'),
+        authed<Items<Round>>('GET', '/rounds?limit=10'),
+        authed<Items<Transaction>>('GET', '/wallet/transactions?limit=10'),
+      ]);
+      if (mine !== latest.current) return;
+      setData({ wallet, games: games.items, offers: offers.items, bonus: active.bonus, rounds: rounds.items, transactions: transactions.items });
+      setProblem(null);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      if (mine === latest.current) setProblem(err.problem);
+    }
+  }, [authed]);
+
+  useEffect(() => {
+    // refresh() sets state only once its requests have answered, never synchronously.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void refresh();
+  }, [refresh]);
+
+  const walletChanged = (wallet: Wallet) => {
+    setData((d) => ({ ...d, wallet }));
+    void refresh();
+  };
+
+  return (
+    <div className="lobby">
+      <div className="lobby-head">
+        <p>
+          Signed in as <strong>{session.player.displayName || session.player.email}</strong>
+        </p>
+        <button type="button" className="link" onClick={() => onLogout(null)}>
+          Log out
+        </button>
+      </div>
+      {problem && <ProblemNotice problem={problem} onDismiss={() => setProblem(null)} />}
+      <div className="lobby-grid">
+        <SlotMachine api={authed} token={token} games={data.games} onSpun={walletChanged} />
+        <div className="stack">
+          <WalletPanel api={authed} token={token} wallet={data.wallet} hasOpenBonus={data.bonus !== null} onChange={walletChanged} />
+          <BonusPanel api={authed} token={token} offers={data.offers} active={data.bonus} onClaimed={() => void refresh()} />
+        </div>
+        <History rounds={data.rounds} transactions={data.transactions} games={data.games} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import * as Sentry from '@sentry/react';
+import type { RuntimeConfig } from './config';
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The browser is the first hop of every trace: fetches to the gateway (same origin through the
+ * proxy, or the gateway's own origin under CORS) carry sentry-trace and baggage, so the backend's
+ * spans join the browser's trace. Nothing else gets those headers.
+ */
+export function propagationTargets(apiBaseUrl: string, pageOrigin: string): RegExp[] {
+  const origins = new Set([pageOrigin]);
+  if (apiBaseUrl) origins.add(new URL(apiBaseUrl).origin);
+  return [/^\/(?!\/)/, ...[...origins].map((o) => new RegExp(`^${escape(o)}(/|$)`))];
+}
+
+const SPOTLIGHT_ONLY_DSN = 'http://spotlight@localhost/0';
+
+/** Starts the SDK. With no DSN and no Spotlight it stays off: nothing is sent, nothing is traced. */
+export function initSentry(config: RuntimeConfig): void {
+  if (!config.sentryDsn && !config.spotlightUrl) return;
+  // The SDK only runs with a DSN. With Spotlight alone it gets a local placeholder DSN and a
+  // transport that drops everything; the Spotlight integration forwards each envelope to the sidecar.
+  const spotlightOnly = !config.sentryDsn;
+  Sentry.init({
+    dsn: config.sentryDsn ?? SPOTLIGHT_ONLY_DSN,
+    ...(spotlightOnly ? { transport: (options: Parameters<typeof Sentry.makeFetchTransport>[0]) => Sentry.createTransport(options, async () => ({ statusCode: 200 })) } : {}),
+    release: __SENTRY_RELEASE__,
+    environment: __SENTRY_ENVIRONMENT__,
+    tracesSampleRate: config.tracesSampleRate,
+    tracePropagationTargets: propagationTargets(config.apiBaseUrl, window.location.origin),
+    propagateTraceparent: true,
+    replaysSessionSampleRate: config.replaysSessionSampleRate,
+    replaysOnErrorSampleRate: config.replaysOnErrorSampleRate,
+    // As on the services: no user data, no bodies (passwords), no auth or key headers.
+    dataCollection: {
+      userInfo: false,
+      cookies: false,
+      httpBodies: [],
+      httpHeaders: { request: { deny: ['authorization', 'cookie', 'idempotency-key'] }, response: { deny: ['set-cookie'] } },
+    },
+    integrations: [
+      Sentry.browserTracingIntegration(),
+      ...(config.spotlightUrl ? [Sentry.spotlightBrowserIntegration({ sidecarUrl: config.spotlightUrl })] : []),
+    ],
+    initialScope: { tags: { service: 'frontend' } },
+    beforeSend(event) {
+      // The bearer tokens live in sessionStorage and request headers; never let one ride along.
+      if (event.request?.headers) delete event.request.headers.Authorization;
+      return event;
+    },
+  });
+  // Session replay is the largest part of the SDK: it loads after the page, in its own chunk, so
+  // the lobby's first load does not wait for it. Inputs and text stay masked.
+  if (config.sentryDsn && (config.replaysSessionSampleRate > 0 || config.replaysOnErrorSampleRate > 0)) {
+    void import('@sentry/replay').then(({ replayIntegration }) => Sentry.addIntegration(replayIntegration({ maskAllText: true, blockAllMedia: true })));
+  }
+}

@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { parseFrontendConfig } from '../src/config';
+import { frontendApp } from '../src/frontend-server';
+
+function builtApp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'casino-dist-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+  writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
+  return dir;
+}
+
+describe('the frontend settings', () => {
+  test('when nothing is set, then the browser uses the same origin, sends nothing and links traces to Spotlight', () => {
+    const c = parseFrontendConfig({});
+    expect(c).toMatchObject({ port: 3000, gatewayUrl: 'http://127.0.0.1:8080' });
+    expect(c.runtime).toMatchObject({ apiBaseUrl: '', sentryDsn: null, spotlightUrl: null, traceViewer: 'Spotlight', traceUrlTemplate: 'http://localhost:8969/telemetry/traces/{traceId}' });
+  });
+
+  test('when DSNs are set, then the frontend project wins over the shared one, and SENTRY_ENABLED=false sends nothing', () => {
+    expect(parseFrontendConfig({ SENTRY_DSN: 'https://a@o1.ingest.sentry.io/1' }).runtime.sentryDsn).toBe('https://a@o1.ingest.sentry.io/1');
+    expect(parseFrontendConfig({ SENTRY_DSN: 'https://a@o1.ingest.sentry.io/1', SENTRY_DSN_FRONTEND: 'https://b@o1.ingest.sentry.io/9' }).runtime.sentryDsn).toBe('https://b@o1.ingest.sentry.io/9');
+    expect(parseFrontendConfig({ SENTRY_DSN: 'https://a@o1.ingest.sentry.io/1', SENTRY_ENABLED: 'false', SENTRY_SPOTLIGHT: 'true' }).runtime).toMatchObject({ sentryDsn: null, spotlightUrl: null });
+  });
+
+  test('when an organisation or a Sentry address is set, then trace links open Sentry’s trace view', () => {
+    expect(parseFrontendConfig({ SENTRY_ORG: 'acme' }).runtime).toMatchObject({ traceViewer: 'Sentry', traceUrlTemplate: 'https://sentry.io/organizations/acme/explore/traces/trace/{traceId}/' });
+    expect(parseFrontendConfig({ SENTRY_ORG: 'acme', SENTRY_URL: 'https://sentry.example.com/' }).runtime.traceUrlTemplate).toBe('https://sentry.example.com/organizations/acme/explore/traces/trace/{traceId}/');
+    expect(parseFrontendConfig({ SENTRY_URL: 'https://acme.sentry.io' }).runtime.traceUrlTemplate).toBe('https://acme.sentry.io/explore/traces/trace/{traceId}/');
+  });
+
+  test('when Spotlight is on, then the browser forwards to its sidecar and trace links open its UI', () => {
+    expect(parseFrontendConfig({ SENTRY_SPOTLIGHT: 'true' }).runtime).toMatchObject({ spotlightUrl: 'http://localhost:8969/stream' });
+    expect(parseFrontendConfig({ SENTRY_SPOTLIGHT: 'http://127.0.0.1:9000/stream' }).runtime).toMatchObject({
+      spotlightUrl: 'http://127.0.0.1:9000/stream',
+      traceUrlTemplate: 'http://127.0.0.1:9000/telemetry/traces/{traceId}',
+    });
+  });
+
+  test('when a frontend setting is wrong, then it fails like any setting, naming it', () => {
+    expect(() => parseFrontendConfig({ FRONTEND_API_URL: 'gateway' })).toThrow('FRONTEND_API_URL must be an http(s) URL');
+    expect(() => parseFrontendConfig({ FRONTEND_PORT: '99999' })).toThrow('FRONTEND_PORT must be a port number');
+  });
+});
+
+describe('the frontend server', () => {
+  let gateway: Server;
+  let gatewayUrl: string;
+  beforeAll(async () => {
+    gateway = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json', 'x-trace-id': 'f'.repeat(32) }).end(JSON.stringify({ path: req.url, trace: req.headers['sentry-trace'] ?? null })));
+    await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
+    gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => gateway.close(r)));
+
+  test('when the app is not built, then the server refuses to start and says how to build it', () => {
+    expect(() => frontendApp(parseFrontendConfig({}), join(tmpdir(), 'no-such-dist'))).toThrow('run npm run build');
+  });
+
+  test('when the browser asks for its settings, then /config.json answers them uncached', async () => {
+    const app = frontendApp(parseFrontendConfig({ GATEWAY_URL: gatewayUrl, SENTRY_DSN: 'https://k@o1.ingest.sentry.io/5' }), builtApp());
+    const res = await request(app).get('/config.json').expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toMatchObject({ apiBaseUrl: '', sentryDsn: 'https://k@o1.ingest.sentry.io/5' });
+  });
+
+  test('when pages and assets are asked for, then both pages get index.html, hashed assets are cached for a year, and a missing asset is a 404', async () => {
+    const app = frontendApp(parseFrontendConfig({ GATEWAY_URL: gatewayUrl }), builtApp());
+    for (const path of ['/', '/console']) {
+      const page = await request(app).get(path).expect(200);
+      expect(page.text).toContain('<div id="root"></div>');
+      expect(page.headers['cache-control']).toBe('no-cache');
+    }
+    const asset = await request(app).get('/assets/index-abc123.js').expect(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    await request(app).get('/assets/missing.js').expect(404);
+  });
+
+  test('when the page calls /api, then the call and its trace headers reach the gateway unchanged', async () => {
+    const app = frontendApp(parseFrontendConfig({ GATEWAY_URL: gatewayUrl }), builtApp());
+    const res = await request(app).get('/api/v1/games?x=1').set('sentry-trace', `${'a'.repeat(32)}-${'b'.repeat(16)}-1`).expect(200);
+    expect(res.body).toEqual({ path: '/api/v1/games?x=1', trace: `${'a'.repeat(32)}-${'b'.repeat(16)}-1` });
+    expect(res.headers['x-trace-id']).toBe('f'.repeat(32));
+  });
+
+  test('when the gateway is down, then /api answers a 502 problem document naming it, not a hang or an HTML error', async () => {
+    const app = frontendApp(parseFrontendConfig({ GATEWAY_URL: 'http://127.0.0.1:1' }), builtApp());
+    const res = await request(app).get('/api/v1/games').expect(502);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(JSON.parse(res.text)).toMatchObject({ status: 502, type: 'urn:casino:problem:gateway-unreachable', detail: expect.stringContaining('http://127.0.0.1:1') });
+  });
+
+  test('when the page may connect elsewhere, then the content security policy allows exactly the gateway, the ingest and Spotlight', async () => {
+    const config = parseFrontendConfig({ GATEWAY_URL: gatewayUrl, FRONTEND_API_URL: 'http://localhost:8080', SENTRY_DSN: 'https://k@o1.ingest.sentry.io/5', SENTRY_SPOTLIGHT: 'true' });
+    const res = await request(frontendApp(config, builtApp())).get('/').expect(200);
+    const connect = /connect-src ([^;]+)/.exec(res.headers['content-security-policy']!)![1]!.split(' ');
+    expect(connect.sort()).toEqual(["'self'", 'http://localhost:8080', 'http://localhost:8969', 'https://o1.ingest.sentry.io'].sort());
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+});
