@@ -59,6 +59,13 @@ describe('showing a problem', () => {
     expect(view.message).toContain(p.detail);
   });
 
+  test('when a sign-in is refused, then it says the e-mail or password is wrong rather than asking to log in again', () => {
+    expect(describeProblem(problem(401, { type: 'urn:casino:problem:invalid-credentials', detail: 'Email or password is wrong.' }))).toMatchObject({
+      heading: 'Wrong e-mail or password',
+      action: 'fix-input',
+    });
+  });
+
   test('when the answer says when to retry, then the message says it too', () => {
     expect(describeProblem(problem(429, { retryAfter: 30 })).message).toBe('Detail 429. Try again in 30 s.');
     expect(describeProblem(problem(503, { retryAfter: 2 })).message).toBe('Detail 503. Try again in 2 s.');

@@ -246,6 +246,14 @@ describe('the web frontend in headless Chromium, against the five services', () 
     // 1 MiB per leaked listener, held even after a full collection.
     expect(leakedHeap - baselineHeap).toBeGreaterThanOrEqual(16 * 1_048_576);
     await expect(page.getByTestId('heap-used').textContent()).resolves.toMatch(/MB$/);
+    // The heap as a Sentry gauge, marked with the scenario.
+    const gauge = await ingest.waitFor(
+      'the browser heap gauge',
+      () => ingest.metrics().find((m) => m.project === BROWSER && m.name === 'frontend.heap_used' && m.attributes['casino.scenario'] === 'frontend-memory-leak'),
+      30_000,
+    );
+    expect(gauge.type).toBe('gauge');
+    expect(gauge.value).toBeGreaterThan(baselineHeap);
 
     await page.getByRole('switch', { name: 'frontend-memory-leak' }).click();
     await page.locator('[data-leaking="false"]').waitFor();
@@ -263,6 +271,63 @@ describe('the web frontend in headless Chromium, against the five services', () 
       { polling: 500, timeout: 15_000 },
     );
     console.log(`frontend-memory-leak: heap ${(baselineHeap / 1_048_576).toFixed(1)} MB -> ${(leakedHeap / 1_048_576).toFixed(1)} MB on, ${((await usedHeap(page)) / 1_048_576).toFixed(1)} MB after off; resize listeners +${leakedListeners - baselineListeners}`);
+    await page.close();
+  });
+
+  test('when a player logs out and signs in again, then the lobby shows the same wallet; a wrong password is a clear 401 with a trace id', async () => {
+    const page = await browser.newPage();
+    const email = `again-${randomUUID()}@example.com`;
+    await page.goto(frontend.url);
+    await register(page, email);
+    await page.getByLabel('Amount in EUR').fill('12.34');
+    await page.getByRole('button', { name: `Deposit ${euros(1_234)}` }).click();
+    await shows(page, 'wallet-total', euros(1_234));
+    await page.getByRole('button', { name: 'Log out' }).click();
+
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Wrong e-mail or password (401)');
+    expect(await alert.locator('[data-trace-id]').getAttribute('data-trace-id')).toMatch(/^[0-9a-f]{32}$/);
+
+    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as').waitFor();
+    await shows(page, 'wallet-total', euros(1_234));
+    await page.close();
+  });
+
+  test('when the presenter runs traffic and chaos from the console, then live figures and a summary appear, and stopping chaos switches its scenarios off', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(frontend.url);
+    await openConsole(page);
+    await page.getByLabel('Players').fill('2');
+    await page.getByLabel('Seconds').fill('3');
+    await page.getByLabel('Think time (ms)').fill('200');
+    await page.getByRole('button', { name: 'Start traffic' }).click();
+    await page.getByTestId('traffic-live').waitFor();
+    await page.getByTestId('traffic-summary').waitFor({ timeout: 30_000 });
+    const summary = (await page.getByTestId('traffic-summary').textContent()) ?? '';
+    expect(summary).toMatch(/Ended bydeadline/);
+    expect(Number(/Requests(\d+)/.exec(summary)?.[1])).toBeGreaterThan(0);
+
+    await page.getByLabel('Every (s)').fill('1');
+    await page.getByLabel('Shortest (s)').fill('30');
+    await page.getByLabel('Longest (s)').fill('30');
+    await page.getByRole('button', { name: 'Start chaos' }).click();
+    await page.getByText(/On now: /).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Stop chaos' }).click();
+    await page.getByTestId('chaos-state').getByText('Stopped.').waitFor();
+    const scenarios = await call<{ items: { enabled: boolean }[] }>(platform.api, 'GET', '/admin/scenarios', { token: TEST_SECRETS.ADMIN_TOKEN });
+    expect(scenarios.body.items.filter((s) => s.enabled)).toEqual([]);
+
+    // A bad value is refused by the gateway and shown, not sent on.
+    await page.getByLabel('Players').fill('0');
+    await page.getByRole('button', { name: 'Start traffic' }).click();
+    expect(await page.locator('.traffic [role="alert"]').textContent()).toContain('Please check what you entered (400)');
     await page.close();
   });
 

@@ -74,6 +74,7 @@ export function describeProblem(problem: Problem): ProblemView {
   const s = problem.status;
   if (s === 0) return { ...base, heading: problem.title, action: 'retry' };
   if (s === 400) return { ...base, heading: 'Please check what you entered', action: 'fix-input' };
+  if (s === 401 && problem.type.endsWith(':invalid-credentials')) return { ...base, heading: 'Wrong e-mail or password', action: 'fix-input' };
   if (s === 401) return { ...base, heading: 'Please log in again', action: 'log-in' };
   if (s === 403) return { ...base, heading: 'Not allowed', action: 'none' };
   if (s === 404) return { ...base, heading: 'Not found', action: 'none' };
