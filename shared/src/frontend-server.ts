@@ -77,6 +77,8 @@ export function frontendApp(config: FrontendConfig, distDir: string): express.Ex
       },
     }),
   );
+  // The hidden source maps are for Sentry, not for whoever asks.
+  app.get('/assets/{*file}', (req, res, next) => (req.path.endsWith('.map') ? void res.sendStatus(404) : next()));
   // Hashed assets never change; index.html always revalidates so a new build is picked up at once.
   app.use('/assets', express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
   app.use(express.static(distDir, { index: false, maxAge: 0 }));

@@ -69,8 +69,9 @@ describe('the frontend server', () => {
     expect(res.body).toMatchObject({ apiBaseUrl: '', sentryDsn: 'https://k@o1.ingest.sentry.io/5' });
   });
 
-  test('when pages and assets are asked for, then both pages get index.html, hashed assets are cached for a year, and a missing asset is a 404', async () => {
-    const app = frontendApp(parseFrontendConfig({ GATEWAY_URL: gatewayUrl }), builtApp());
+  test('when pages and assets are asked for, then both pages get index.html, hashed assets are cached for a year, and a missing asset or a source map is a 404', async () => {
+    const dist = builtApp();
+    const app = frontendApp(parseFrontendConfig({ GATEWAY_URL: gatewayUrl }), dist);
     for (const path of ['/', '/console']) {
       const page = await request(app).get(path).expect(200);
       expect(page.text).toContain('<div id="root"></div>');
@@ -79,6 +80,8 @@ describe('the frontend server', () => {
     const asset = await request(app).get('/assets/index-abc123.js').expect(200);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     await request(app).get('/assets/missing.js').expect(404);
+    writeFileSync(join(dist, 'assets', 'index-abc123.js.map'), '{}');
+    await request(app).get('/assets/index-abc123.js.map').expect(404);
   });
 
   test('when the page calls /api, then the call and its trace headers reach the gateway unchanged', async () => {
