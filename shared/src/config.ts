@@ -93,6 +93,12 @@ export const envSchema = z.object({
   DOWNSTREAM_TIMEOUT_MS: whole(50, 120_000).default(5000),
   RATE_LIMIT_AUTH_PER_MINUTE: whole(1, 100_000).default(20),
   CORS_ORIGINS: z.string().default('*'),
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .refine((v) => /^(true|false|\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/.test(v.trim()), {
+      error: 'must be true, false, a number of hops, or a comma-separated list of loopback, linklocal, uniquelocal, addresses and subnets',
+    }),
   SHUTDOWN_TIMEOUT_MS: whole(100, 120_000).default(10_000),
 });
 
@@ -137,6 +143,12 @@ export interface Config {
   downstreamTimeoutMs: number;
   rateLimitAuthPerMinute: number;
   corsOrigins: string[] | '*';
+  /**
+   * Which proxies' X-Forwarded-For the services believe (Express's `trust proxy`), so a client's own
+   * address is the one rate limits and logs see: loopback for the demo's frontend server, the
+   * private ranges behind nginx in Compose or an Ingress in Kubernetes.
+   */
+  trustProxy: boolean | number | string;
   shutdownTimeoutMs: number;
 }
 
@@ -282,7 +294,14 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
             .map((s) => s.trim())
             .filter(Boolean),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: trustProxyValue(env.TRUST_PROXY),
   };
+}
+
+function trustProxyValue(setting: string): boolean | number | string {
+  const v = setting.trim();
+  if (v === 'true' || v === 'false') return v === 'true';
+  return /^\d+$/.test(v) ? Number(v) : v;
 }
 
 const loaded = new Map<ServiceName, Config>();

@@ -50,7 +50,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const { logger, metrics, routes } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.config.trustProxy);
   app.use(requestTraceMiddleware);
   app.use(syntheticMiddleware);
   app.use(scenarioContext);

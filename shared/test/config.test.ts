@@ -21,6 +21,20 @@ function configError(work: () => unknown): ConfigError {
 }
 
 describe('parseConfig', () => {
+  describe('TRUST_PROXY', () => {
+    test('when it is unset, then only loopback proxies are believed; otherwise it becomes Express’s own value', () => {
+      expect(parseConfig('gateway', BASE).trustProxy).toBe('loopback');
+      expect(parseConfig('gateway', { ...BASE, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+      expect(parseConfig('gateway', { ...BASE, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+      expect(parseConfig('gateway', { ...BASE, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+      expect(parseConfig('gateway', { ...BASE, TRUST_PROXY: 'loopback, uniquelocal, 10.0.0.0/8' }).trustProxy).toBe('loopback, uniquelocal, 10.0.0.0/8');
+    });
+
+    test('when it is not a trust setting, then the service refuses to start naming it', () => {
+      expect(() => parseConfig('gateway', { ...BASE, TRUST_PROXY: 'every;one' })).toThrow(/^TRUST_PROXY must be true, false, a number of hops/);
+    });
+  });
+
   describe('defaults', () => {
     test('when nothing is set, then each service listens on its own port from 8080 to 8084', () => {
       const ports = SERVICES.map((s) => [s, parseConfig(s, BASE).port]);

@@ -84,6 +84,26 @@ describe('gateway rate limit on sign-up and login', () => {
       expect(onB.status).toBe(200);
     });
 
+    test('when clients come through a trusted proxy, then each client address has its own budget', async () => {
+      const g = await gateway({ env: LIMIT });
+      const from = (ip: string) => login(g.app).set('x-forwarded-for', ip);
+
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await from('203.0.113.7')).status);
+      const other = await from('198.51.100.9');
+
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect(other.status).toBe(200);
+    });
+
+    test('when no proxy is trusted (TRUST_PROXY=false), then X-Forwarded-For is ignored and cannot buy a fresh budget', async () => {
+      const g = await gateway({ env: { ...LIMIT, TRUST_PROXY: 'false' } });
+      const statuses = [];
+      for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4']) statuses.push((await login(g.app).set('x-forwarded-for', ip)).status);
+
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    });
+
     test('when Redis is configured but unreachable, then the gateway still limits, counting in the process', async () => {
       const cache = new RedisCache(`redis://${new URL(await closedUrl()).host}`, `test-${randomUUID()}`, testDeps('gateway').logger);
       caches.push(cache);
