@@ -1,22 +1,11 @@
+import type { FrontendRuntimeConfig } from '../../shared/src/frontend-runtime-config';
+
 /**
  * Settings read at run time from /config.json, which whoever serves the bundle writes: the demo
  * server from its environment, nginx from a mounted file. Missing or unreadable, the defaults run
  * the app against the same origin with nothing sent anywhere.
  */
-export interface RuntimeConfig {
-  /** Where the gateway is: '' for the same origin (a proxy passes /api on), else its origin (CORS). */
-  apiBaseUrl: string;
-  /** The browser project's DSN; null sends nothing. */
-  sentryDsn: string | null;
-  tracesSampleRate: number;
-  replaysSessionSampleRate: number;
-  replaysOnErrorSampleRate: number;
-  /** The Spotlight sidecar's stream URL when Spotlight is on. */
-  spotlightUrl: string | null;
-  /** Trace links: `{traceId}` is replaced. Sentry's trace view when an organisation is configured. */
-  traceUrlTemplate: string;
-  traceViewer: 'Sentry' | 'Spotlight';
-}
+export type RuntimeConfig = FrontendRuntimeConfig;
 
 export const DEFAULT_CONFIG: RuntimeConfig = {
   apiBaseUrl: '',

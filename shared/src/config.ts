@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import type { FrontendRuntimeConfig } from './frontend-runtime-config';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios';
 
 export const SERVICES = ['gateway', 'user', 'game', 'payment', 'wager'] as const;
@@ -190,17 +191,7 @@ export function gatewayUrl(source: NodeJS.ProcessEnv): string {
   return (source.GATEWAY_URL || `http://127.0.0.1:${source.GATEWAY_PORT || DEFAULT_PORTS.gateway}`).replace(/\/+$/, '');
 }
 
-/** What the browser app reads from /config.json (frontend/src/config.ts has the same shape). */
-export interface FrontendRuntimeConfig {
-  apiBaseUrl: string;
-  sentryDsn: string | null;
-  tracesSampleRate: number;
-  replaysSessionSampleRate: number;
-  replaysOnErrorSampleRate: number;
-  spotlightUrl: string | null;
-  traceUrlTemplate: string;
-  traceViewer: 'Sentry' | 'Spotlight';
-}
+export type { FrontendRuntimeConfig };
 
 export interface FrontendConfig {
   host: string;

@@ -1,0 +1,19 @@
+/**
+ * What the browser app reads from /config.json: written by the demo's frontend server
+ * (frontend-server.ts, from parseFrontendConfig) or nginx's start-up script, read by
+ * frontend/src/config.ts. No imports, so the browser build can use the same type.
+ */
+export interface FrontendRuntimeConfig {
+  /** Where the gateway is: '' for the same origin (a proxy passes /api on), else its origin (CORS). */
+  apiBaseUrl: string;
+  /** The browser project's DSN; null sends nothing. */
+  sentryDsn: string | null;
+  tracesSampleRate: number;
+  replaysSessionSampleRate: number;
+  replaysOnErrorSampleRate: number;
+  /** The Spotlight sidecar's stream URL when Spotlight is on. */
+  spotlightUrl: string | null;
+  /** Trace links: `{traceId}` is replaced. Sentry's trace view when an organisation is configured. */
+  traceUrlTemplate: string;
+  traceViewer: 'Sentry' | 'Spotlight';
+}
