@@ -37,6 +37,14 @@ async function register(page: Page, email: string): Promise<void> {
   await page.getByText('Signed in as').waitFor();
 }
 
+/** Deposits through the wallet form and waits for the confirmation; `double` double-clicks the button. */
+async function deposit(page: Page, cents: number, { double = false } = {}): Promise<void> {
+  await page.getByLabel('Amount in EUR').fill((cents / 100).toFixed(2));
+  const button = page.getByRole('button', { name: `Deposit ${euros(cents)}` });
+  await (double ? button.dblclick() : button.click());
+  await page.getByText(`Deposited ${euros(cents)}.`).waitFor();
+}
+
 async function spin(page: Page): Promise<void> {
   const button = page.getByRole('button', { name: /^Spin for/ });
   await button.click();
@@ -127,9 +135,7 @@ describe('the web frontend in headless Chromium, against the five services', () 
     await shows(page, 'wallet-total', euros(0));
 
     // A double click on Deposit deposits once.
-    await page.getByLabel('Amount in EUR').fill('100');
-    await page.getByRole('button', { name: `Deposit ${euros(10_000)}` }).dblclick();
-    await page.getByText(`Deposited ${euros(10_000)}.`).waitFor();
+    await deposit(page, 10_000, { double: true });
     await page.getByRole('button', { name: /^Claim Welcome bonus/ }).click();
     await page.getByTestId('active-bonus').waitFor();
     await shows(page, 'wallet-total', euros(20_000));
@@ -190,9 +196,7 @@ describe('the web frontend in headless Chromium, against the five services', () 
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(frontend.url);
     await register(page, `e2e-${randomUUID()}@example.com`);
-    await page.getByLabel('Amount in EUR').fill('20');
-    await page.getByRole('button', { name: `Deposit ${euros(2_000)}` }).click();
-    await page.getByText(`Deposited ${euros(2_000)}.`).waitFor();
+    await deposit(page, 2_000);
     const token = await tokenOf(page);
 
     await openConsole(page);
@@ -279,8 +283,7 @@ describe('the web frontend in headless Chromium, against the five services', () 
     const email = `again-${randomUUID()}@example.com`;
     await page.goto(frontend.url);
     await register(page, email);
-    await page.getByLabel('Amount in EUR').fill('12.34');
-    await page.getByRole('button', { name: `Deposit ${euros(1_234)}` }).click();
+    await deposit(page, 1_234);
     await shows(page, 'wallet-total', euros(1_234));
     await page.getByRole('button', { name: 'Log out' }).click();
 
@@ -354,9 +357,7 @@ describe('the web frontend in headless Chromium, against the five services', () 
       });
       await page.goto(direct.url);
       await register(page, `cors-${randomUUID()}@example.com`);
-      await page.getByLabel('Amount in EUR').fill('10');
-      await page.getByRole('button', { name: `Deposit ${euros(1_000)}` }).click();
-      await page.getByText(`Deposited ${euros(1_000)}.`).waitFor();
+      await deposit(page, 1_000);
       await spin(page);
       expect(spins).toHaveLength(1);
       expect(spins[0]!.url().startsWith(`${gateway}/api/v1/games/`)).toBe(true);
@@ -382,9 +383,7 @@ describe('the web frontend in headless Chromium, against the five services', () 
       });
       await page.goto(quiet.url);
       await register(page, `quiet-${randomUUID()}@example.com`);
-      await page.getByLabel('Amount in EUR').fill('10');
-      await page.getByRole('button', { name: `Deposit ${euros(1_000)}` }).click();
-      await page.getByText(`Deposited ${euros(1_000)}.`).waitFor();
+      await deposit(page, 1_000);
       await spin(page);
       expect(await page.getByTestId('spin-result').textContent()).toMatch(/You won|No win/);
       expect(elsewhere).toEqual([]);
@@ -399,8 +398,7 @@ describe('the web frontend in headless Chromium, against the five services', () 
     const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
     await page.goto(frontend.url);
     await register(page, `mobile-${randomUUID()}@example.com`);
-    await page.getByLabel('Amount in EUR').fill('10');
-    await page.getByRole('button', { name: `Deposit ${euros(1_000)}` }).click();
+    await deposit(page, 1_000);
     await shows(page, 'wallet-total', euros(1_000));
 
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
