@@ -55,6 +55,7 @@ function PlayerLobby({ api, session, onLogout }: { api: Api; session: Session; o
   const [problem, setProblem] = useState<Problem | null>(null);
   const { token } = session;
   const latest = useRef(0);
+  const catalogue = useRef<Pick<LobbyData, 'games' | 'offers'> | null>(null);
 
   // A 401 anywhere means the token is no longer good: back to the sign-in form, saying why.
   const authed: Api = useCallback(
@@ -73,16 +74,21 @@ function PlayerLobby({ api, session, onLogout }: { api: Api; session: Session; o
   const refresh = useCallback(async () => {
     const mine = ++latest.current;
     try {
-      const [wallet, games, offers, active, rounds, transactions] = await Promise.all([
+      // The games and offers do not change while the lobby is open: read once, not after every spin.
+      const catalogueLoad =
+        catalogue.current ??
+        Promise.all([authed<Items<Game>>('GET', '/games'), authed<Items<Offer>>('GET', '/bonuses/offers')]).then(
+          ([g, o]) => (catalogue.current = { games: g.items, offers: o.items }),
+        );
+      const [wallet, active, rounds, transactions, { games, offers }] = await Promise.all([
         authed<Wallet>('GET', '/wallet'),
-        authed<Items<Game>>('GET', '/games'),
-        authed<Items<Offer>>('GET', '/bonuses/offers'),
         authed<{ bonus: Bonus | null }>('GET', '/bonuses/active'),
         authed<Items<Round>>('GET', '/rounds?limit=10'),
         authed<Items<Transaction>>('GET', '/wallet/transactions?limit=10'),
+        catalogueLoad,
       ]);
       if (mine !== latest.current) return;
-      setData({ wallet, games: games.items, offers: offers.items, bonus: active.bonus, rounds: rounds.items, transactions: transactions.items });
+      setData({ wallet, games, offers, bonus: active.bonus, rounds: rounds.items, transactions: transactions.items });
       setProblem(null);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -91,8 +97,6 @@ function PlayerLobby({ api, session, onLogout }: { api: Api; session: Session; o
   }, [authed]);
 
   useEffect(() => {
-    // refresh() sets state only once its requests have answered, never synchronously.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
     void refresh();
   }, [refresh]);
 
