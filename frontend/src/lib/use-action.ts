@@ -8,8 +8,13 @@ import { ApiError, type Problem } from '../api/problem';
  *
  * Each press is its own trace, rooted in a `ui.action` span named after the action: the spin's
  * trace starts at the click and continues through the gateway into every service it reaches.
+ *
+ * `after` is what the action sets off once it succeeded (the lobby's refresh after a spin). It runs
+ * inside the action's span with that span active again: browsers have no async context, so after
+ * the first await the span is no longer the active one, and its requests would otherwise join
+ * whichever trace happens to be current.
  */
-export function useAction<A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>) {
+export function useAction<A extends unknown[], R>(name: string, run: (...args: A) => Promise<R>, after?: (result: R) => Promise<void>) {
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const busy = useRef(false);
@@ -23,7 +28,9 @@ export function useAction<A extends unknown[], R>(name: string, run: (...args: A
         return await Sentry.startNewTrace(() =>
           Sentry.startSpan({ name, op: 'ui.action', forceTransaction: true }, async (span) => {
             try {
-              return await run(...args);
+              const result = await run(...args);
+              if (after) await Sentry.withActiveSpan(span, () => after(result));
+              return result;
             } catch (err) {
               span.setStatus({ code: 2, message: err instanceof ApiError ? `http ${err.problem.status}` : 'internal_error' });
               throw err;
@@ -39,7 +46,7 @@ export function useAction<A extends unknown[], R>(name: string, run: (...args: A
         setPending(false);
       }
     },
-    [name, run],
+    [name, run, after],
   );
   return { act, pending, problem, clearProblem: () => setProblem(null) };
 }

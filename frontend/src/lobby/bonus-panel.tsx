@@ -9,7 +9,7 @@ import { formatCents } from '../lib/money';
 import { useAction } from '../lib/use-action';
 
 /** The offers a player can claim, and the active bonus with its wagering progress. */
-export function BonusPanel({ api, token, offers, active, onClaimed }: { api: Api; token: string; offers: Offer[]; active: Bonus | null; onClaimed: () => void }) {
+export function BonusPanel({ api, token, offers, active, onClaimed }: { api: Api; token: string; offers: Offer[]; active: Bonus | null; onClaimed: () => Promise<void> }) {
   const id = useId();
   const keys = useIdempotencyKey();
   const claim = useAction('claim bonus', async (offer: Offer) => {
@@ -17,12 +17,11 @@ export function BonusPanel({ api, token, offers, active, onClaimed }: { api: Api
     try {
       await api('POST', path, { token, body: {}, idempotencyKey: keys.keyFor(path) });
       keys.settled(null);
-      onClaimed();
     } catch (err) {
       if (err instanceof ApiError) keys.settled(err.problem);
       throw err;
     }
-  });
+  }, onClaimed);
 
   return (
     <section className="card bonuses" aria-labelledby={`${id}-title`}>

@@ -100,9 +100,10 @@ function PlayerLobby({ api, session, onLogout }: { api: Api; session: Session; o
     void refresh();
   }, [refresh]);
 
+  // Each move's refresh is part of the move's trace (useAction's `after`): it returns its promise.
   const walletChanged = (wallet: Wallet) => {
     setData((d) => ({ ...d, wallet }));
-    void refresh();
+    return refresh();
   };
 
   return (
@@ -120,7 +121,7 @@ function PlayerLobby({ api, session, onLogout }: { api: Api; session: Session; o
         <SlotMachine api={authed} token={token} games={data.games} onSpun={walletChanged} />
         <div className="stack">
           <WalletPanel api={authed} token={token} wallet={data.wallet} hasOpenBonus={data.bonus !== null} onChange={walletChanged} />
-          <BonusPanel api={authed} token={token} offers={data.offers} active={data.bonus} onClaimed={() => void refresh()} />
+          <BonusPanel api={authed} token={token} offers={data.offers} active={data.bonus} onClaimed={refresh} />
         </div>
         <History rounds={data.rounds} transactions={data.transactions} games={data.games} />
       </div>

@@ -24,7 +24,7 @@ const IDLE: string[][] = [
 ];
 
 /** A slot machine: the reels animate while the server draws; what they show is the server's result. */
-export function SlotMachine({ api, token, games, onSpun }: { api: Api; token: string; games: Game[]; onSpun: (wallet: Wallet) => void }) {
+export function SlotMachine({ api, token, games, onSpun }: { api: Api; token: string; games: Game[]; onSpun: (wallet: Wallet) => Promise<void> }) {
   const id = useId();
   const [gameId, setGameId] = useState<string>('');
   const game = games.find((g) => g.id === gameId) ?? games[0];
@@ -43,12 +43,14 @@ export function SlotMachine({ api, token, games, onSpun }: { api: Api; token: st
       const r = await api<SpinResult>('POST', path, { token, body: { stake }, idempotencyKey: crypto.randomUUID() });
       await minimum;
       setResult(r);
-      onSpun(r.wallet);
+      return r.wallet;
     } catch (err) {
       await minimum;
       setResult(null);
       throw err;
     }
+  }, async (wallet) => {
+    if (wallet) await onSpun(wallet);
   });
 
   const reels = result?.reels ?? IDLE;

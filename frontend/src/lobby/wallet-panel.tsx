@@ -10,7 +10,7 @@ import { useAction } from '../lib/use-action';
 const QUICK = [1_000, 5_000, 10_000];
 
 /** Cash, bonus and total, with deposit and withdrawal. */
-export function WalletPanel({ api, token, wallet, hasOpenBonus, onChange }: { api: Api; token: string; wallet: Wallet | null; hasOpenBonus: boolean; onChange: (w: Wallet) => void }) {
+export function WalletPanel({ api, token, wallet, hasOpenBonus, onChange }: { api: Api; token: string; wallet: Wallet | null; hasOpenBonus: boolean; onChange: (w: Wallet) => Promise<void> }) {
   const id = useId();
   const [amount, setAmount] = useState('50');
   const [mode, setMode] = useState<'deposit' | 'withdraw'>('deposit');
@@ -25,13 +25,13 @@ export function WalletPanel({ api, token, wallet, hasOpenBonus, onChange }: { ap
     try {
       const r = await api<{ transaction: Transaction; wallet: Wallet }>('POST', path, { token, body, idempotencyKey: keys.keyFor({ path, body }) });
       keys.settled(null);
-      onChange(r.wallet);
       setDone(`${mode === 'deposit' ? 'Deposited' : 'Withdrew'} ${formatCents(value)}.`);
+      return r.wallet;
     } catch (err) {
       if (err instanceof ApiError) keys.settled(err.problem);
       throw err;
     }
-  });
+  }, onChange);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
