@@ -7,9 +7,11 @@ import { dirname, join, relative } from 'node:path';
 import { repoRoot } from '@casino/shared/launcher';
 
 const ROOT = repoRoot();
-const PACKAGE_FILES = ['package.json', 'package-lock.json', 'shared/package.json', 'frontend/package.json', ...readdirSync(join(ROOT, 'services')).map((s) => `services/${s}/package.json`)].filter(
-  (f) => existsSync(join(ROOT, f)),
+/** The root manifest, the lock, and every workspace's manifest as the root package.json names them. */
+const WORKSPACES = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.flatMap((w) =>
+  w.endsWith('/*') ? readdirSync(join(ROOT, w.slice(0, -2))).map((d) => `${w.slice(0, -2)}/${d}`) : [w],
 );
+const PACKAGE_FILES = ['package.json', 'package-lock.json', ...WORKSPACES.map((w) => `${w}/package.json`)].filter((f) => existsSync(join(ROOT, f)));
 const MANIFESTS = PACKAGE_FILES.filter((f) => f.endsWith('/package.json') || f === 'package.json');
 
 const SECRETS = {
