@@ -29,13 +29,33 @@ describe('Sentry settings', () => {
     }
   });
 
-  test('when Spotlight is on, then its sidecar receives the transactions with no DSN set', async () => {
+  test('when Spotlight is on, then its sidecar receives the transactions and the profile chunks with no DSN set', async () => {
     const platform = await startPlatform({ SENTRY_SPOTLIGHT: ingest.spotlightUrl() }, ['user']);
     try {
       expect((await health(platform)).sentry).toBe('spotlight');
       await call(userApi(platform), 'POST', '/players', { body: { email: `sp-${randomUUID()}@example.com`, password } });
       const tx = await ingest.waitFor('a transaction at the sidecar', () => ingest.transactions().find((t) => t.project === 'spotlight' && t.event.transaction === 'POST /players'));
       expect(tx.event.tags).toMatchObject({ service: 'user' });
+      // The profiler hands its chunks to the transport, not through the hook the Spotlight
+      // integration copies envelopes from: the kit forwards them (withProfilesToSpotlight).
+      await ingest.waitFor('a profile chunk at the sidecar', () => ingest.profileChunks().find((c) => c.project === 'spotlight'));
+    } finally {
+      await platform.stop();
+    }
+  });
+
+  test('when a DSN and Spotlight are both set, then Sentry and the sidecar each get the transaction and the profile', async () => {
+    const platform = await startPlatform({ SENTRY_DSN: ingest.dsn(23), SENTRY_SPOTLIGHT: ingest.spotlightUrl() }, ['user']);
+    try {
+      expect((await health(platform)).sentry).toBe('remote');
+      const email = `both-${randomUUID()}@example.com`;
+      const created = await call(userApi(platform), 'POST', '/players', { body: { email, password } });
+      expect(created.status).toBe(201);
+      const sent = (project: string) => ingest.transactions().find((t) => t.project === project && (t.event.contexts as { trace: { trace_id: string } }).trace.trace_id === created.traceId);
+      await ingest.waitFor('the transaction at Sentry and at the sidecar', () => (sent('23') && sent('spotlight') ? true : undefined));
+      await ingest.waitFor('profile chunks at Sentry and at the sidecar', () =>
+        ['23', 'spotlight'].every((project) => ingest.profileChunks().some((c) => c.project === project)) ? true : undefined,
+      );
     } finally {
       await platform.stop();
     }

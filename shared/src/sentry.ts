@@ -2,7 +2,7 @@
  * Sentry set-up, loaded with `node --import ./dist/instrument.js` before anything else, so the SDK's
  * load-time hooks see express, http and mongoose. Imports nothing heavier than config.
  */
-import type { Integration, TransactionEvent } from '@sentry/core';
+import type { Envelope, Integration, Transport, TransactionEvent } from '@sentry/core';
 import * as Sentry from '@sentry/node';
 import type * as Profiling from '@sentry/profiling-node';
 import { type Config, loadConfig, type ServiceName } from './config';
@@ -19,10 +19,34 @@ export const OPS_PATH = /^\/(healthz|readyz|health|metrics|internal\/scenarios|a
 // With no DSN the SDK still runs (trace ids in logs and problems, propagation between services) and
 // hands every envelope to this transport, which keeps nothing. Set SENTRY_ENABLED=false to drop the SDK.
 const LOCAL_DSN = 'http://local@127.0.0.1/0';
-const discardTransport = () => ({
+const discardTransport = (): Transport => ({
   send: async () => ({}),
   flush: async () => true,
 });
+
+type MakeTransport = (options: Parameters<typeof Sentry.makeNodeTransport>[0]) => Transport;
+const SPOTLIGHT_SIDECAR = 'http://localhost:8969/stream';
+const isProfileChunk = (envelope: Envelope) => envelope[1].some(([item]) => item.type === 'profile_chunk');
+
+/**
+ * The Spotlight integration copies every envelope the client sends, but @sentry/profiling-node
+ * hands its profile chunks to the transport directly, so without this no profile reaches the
+ * sidecar. Chunks go to both; everything else goes on as before.
+ */
+export function withProfilesToSpotlight(make: MakeTransport, sidecarUrl: string): MakeTransport {
+  return (options) => {
+    const transport = make(options);
+    // The sidecar reads the content type to know an envelope; Sentry's ingest does not need it.
+    const sidecar = Sentry.makeNodeTransport({ ...options, url: sidecarUrl, headers: { ...options.headers, 'content-type': 'application/x-sentry-envelope' } });
+    return {
+      send: (envelope) => {
+        if (isProfileChunk(envelope)) sidecar.send(envelope).then(undefined, () => undefined);
+        return transport.send(envelope);
+      },
+      flush: async (timeout) => (await Promise.all([transport.flush(timeout), sidecar.flush(timeout)])).every(Boolean),
+    };
+  };
+}
 
 /** How this process reports, read from the SDK's global client (the same whichever copy asks). */
 export function sentryMode(): SentryMode {
@@ -74,9 +98,11 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
     const { nodeProfilingIntegration } = require('@sentry/profiling-node') as typeof Profiling;
     integrations.push(nodeProfilingIntegration());
   }
+  const transport: MakeTransport = sentry.dsn ? Sentry.makeNodeTransport : discardTransport;
+  const sidecar = sentry.spotlight === true ? SPOTLIGHT_SIDECAR : sentry.spotlight || undefined;
   return {
     dsn: sentry.dsn ?? LOCAL_DSN,
-    ...(sentry.dsn ? {} : { transport: discardTransport }),
+    transport: profiling && sidecar ? withProfilesToSpotlight(transport, sidecar) : transport,
     environment: sentry.environment,
     release: sentry.release,
     serverName: service,
