@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { envSchema, parseConfig, parseFrontendConfig, SERVICES } from '@casino/shared';
 import { connectSources, frontendApp } from '@casino/shared/frontend-server';
-import { repoRoot } from '@casino/shared/launcher';
+import { repoRoot, SPOTLIGHT_NODE_OPTIONS } from '@casino/shared/launcher';
 
 const ROOT = repoRoot();
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -73,6 +73,7 @@ const isRoot = (user: string) => ['root', '0'].includes(user.split(':')[0]!);
 
 const SERVICES_DOCKERFILE = join(ROOT, 'services', 'Dockerfile');
 const FRONTEND_DOCKERFILE = join(ROOT, 'frontend', 'Dockerfile');
+const SPOTLIGHT_DOCKERFILE = join(ROOT, 'observability', 'spotlight', 'Dockerfile');
 
 /** Every workspace folder package.json names (`services/*` expanded by the services this repository has). */
 const workspaces: string[] = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.flatMap((w) =>
@@ -169,6 +170,31 @@ describe('the frontend image', () => {
   });
 });
 
+describe('the spotlight image', () => {
+  const stages = readDockerfile(SPOTLIGHT_DOCKERFILE);
+  const runtime = finalStage(stages);
+
+  test('when its stages are read, then it installs the pinned package from the lock with no install scripts, sharing the services\' dependency layer, and keeps only its production dependencies', () => {
+    const build = stages.find((st) => st.name === 'build')!;
+    const serviceBuild = readDockerfile(SERVICES_DOCKERFILE).find((st) => st.name === 'build')!;
+    const upToInstall = (stage: Stage) => stage.instructions.slice(0, stage.instructions.findIndex((i) => i.keyword === 'RUN') + 1);
+    expect(upToInstall(build)).toEqual(upToInstall(serviceBuild));
+    expect(all(stages.find((st) => st.name === 'prod-deps')!, 'RUN').at(-1)!.args).toMatch(/^npm install --omit=dev --ignore-scripts --workspace observability\/spotlight\b/);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'observability', 'spotlight', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies['@spotlightjs/spotlight']).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('when its final stage is read, then it runs as a non-root user under tini, listens on the container\'s interface, has the demo\'s heap settings and a health check on /health', () => {
+    expect(isRoot(last(runtime, 'USER')!.args)).toBe(false);
+    expect(words(last(runtime, 'ENTRYPOINT')!.args)).toEqual(['/usr/bin/tini', '--']);
+    expect(words(last(runtime, 'CMD')!.args)).toEqual(['node', './dist/main.js']);
+    const env = all(runtime, 'ENV').map((e) => e.args).join(' ');
+    expect(env).toMatch(/(^|\s)SPOTLIGHT_HOST=0\.0\.0\.0(\s|$)/);
+    expect(env).toContain(`NODE_OPTIONS="${SPOTLIGHT_NODE_OPTIONS}"`);
+    expect(healthCommand(last(runtime, 'HEALTHCHECK')!.args).join(' ')).toContain("'/health'");
+  });
+});
+
 describe('.dockerignore', () => {
   test('when it is read, then the build context leaves out installed and built files, local settings and secrets, run data and history', () => {
     const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
@@ -222,6 +248,9 @@ const CASES: Record<string, string>[] = [
   { SENTRY_TRACES_SAMPLE_RATE: '0.25', SENTRY_REPLAYS_SESSION_SAMPLE_RATE: ' .5 ', SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE: '0' },
   { SENTRY_TRACES_SAMPLE_RATE: '1e-1', SENTRY_REPLAYS_SESSION_SAMPLE_RATE: '1.0', SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE: '0.000' },
   { SENTRY_DSN: '', SENTRY_DSN_FRONTEND: '', SENTRY_SPOTLIGHT: '', SENTRY_TRACES_SAMPLE_RATE: '' },
+  { SENTRY_SPOTLIGHT: 'true', SENTRY_TRACE_LIFECYCLE: 'stream' },
+  { SENTRY_DSN: DSN, SENTRY_TRACE_LIFECYCLE: 'static' },
+  { SENTRY_ENABLED: 'false', SENTRY_SPOTLIGHT: 'http://localhost:9000/stream', SENTRY_TRACE_LIFECYCLE: '' },
 ];
 
 const REFUSED: Record<string, string>[] = [
@@ -234,6 +263,7 @@ const REFUSED: Record<string, string>[] = [
   { SENTRY_REPLAYS_SESSION_SAMPLE_RATE: '-0.1' },
   { SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE: 'half' },
   { SENTRY_URL: 'sentry.io' },
+  { SENTRY_TRACE_LIFECYCLE: 'batch' },
 ];
 
 describe("the frontend image's start-up script", () => {
@@ -309,6 +339,9 @@ describe("the frontend image's start-up script", () => {
 
 interface ComposeService {
   image?: string;
+  read_only?: boolean;
+  cap_drop?: string[];
+  security_opt?: string[];
   build?: { context: string; dockerfile: string; args?: Record<string, string> };
   mem_limit?: string;
   ports?: string[];
@@ -326,8 +359,8 @@ const composeText = readFileSync(COMPOSE_FILE, 'utf8');
 const compose = parseYaml(composeText, { merge: true }) as ComposeFile;
 const CASINO: readonly string[] = SERVICES;
 const PUBLISHED: Record<string, number> = { gateway: 8080, frontend: 3000, grafana: 3001, prometheus: 9090, spotlight: 8969 };
-/** Settings only the host's CLIs read (`npm run sentry:alerts`), which no container needs. */
-const HOST_ONLY = ['SENTRY_AUTH_TOKEN', 'SENTRY_PROJECT'];
+/** Settings only the host's CLIs read (`npm run sentry:alerts`, and `npm run demo` for its Spotlight's port), which no container needs. */
+const HOST_ONLY = ['SENTRY_AUTH_TOKEN', 'SENTRY_PROJECT', 'SPOTLIGHT_PORT'];
 const GIB = 1024 ** 3;
 
 function bytes(limit: string): number {
@@ -391,7 +424,8 @@ describe('docker-compose.yml', () => {
       expect([name, service.build?.dockerfile, service.build?.args?.SERVICE]).toEqual([name, 'services/Dockerfile', name]);
       const fromImage = last(finalStage(readDockerfile(join(ROOT, service.build!.dockerfile))), 'HEALTHCHECK');
       expect([name, Boolean(service.healthcheck?.test ?? (fromImage && service.healthcheck?.disable !== true))]).toEqual([name, true]);
-      const needs = name === 'gateway' ? ['mongo', 'redis', 'user', 'game', 'payment', 'wager'] : ['mongo', 'redis'];
+      // Spotlight healthy first: the SDK stops sending to a sidecar that refused four envelopes in a row.
+      const needs = name === 'gateway' ? ['mongo', 'redis', 'spotlight', 'user', 'game', 'payment', 'wager'] : ['mongo', 'redis', 'spotlight'];
       const dependsOn = service.depends_on as Record<string, { condition: string }>;
       for (const need of needs) expect([name, need, dependsOn[need]?.condition]).toEqual([name, need, 'service_healthy']);
     }
@@ -433,6 +467,18 @@ describe('docker-compose.yml', () => {
       expect(mongo.host).toBe('mongo:27017');
       expect(mongoCommand).toContain(`--replSet ${mongo.searchParams.get('replicaSet')}`);
       expect(env.REDIS_URL).toBe('redis://redis:6379');
+    }
+  });
+
+  test('when the Spotlight service is read, then it is built from the pinned package here, never pulled, hardened like the services, with a health check from its image', () => {
+    const spotlight = compose.services.spotlight!;
+    expect(spotlight.build).toEqual({ context: '.', dockerfile: 'observability/spotlight/Dockerfile' });
+    expect(spotlight.image).toBe('casino/spotlight');
+    expect(spotlight).toMatchObject({ read_only: true, cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'] });
+    expect(last(finalStage(readDockerfile(SPOTLIGHT_DOCKERFILE)), 'HEALTHCHECK')).toBeDefined();
+    // Every image is either built here or pinned to a version: none floats.
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect([name, Boolean(service.build) || /:[\w.-]+$/.test(service.image ?? '') && !/:latest$/.test(service.image ?? '')]).toEqual([name, true]);
     }
   });
 

@@ -1,90 +1,30 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { SERVICES } from '@casino/shared';
-import { repoRoot } from '@casino/shared/launcher';
-import { freePorts, TEST_SECRETS } from './support/platform';
-
-const DEMO = join(repoRoot(), 'shared', 'dist', 'cli', 'demo.js');
-
-interface Demo {
-  process: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-  gateway: number;
-  frontend: number;
-}
-
-async function startDemo(extra: NodeJS.ProcessEnv = {}): Promise<Demo> {
-  const ports = await freePorts(SERVICES.length + 1);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    ...TEST_SECRETS,
-    ...Object.fromEntries(SERVICES.map((s, i) => [`${s.toUpperCase()}_PORT`, String(ports[i])])),
-    FRONTEND_PORT: String(ports[SERVICES.length]),
-    ...extra,
-  };
-  const child = spawn(process.execPath, [DEMO], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { process: child, output, exited, gateway: ports[0]!, frontend: Number(env.FRONTEND_PORT) };
-}
-
-async function untilReady(demo: Demo): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!demo.output.join('').includes('Casino platform ready')) {
-    if (Date.now() > deadline || demo.process.exitCode !== null) throw new Error(`demo did not start:\n${demo.output.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const childrenOf = (pid: number): number[] => {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
-
-/** Running, that is: a process that has exited but not yet been reaped (a zombie) counts as gone. */
-const alive = (pid: number): boolean => {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
-
-async function allGone(pids: number[], timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (pids.some(alive)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
-}
+import { allGone, childrenOf, commandOf, startDemo, untilReady } from './support/demo';
+import { freePorts } from './support/platform';
 
 describe('npm run demo', () => {
   test.each(['SIGINT', 'SIGTERM'] as const)(
-    'when the demo is ready and gets %s, then every service stops, with no process left behind',
+    'when the demo is ready and gets %s, then every service and Spotlight stop, with no process left behind',
     async (signal) => {
       const demo = await startDemo();
-      await untilReady(demo);
-      const services = childrenOf(demo.process.pid!);
-      expect(services).toHaveLength(5);
-      const ready = await fetch(`http://127.0.0.1:${demo.gateway}/readyz`);
-      expect(ready.status).toBe(200);
-      expect(demo.output.join('')).toContain(`http://localhost:${demo.gateway}/api-docs`);
+      try {
+        await untilReady(demo);
+        const processes = childrenOf(demo.process.pid!);
+        // The five services and Spotlight.
+        expect(processes).toHaveLength(6);
+        expect(processes.map(commandOf).filter((c) => c.endsWith('observability/spotlight/dist/main.js'))).toHaveLength(1);
+        const ready = await fetch(`http://127.0.0.1:${demo.gateway}/readyz`);
+        expect(ready.status).toBe(200);
+        expect(demo.output.join('')).toContain(`http://localhost:${demo.gateway}/api-docs`);
 
-      demo.process.kill(signal);
+        demo.process.kill(signal);
 
-      expect(await demo.exited).toBe(0);
-      expect(await allGone(services)).toBe(true);
-      expect(demo.output.join('')).toContain('All services stopped.');
+        expect(await demo.exited).toBe(0);
+        expect(await allGone(processes)).toBe(true);
+        expect(demo.output.join('')).toContain('All services stopped.');
+      } finally {
+        demo.process.kill('SIGKILL');
+      }
     },
   );
 
@@ -114,7 +54,7 @@ describe('npm run demo', () => {
     const [busy] = await freePorts(1);
     const blocker = createServer().listen(busy, '127.0.0.1');
     try {
-      const demo = await startDemo({ FRONTEND_PORT: String(busy) });
+      const demo = await startDemo({ env: { FRONTEND_PORT: String(busy) } });
       expect(await demo.exited).toBe(1);
       expect(demo.output.join('')).toContain(`The frontend did not start: port ${busy} is in use (set FRONTEND_PORT)`);
       expect(demo.output.join('')).toContain('All services stopped.');
@@ -123,19 +63,83 @@ describe('npm run demo', () => {
     }
   });
 
-  test('when the demo itself is killed outright, then its services notice and exit on their own', async () => {
+  test('when the demo itself is killed outright, then its services and Spotlight notice and exit on their own', async () => {
     const demo = await startDemo();
     await untilReady(demo);
-    const services = childrenOf(demo.process.pid!);
-    expect(services).toHaveLength(5);
+    const processes = childrenOf(demo.process.pid!);
+    expect(processes).toHaveLength(6);
 
     demo.process.kill('SIGKILL');
 
-    expect(await allGone(services)).toBe(true);
+    expect(await allGone(processes)).toBe(true);
+  });
+
+  test('when the demo is ready, then Spotlight serves its UI on SPOTLIGHT_PORT of loopback, the banner names it, and the services and the browser send to it', async () => {
+    const demo = await startDemo();
+    try {
+      await untilReady(demo);
+      const out = demo.output.join('');
+      expect(out).toContain(`Spotlight    http://localhost:${demo.spotlight}  traces, errors, logs, profiles`);
+      expect(out).toContain('Sentry       no DSN: nothing leaves this machine');
+      const ui = await fetch(`http://127.0.0.1:${demo.spotlight}/`);
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toContain('<title>Spotlight</title>');
+      const settings = (await (await fetch(`http://127.0.0.1:${demo.frontend}/config.json`)).json()) as Record<string, unknown>;
+      expect(settings).toMatchObject({
+        spotlightUrl: `http://localhost:${demo.spotlight}/stream`,
+        traceLifecycle: 'static',
+        traceViewer: 'Spotlight',
+        traceUrlTemplate: `http://localhost:${demo.spotlight}/telemetry/traces/{traceId}`,
+      });
+      const health = (await (await fetch(`http://127.0.0.1:${demo.gateway}/health`)).json()) as { sentry: string };
+      expect(health.sentry).toBe('spotlight');
+      // The gateway's line for a request links its trace (the X-Trace-Id the client got).
+      const games = await fetch(`http://127.0.0.1:${demo.gateway}/api/v1/games`);
+      const traceId = games.headers.get('x-trace-id');
+      const link = `trace=http://localhost:${demo.spotlight}/telemetry/traces/${traceId}`;
+      const deadline = Date.now() + 5000;
+      while (!demo.output.join('').includes(link) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(demo.output.join('').split('\n').filter((l) => l.includes(link))).toEqual([expect.stringMatching(/ gateway +info +GET \/api\/v1\/games 200 /)]);
+    } finally {
+      demo.process.kill('SIGTERM');
+      await demo.exited;
+    }
+  });
+
+  test.each([
+    ['--no-spotlight', { args: ['--no-spotlight'] }],
+    ['SENTRY_SPOTLIGHT=false', { env: { SENTRY_SPOTLIGHT: 'false' } }],
+  ])('when started with %s, then no Spotlight runs and the lobby links traces nowhere rather than to a port nothing answers', async (_how, options) => {
+    const demo = await startDemo(options);
+    try {
+      await untilReady(demo);
+      expect(childrenOf(demo.process.pid!)).toHaveLength(5);
+      expect(demo.output.join('')).not.toContain('Spotlight    ');
+      await expect(fetch(`http://127.0.0.1:${demo.spotlight}/health`)).rejects.toThrow();
+      const settings = (await (await fetch(`http://127.0.0.1:${demo.frontend}/config.json`)).json()) as Record<string, unknown>;
+      expect(settings).toMatchObject({ spotlightUrl: null, traceLifecycle: 'stream', traceViewer: null, traceUrlTemplate: null });
+    } finally {
+      demo.process.kill('SIGTERM');
+      await demo.exited;
+    }
+  });
+
+  test("when Spotlight's port is taken, then the demo stops every process and says which port and how to avoid it", async () => {
+    const [busy] = await freePorts(1);
+    const blocker = createServer().listen(busy, '127.0.0.1');
+    try {
+      const demo = await startDemo({ env: { SPOTLIGHT_PORT: String(busy) } });
+      expect(await demo.exited).toBe(1);
+      const out = demo.output.join('');
+      expect(out).toContain(`port ${busy} is in use (set SPOTLIGHT_PORT, or start without Spotlight)`);
+      expect(out).toContain('The platform did not start: spotlight: exited before it was ready');
+    } finally {
+      blocker.close();
+    }
   });
 
   test('when a setting is invalid, then the demo stops at once with one line naming it', async () => {
-    const demo = await startDemo({ SENTRY_TRACES_SAMPLE_RATE: 'lots' });
+    const demo = await startDemo({ env: { SENTRY_TRACES_SAMPLE_RATE: 'lots' } });
 
     expect(await demo.exited).toBe(1);
     const lines = demo.output.join('').trim().split('\n');

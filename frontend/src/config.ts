@@ -14,8 +14,9 @@ export const DEFAULT_CONFIG: RuntimeConfig = {
   replaysSessionSampleRate: 0.1,
   replaysOnErrorSampleRate: 1,
   spotlightUrl: null,
-  traceUrlTemplate: 'http://localhost:8969/telemetry/traces/{traceId}',
-  traceViewer: 'Spotlight',
+  traceLifecycle: 'stream',
+  traceUrlTemplate: null,
+  traceViewer: null,
 };
 
 const rate = (v: unknown, fallback: number) => (typeof v === 'number' && v >= 0 && v <= 1 ? v : fallback);
@@ -32,8 +33,9 @@ export function parseConfig(raw: unknown): RuntimeConfig {
     replaysSessionSampleRate: rate(c.replaysSessionSampleRate, DEFAULT_CONFIG.replaysSessionSampleRate),
     replaysOnErrorSampleRate: rate(c.replaysOnErrorSampleRate, DEFAULT_CONFIG.replaysOnErrorSampleRate),
     spotlightUrl: text(c.spotlightUrl),
-    traceUrlTemplate: template?.includes('{traceId}') ? template : DEFAULT_CONFIG.traceUrlTemplate,
-    traceViewer: c.traceViewer === 'Sentry' ? 'Sentry' : 'Spotlight',
+    traceLifecycle: c.traceLifecycle === 'static' ? 'static' : 'stream',
+    traceUrlTemplate: template?.includes('{traceId}') ? template : null,
+    traceViewer: !template?.includes('{traceId}') ? null : c.traceViewer === 'Sentry' ? 'Sentry' : 'Spotlight',
   };
 }
 
@@ -46,4 +48,6 @@ export async function loadConfig(): Promise<RuntimeConfig> {
   }
 }
 
-export const traceUrl = (config: RuntimeConfig, traceId: string) => config.traceUrlTemplate.replace('{traceId}', encodeURIComponent(traceId));
+/** The trace's page in the configured viewer, or null when there is none to open. */
+export const traceUrl = (config: RuntimeConfig, traceId: string): string | null =>
+  config.traceUrlTemplate?.replace('{traceId}', encodeURIComponent(traceId)) ?? null;

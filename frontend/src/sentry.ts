@@ -22,12 +22,14 @@ export function initSentry(config: RuntimeConfig): void {
   // The SDK only runs with a DSN. With Spotlight alone it gets a local placeholder DSN and a
   // transport that drops everything; the Spotlight integration forwards each envelope to the sidecar.
   const spotlightOnly = !config.sentryDsn;
+  const sidecar = config.spotlightUrl ? new URL(config.spotlightUrl).origin : null;
   Sentry.init({
     dsn: config.sentryDsn ?? SPOTLIGHT_ONLY_DSN,
     ...(spotlightOnly ? { transport: (options: Parameters<typeof Sentry.makeFetchTransport>[0]) => Sentry.createTransport(options, async () => ({ statusCode: 200 })) } : {}),
     release: __SENTRY_RELEASE__,
     environment: __SENTRY_ENVIRONMENT__,
     tracesSampleRate: config.tracesSampleRate,
+    traceLifecycle: config.traceLifecycle,
     tracePropagationTargets: propagationTargets(config.apiBaseUrl, window.location.origin),
     propagateTraceparent: true,
     replaysSessionSampleRate: config.replaysSessionSampleRate,
@@ -40,7 +42,8 @@ export function initSentry(config: RuntimeConfig): void {
       httpHeaders: { request: { deny: ['authorization', 'cookie', 'idempotency-key'] }, response: { deny: ['set-cookie'] } },
     },
     integrations: [
-      Sentry.browserTracingIntegration(),
+      // The SDK's own posts to Spotlight are not the player's requests: no spans for them.
+      Sentry.browserTracingIntegration({ shouldCreateSpanForRequest: (url) => !sidecar || !url.startsWith(sidecar) }),
       ...(config.spotlightUrl ? [Sentry.spotlightBrowserIntegration({ sidecarUrl: config.spotlightUrl })] : []),
     ],
     initialScope: { tags: { service: 'frontend' } },

@@ -88,6 +88,18 @@ describe('showing a problem', () => {
     expect(alert.textContent).toContain('open in Sentry');
   });
 
+  test('when no trace viewer is configured, then the trace id is shown as text rather than a link that nothing answers', () => {
+    render(
+      <ConfigContext.Provider value={DEFAULT_CONFIG}>
+        <ProblemNotice problem={problem(500)} />
+      </ConfigContext.Provider>,
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain(`Trace id ${TRACE}`);
+    expect(alert.textContent).not.toContain('open in');
+    expect(screen.queryByRole('link')).toBeNull();
+  });
+
   test('when a failure has no trace id, then the notice says the request never reached the casino', () => {
     render(<ProblemNotice problem={networkProblem(new TypeError('Failed to fetch'))} />);
     expect(screen.getByRole('alert').textContent).toContain('No trace id: the request never reached the casino.');

@@ -20,6 +20,13 @@ describe('the runtime settings', () => {
     expect(traceUrl(c, 'abc')).toBe('https://s/abc');
   });
 
+  test('when config.json names no trace viewer, then trace ids open nothing; with Spotlight, they open its trace view', () => {
+    expect(traceUrl(parseConfig({ traceViewer: 'Spotlight' }), 'abc')).toBeNull();
+    const c = parseConfig({ traceViewer: 'Spotlight', traceUrlTemplate: 'http://localhost:8969/telemetry/traces/{traceId}' });
+    expect(c.traceViewer).toBe('Spotlight');
+    expect(traceUrl(c, 'abc')).toBe('http://localhost:8969/telemetry/traces/abc');
+  });
+
   test('when trace headers are decided, then the page itself and the gateway get them and no other origin does', () => {
     const targets = propagationTargets('http://localhost:8080', 'http://localhost:3000');
     const propagates = (url: string) => targets.some((t) => t.test(url));

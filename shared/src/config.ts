@@ -70,6 +70,7 @@ export const envSchema = z.object({
   SENTRY_REPLAYS_SESSION_SAMPLE_RATE: rate.default(0.1),
   SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE: rate.default(1),
   SENTRY_SPOTLIGHT: z.union([flag, httpUrl], 'must be true, false or the sidecar URL').optional(),
+  SPOTLIGHT_PORT: port.default(8969),
   SENTRY_TRACE_LIFECYCLE: z.enum(['stream', 'static'], 'must be stream or static').optional(),
   SENTRY_DEBUG: flag.default(false),
   // Read only by `npm run sentry:alerts` (shared/src/cli/sentry-alerts.ts); declared here so that
@@ -203,20 +204,35 @@ export interface FrontendConfig {
 
 const SPOTLIGHT_SIDECAR = 'http://localhost:8969/stream';
 
+/** Spotlight's UI builds traces from transactions, which only the static lifecycle sends. */
+const traceLifecycle = (env: Env): 'stream' | 'static' => env.SENTRY_TRACE_LIFECYCLE ?? (env.SENTRY_SPOTLIGHT ? 'static' : 'stream');
+
+/**
+ * The port `npm run demo` starts its own Spotlight on, or undefined when it starts none: with the
+ * SDK off, with SENTRY_SPOTLIGHT=false, or when SENTRY_SPOTLIGHT names a sidecar already running.
+ */
+export function demoSpotlightPort(source: NodeJS.ProcessEnv): number | undefined {
+  const env = parseEnvironment(source);
+  return env.SENTRY_ENABLED && (env.SENTRY_SPOTLIGHT === undefined || env.SENTRY_SPOTLIGHT === true) ? env.SPOTLIGHT_PORT : undefined;
+}
+
 /** Settings for the server of the web frontend, from the same environment the services read. */
 export function parseFrontendConfig(source: NodeJS.ProcessEnv): FrontendConfig {
   const env = parseEnvironment(source);
-  const spotlight = env.SENTRY_SPOTLIGHT === true ? SPOTLIGHT_SIDECAR : env.SENTRY_SPOTLIGHT || null;
   const sentryOn = env.SENTRY_ENABLED;
+  const spotlight = !sentryOn ? null : env.SENTRY_SPOTLIGHT === true ? SPOTLIGHT_SIDECAR : env.SENTRY_SPOTLIGHT || null;
   // Trace links: Sentry's trace view when the organisation is known (SENTRY_ORG, with SENTRY_URL
   // for a self-hosted Sentry), or SENTRY_URL alone as the organisation's own address
-  // (https://acme.sentry.io); otherwise Spotlight's UI, beside its sidecar.
+  // (https://acme.sentry.io); otherwise Spotlight's trace view, beside its sidecar; otherwise none,
+  // rather than a link nothing answers.
   const sentryBase = (env.SENTRY_URL ?? 'https://sentry.io').replace(/\/+$/, '');
   const traceUrlTemplate = env.SENTRY_ORG
     ? `${sentryBase}/organizations/${encodeURIComponent(env.SENTRY_ORG)}/explore/traces/trace/{traceId}/`
     : env.SENTRY_URL
       ? `${sentryBase}/explore/traces/trace/{traceId}/`
-      : `${new URL(spotlight ?? SPOTLIGHT_SIDECAR).origin}/telemetry/traces/{traceId}`;
+      : spotlight
+        ? `${new URL(spotlight).origin}/telemetry/traces/{traceId}`
+        : null;
   return {
     host: env.HOST,
     port: env.FRONTEND_PORT,
@@ -227,9 +243,10 @@ export function parseFrontendConfig(source: NodeJS.ProcessEnv): FrontendConfig {
       tracesSampleRate: env.SENTRY_TRACES_SAMPLE_RATE,
       replaysSessionSampleRate: env.SENTRY_REPLAYS_SESSION_SAMPLE_RATE,
       replaysOnErrorSampleRate: env.SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE,
-      spotlightUrl: sentryOn ? spotlight : null,
+      spotlightUrl: spotlight,
+      traceLifecycle: traceLifecycle(env),
       traceUrlTemplate,
-      traceViewer: env.SENTRY_ORG || env.SENTRY_URL ? 'Sentry' : 'Spotlight',
+      traceViewer: env.SENTRY_ORG || env.SENTRY_URL ? 'Sentry' : spotlight ? 'Spotlight' : null,
     },
   };
 }
@@ -269,8 +286,7 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
       // Profiles only help where someone can look at them: default on with a DSN or Spotlight, off otherwise.
       profileSessionSampleRate: env.SENTRY_PROFILE_SESSION_SAMPLE_RATE ?? (dsn || spotlight ? 1 : 0),
       spotlight,
-      // Spotlight's UI builds traces from transactions, which only the static lifecycle sends.
-      traceLifecycle: env.SENTRY_TRACE_LIFECYCLE ?? (spotlight ? 'static' : 'stream'),
+      traceLifecycle: traceLifecycle(env),
       debug: env.SENTRY_DEBUG,
     },
     jwt: { secret: env.JWT_SECRET ?? '', expiresInSeconds: env.JWT_EXPIRES_IN },

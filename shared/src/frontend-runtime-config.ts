@@ -13,7 +13,12 @@ export interface FrontendRuntimeConfig {
   replaysOnErrorSampleRate: number;
   /** The Spotlight sidecar's stream URL when Spotlight is on. */
   spotlightUrl: string | null;
-  /** Trace links: `{traceId}` is replaced. Sentry's trace view when an organisation is configured. */
-  traceUrlTemplate: string;
-  traceViewer: 'Sentry' | 'Spotlight';
+  /** How spans are sent: streamed, or as transactions (static), which Spotlight's UI needs. */
+  traceLifecycle: 'stream' | 'static';
+  /**
+   * Trace links: `{traceId}` is replaced. Sentry's trace view when an organisation is configured,
+   * else Spotlight's when Spotlight is on; null when there is no viewer to open.
+   */
+  traceUrlTemplate: string | null;
+  traceViewer: 'Sentry' | 'Spotlight' | null;
 }

@@ -32,23 +32,33 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
+/** What the launcher starts: the five services, and Spotlight, the local trace viewer. */
+export type ProcessName = ServiceName | 'spotlight';
+
 export interface LaunchOptions {
   /** The environment every service gets. */
   env: NodeJS.ProcessEnv;
   root?: string;
   services?: readonly ServiceName[];
-  /** Each line a service writes to stdout or stderr. */
-  onLine?: (service: ServiceName, line: string, stream: 'stdout' | 'stderr') => void;
-  /** Called if a service exits while the platform is meant to be running. */
-  onExit?: (service: ServiceName, code: number | null, signal: NodeJS.Signals | null) => void;
+  /**
+   * Start Spotlight (observability/spotlight) on this port of 127.0.0.1 before the services, so their
+   * first envelopes find it: the SDK stops sending to a sidecar that refused four in a row.
+   */
+  spotlightPort?: number;
+  /** Each line a process writes to stdout or stderr. */
+  onLine?: (name: ProcessName, line: string, stream: 'stdout' | 'stderr') => void;
+  /** Called if a process exits while the platform is meant to be running. */
+  onExit?: (name: ProcessName, code: number | null, signal: NodeJS.Signals | null) => void;
   readyTimeoutMs?: number;
 }
 
 export interface Platform {
   ports: Record<ServiceName, number>;
-  pids: Partial<Record<ServiceName, number>>;
+  pids: Partial<Record<ProcessName, number>>;
   /** Milliseconds from launch until every service answered /readyz with 200. */
   readyAfterMs: number;
+  /** Spotlight's UI, and milliseconds from launch until its sidecar answered, when it was started. */
+  spotlight?: { url: string; readyAfterMs: number };
   stop(): Promise<void>;
 }
 
@@ -67,72 +77,92 @@ async function ready(url: string, deadline: number, alive: () => boolean): Promi
 }
 
 /**
- * Starts each service as its own Node process (`node --import instrument.js main.js`), with an IPC
- * channel so that a service exits when its launcher does, even one killed with SIGKILL. Resolves
- * once every /readyz answers 200.
+ * Spotlight's heap, as its image sets it too: it keeps the last 500 envelopes, whose live size
+ * stayed under 40 MB through a 90 s traffic burst, and a small young generation keeps its resident
+ * memory near 130 MB where it would pass 300 MB unbounded (docs/spotlight.md).
+ */
+export const SPOTLIGHT_NODE_OPTIONS = '--max-old-space-size=96 --max-semi-space-size=4';
+
+/** The environment Spotlight gets: its own settings only, none of the platform's secrets. */
+function spotlightEnv(env: NodeJS.ProcessEnv, port: number): NodeJS.ProcessEnv {
+  return {
+    PATH: env.PATH,
+    NODE_OPTIONS: SPOTLIGHT_NODE_OPTIONS,
+    SPOTLIGHT_PORT: String(port),
+    ...(env.SPOTLIGHT_DEBUG ? { SPOTLIGHT_DEBUG: env.SPOTLIGHT_DEBUG } : {}),
+  };
+}
+
+/**
+ * Starts each service as its own Node process (`node --import instrument.js main.js`), and Spotlight
+ * first when asked, each with an IPC channel so that it exits when its launcher does, even one
+ * killed with SIGKILL. Resolves once every /readyz answers 200.
  */
 export async function launch(options: LaunchOptions): Promise<Platform> {
   const root = options.root ?? repoRoot();
   const services = options.services ?? SERVICES;
   const started = Date.now();
-  const children = new Map<ServiceName, ChildProcess>();
-  const exited = new Set<ServiceName>();
+  const deadline = started + (options.readyTimeoutMs ?? 30_000);
+  const children = new Map<ProcessName, ChildProcess>();
+  const exited = new Set<ProcessName>();
   let stopping = false;
   const ports = Object.fromEntries(SERVICES.map((s) => [s, parseConfig(s, options.env).port])) as Record<ServiceName, number>;
 
-  for (const service of services) {
-    const dist = join(root, 'services', service, 'dist');
-    const child = fork(join(dist, 'main.js'), [], {
-      cwd: root,
-      env: options.env,
-      execArgv: ['--import', pathToFileURL(join(dist, 'instrument.js')).href],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    children.set(service, child);
+  const start = (name: ProcessName, script: string, env: NodeJS.ProcessEnv, execArgv: string[] = []) => {
+    const child = fork(script, [], { cwd: root, env, execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    children.set(name, child);
     for (const stream of ['stdout', 'stderr'] as const) {
-      createInterface({ input: child[stream]! }).on('line', (line) => options.onLine?.(service, line, stream));
+      createInterface({ input: child[stream]! }).on('line', (line) => options.onLine?.(name, line, stream));
     }
     child.once('exit', (code, signal) => {
-      exited.add(service);
-      if (!stopping) options.onExit?.(service, code, signal);
+      exited.add(name);
+      if (!stopping) options.onExit?.(name, code, signal);
     });
-  }
-
+  };
+  const stopOne = (name: ProcessName) =>
+    new Promise<void>((resolve) => {
+      const child = children.get(name);
+      if (!child || exited.has(name)) return resolve();
+      const kill = setTimeout(() => child.kill('SIGKILL'), 12_000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  // The services first, so that what they send while draining still reaches Spotlight.
   const stop = async () => {
     stopping = true;
-    await Promise.all(
-      [...children.entries()].map(
-        ([service, child]) =>
-          new Promise<void>((resolve) => {
-            if (exited.has(service)) return resolve();
-            const kill = setTimeout(() => child.kill('SIGKILL'), 12_000);
-            child.once('exit', () => {
-              clearTimeout(kill);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(services.map(stopOne));
+    await stopOne('spotlight');
   };
+  const whenReady = (name: ProcessName, url: string) =>
+    ready(url, deadline, () => !exited.has(name)).catch((err: Error) => {
+      throw new Error(`${name}: ${err.message}`);
+    });
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  let spotlight: Platform['spotlight'];
   try {
-    await Promise.all(
-      services.map((s) =>
-        ready(`http://127.0.0.1:${ports[s]}/readyz`, deadline, () => !exited.has(s)).catch((err: Error) => {
-          throw new Error(`${s}: ${err.message}`);
-        }),
-      ),
-    );
+    if (options.spotlightPort !== undefined) {
+      const port = options.spotlightPort;
+      start('spotlight', join(root, 'observability', 'spotlight', 'dist', 'main.js'), spotlightEnv(options.env, port));
+      await whenReady('spotlight', `http://127.0.0.1:${port}/health`);
+      spotlight = { url: `http://localhost:${port}`, readyAfterMs: Date.now() - started };
+    }
+    for (const service of services) {
+      const dist = join(root, 'services', service, 'dist');
+      start(service, join(dist, 'main.js'), options.env, ['--import', pathToFileURL(join(dist, 'instrument.js')).href]);
+    }
+    await Promise.all(services.map((s) => whenReady(s, `http://127.0.0.1:${ports[s]}/readyz`)));
   } catch (err) {
     await stop();
     throw err;
   }
   return {
     ports,
-    pids: Object.fromEntries([...children.entries()].map(([s, c]) => [s, c.pid])),
+    pids: Object.fromEntries([...children.entries()].map(([name, c]) => [name, c.pid])),
     readyAfterMs: Date.now() - started,
+    ...(spotlight ? { spotlight } : {}),
     stop,
   };
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { parseFrontendConfig } from '../src/config';
+import { demoSpotlightPort, parseFrontendConfig } from '../src/config';
 import { frontendApp } from '../src/frontend-server';
 
 function builtApp(): string {
@@ -16,10 +16,10 @@ function builtApp(): string {
 }
 
 describe('the frontend settings', () => {
-  test('when nothing is set, then the browser uses the same origin, sends nothing and links traces to Spotlight', () => {
+  test('when nothing is set, then the browser uses the same origin, sends nothing, streams spans and links traces nowhere, as no viewer is known', () => {
     const c = parseFrontendConfig({});
     expect(c).toMatchObject({ port: 3000, gatewayUrl: 'http://127.0.0.1:8080' });
-    expect(c.runtime).toMatchObject({ apiBaseUrl: '', sentryDsn: null, spotlightUrl: null, traceViewer: 'Spotlight', traceUrlTemplate: 'http://localhost:8969/telemetry/traces/{traceId}' });
+    expect(c.runtime).toMatchObject({ apiBaseUrl: '', sentryDsn: null, spotlightUrl: null, traceLifecycle: 'stream', traceViewer: null, traceUrlTemplate: null });
   });
 
   test('when DSNs are set, then the frontend project wins over the shared one, and SENTRY_ENABLED=false sends nothing', () => {
@@ -34,12 +34,30 @@ describe('the frontend settings', () => {
     expect(parseFrontendConfig({ SENTRY_URL: 'https://acme.sentry.io' }).runtime.traceUrlTemplate).toBe('https://acme.sentry.io/explore/traces/trace/{traceId}/');
   });
 
-  test('when Spotlight is on, then the browser forwards to its sidecar and trace links open its UI', () => {
-    expect(parseFrontendConfig({ SENTRY_SPOTLIGHT: 'true' }).runtime).toMatchObject({ spotlightUrl: 'http://localhost:8969/stream' });
+  test('when Spotlight is on, then the browser forwards to its sidecar as transactions, which its UI shows, and trace links open its trace view', () => {
+    expect(parseFrontendConfig({ SENTRY_SPOTLIGHT: 'true' }).runtime).toMatchObject({
+      spotlightUrl: 'http://localhost:8969/stream',
+      traceLifecycle: 'static',
+      traceViewer: 'Spotlight',
+      traceUrlTemplate: 'http://localhost:8969/telemetry/traces/{traceId}',
+    });
     expect(parseFrontendConfig({ SENTRY_SPOTLIGHT: 'http://127.0.0.1:9000/stream' }).runtime).toMatchObject({
       spotlightUrl: 'http://127.0.0.1:9000/stream',
       traceUrlTemplate: 'http://127.0.0.1:9000/telemetry/traces/{traceId}',
     });
+    expect(parseFrontendConfig({ SENTRY_SPOTLIGHT: 'true', SENTRY_TRACE_LIFECYCLE: 'stream' }).runtime.traceLifecycle).toBe('stream');
+    // With the SDK off nothing reaches Spotlight, so there is nothing to link to.
+    expect(parseFrontendConfig({ SENTRY_SPOTLIGHT: 'true', SENTRY_ENABLED: 'false' }).runtime).toMatchObject({ spotlightUrl: null, traceViewer: null, traceUrlTemplate: null });
+  });
+
+  test('when the demo decides whether to start its own Spotlight, then it does unless the SDK is off or SENTRY_SPOTLIGHT is false or names another sidecar', () => {
+    expect(demoSpotlightPort({})).toBe(8969);
+    expect(demoSpotlightPort({ SENTRY_SPOTLIGHT: 'true', SPOTLIGHT_PORT: '9900' })).toBe(9900);
+    expect(demoSpotlightPort({ SENTRY_DSN: 'https://a@o1.ingest.sentry.io/1' })).toBe(8969);
+    expect(demoSpotlightPort({ SENTRY_SPOTLIGHT: 'off' })).toBeUndefined();
+    expect(demoSpotlightPort({ SENTRY_SPOTLIGHT: 'http://127.0.0.1:9000/stream' })).toBeUndefined();
+    expect(demoSpotlightPort({ SENTRY_ENABLED: 'false' })).toBeUndefined();
+    expect(() => demoSpotlightPort({ SPOTLIGHT_PORT: '0' })).toThrow('SPOTLIGHT_PORT must be a port number');
   });
 
   test('when a frontend setting is wrong, then it fails like any setting, naming it', () => {

@@ -1,5 +1,5 @@
 import { SERVICES, type ServiceName } from '@casino/shared';
-import { freePorts, launch, type Platform } from '@casino/shared/launcher';
+import { freePorts, launch, type Platform, type ProcessName } from '@casino/shared/launcher';
 
 export { freePorts };
 
@@ -19,10 +19,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 export interface RunningPlatform extends Platform {
-  logs: { service: ServiceName; line: string }[];
+  logs: { service: ProcessName; line: string }[];
   api: string;
   /** Unexpected exits while running. */
-  exits: { service: ServiceName; code: number | null }[];
+  exits: { service: ProcessName; code: number | null }[];
 }
 
 /** Starts the five services (or those named) as real processes on free ports. */

@@ -1,7 +1,7 @@
 import { useContext } from 'react';
-import { traceUrl } from '../config';
 import { ConfigContext } from '../context';
 import { describeProblem, type Problem } from '../api/problem';
+import { TraceLink } from './trace-link';
 
 /** A failure as a person reads it: what happened, the server's words, the fields, and the trace id. */
 export function ProblemNotice({ problem, onDismiss }: { problem: Problem; onDismiss?: () => void }) {
@@ -26,10 +26,10 @@ export function ProblemNotice({ problem, onDismiss }: { problem: Problem; onDism
       {view.traceId ? (
         <p className="problem-trace">
           Trace id{' '}
-          <a href={traceUrl(config, view.traceId)} target="_blank" rel="noreferrer" data-trace-id={view.traceId}>
+          <TraceLink traceId={view.traceId}>
             <code>{view.traceId}</code>
-          </a>{' '}
-          (open in {config.traceViewer})
+          </TraceLink>
+          {config.traceViewer && ` (open in ${config.traceViewer})`}
         </p>
       ) : (
         <p className="problem-trace">No trace id: the request never reached the casino.</p>

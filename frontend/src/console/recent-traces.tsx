@@ -1,6 +1,6 @@
 import { useContext, useId, useSyncExternalStore } from 'react';
-import { traceUrl } from '../config';
 import { ConfigContext } from '../context';
+import { TraceLink } from '../components/trace-link';
 import { recentRequests } from '../lib/recent-requests';
 
 /** This browser's recent API requests with their trace ids, each a link to the trace. */
@@ -16,7 +16,9 @@ export function RecentTraces() {
           Clear
         </button>
       </div>
-      <p className="muted">Requests from this browser tab, newest first. Links open the trace in {config.traceViewer}.</p>
+      <p className="muted">Requests from this browser tab, newest first.{' '}
+        {config.traceViewer ? `Links open the trace in ${config.traceViewer}.` : 'No trace viewer is configured: start Spotlight or set SENTRY_ORG to open traces.'}
+      </p>
       <div className="table-scroll">
         <table data-testid="recent-traces">
           <thead>
@@ -50,9 +52,9 @@ export function RecentTraces() {
                 <td className="num">{r.durationMs}</td>
                 <td>
                   {r.traceId ? (
-                    <a href={traceUrl(config, r.traceId)} target="_blank" rel="noreferrer">
+                    <TraceLink traceId={r.traceId}>
                       <code>{r.traceId.slice(0, 12)}…</code>
-                    </a>
+                    </TraceLink>
                   ) : (
                     '–'
                   )}

@@ -1,25 +1,36 @@
 /**
- * `npm run demo`: the whole platform on this machine with nothing else installed. Starts the five
- * services as separate processes, waits until each is ready, prints where to go, and stops them
- * all on Ctrl-C or SIGTERM.
+ * `npm run demo`: the whole platform on this machine with nothing else installed. Starts Spotlight
+ * (the local trace viewer) and the five services as separate processes, waits until each is ready,
+ * prints where to go, and stops them all on Ctrl-C or SIGTERM.
+ *
+ *   npm run demo -- --no-spotlight   without the trace viewer (as SENTRY_SPOTLIGHT=false)
+ *   npm run demo -- --json           the processes' JSON log lines, untouched
+ *   npm run demo -- --seed[=N]       demo players and history before the banner
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, parseFrontendConfig, readDotEnv, type ServiceName } from '../config';
+import { ConfigError, demoSpotlightPort, parseConfig, parseFrontendConfig, readDotEnv } from '../config';
 import { type FrontendServer, startFrontendServer } from '../frontend-server';
-import { launch, repoRoot } from '../launcher';
+import { launch, type ProcessName, repoRoot } from '../launcher';
 import { formatSummary, localPeerUrls, MAX_SEED, numberFlag, SEED_DEFAULTS, seedPlatform, SeedUsageError } from '../seed';
 
-const COLORS: Record<ServiceName, string> = { gateway: '36', user: '35', game: '33', payment: '32', wager: '34' };
+const COLORS: Record<ProcessName, string> = { gateway: '36', user: '35', game: '33', payment: '32', wager: '34', spotlight: '95' };
 const LEVEL_COLORS: Record<string, string> = { error: '31', fatal: '31', warn: '33', debug: '90' };
 
 const json = process.argv.includes('--json');
 const tty = process.stdout.isTTY;
 const paint = (code: string, text: string) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
 
-/** One readable line per log record; `--json` prints the services' JSON lines untouched. */
-function show(service: ServiceName, line: string): void {
+/** Where the gateway's request lines link their trace: set once the trace viewer is known. */
+let traceLink: ((traceId: string) => string) | undefined;
+
+/**
+ * One readable line per log record; `--json` prints the JSON lines untouched. The gateway's line
+ * for each request carries the link to its trace (the X-Trace-Id its client got), the other
+ * services' lines the trace id alone.
+ */
+function show(service: ProcessName, line: string): void {
   if (json) return void process.stdout.write(`${line}\n`);
   let record: Record<string, unknown>;
   try {
@@ -29,7 +40,9 @@ function show(service: ServiceName, line: string): void {
   }
   const time = typeof record.time === 'string' ? record.time.slice(11, 19) : '';
   const level = String(record.level ?? 'info');
-  const trace = typeof record.trace_id === 'string' ? paint('90', ` trace=${record.trace_id}`) : '';
+  const traceId = typeof record.trace_id === 'string' ? record.trace_id : undefined;
+  const linked = traceId && traceLink && service === 'gateway' && record.res ? traceLink(traceId) : traceId;
+  const trace = linked ? paint('90', ` trace=${linked}`) : '';
   const err = record.err && typeof record.err === 'object' ? ` ${(record.err as { message?: string }).message ?? ''}` : '';
   process.stdout.write(
     `${paint('90', time)} ${paint(COLORS[service], service.padEnd(8))} ${paint(LEVEL_COLORS[level] ?? '0', level.padEnd(5))} ${String(record.msg ?? '')}${err}${trace}\n`,
@@ -41,6 +54,11 @@ async function main(): Promise<void> {
   const seed = numberFlag(process.argv, 'seed', 0, MAX_SEED);
   const root = repoRoot();
   const env: NodeJS.ProcessEnv = { ...readDotEnv(root), ...process.env };
+  if (process.argv.includes('--no-spotlight')) env.SENTRY_SPOTLIGHT = 'false';
+  // The demo's own Spotlight, unless the SDK is off or SENTRY_SPOTLIGHT says otherwise; the services
+  // and the browser send to it.
+  const spotlightPort = demoSpotlightPort(env);
+  if (spotlightPort !== undefined) env.SENTRY_SPOTLIGHT = `http://localhost:${spotlightPort}/stream`;
   // Secrets are never shipped: without them, a run gets its own random ones.
   env.JWT_SECRET ||= randomBytes(48).toString('base64url');
   let adminTokenFile: string | undefined;
@@ -57,6 +75,7 @@ async function main(): Promise<void> {
   const platform = await launch({
     env,
     root,
+    ...(spotlightPort !== undefined ? { spotlightPort } : {}),
     onLine: (service, line) => show(service, line),
     onExit: (service, code, signal) => {
       // Before the platform is up, launch() itself reports the failure and stops the rest.
@@ -84,8 +103,10 @@ async function main(): Promise<void> {
   running = true;
 
   // The web frontend, on FRONTEND_PORT, passing /api on to the gateway this run started.
+  const settings = parseFrontendConfig({ ...env, GATEWAY_URL: env.GATEWAY_URL || `http://127.0.0.1:${platform.ports.gateway}` });
+  const template = settings.runtime.traceUrlTemplate;
+  if (template) traceLink = (traceId) => template.replace('{traceId}', traceId);
   try {
-    const settings = parseFrontendConfig({ ...env, GATEWAY_URL: env.GATEWAY_URL || `http://127.0.0.1:${platform.ports.gateway}` });
     frontend = await startFrontendServer(settings, join(root, 'frontend', 'dist'));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -102,13 +123,20 @@ async function main(): Promise<void> {
   }
 
   const gw = `http://localhost:${platform.ports.gateway}`;
-  const sentry = env.SENTRY_DSN ? 'sending to your DSN' : env.SENTRY_SPOTLIGHT ? 'sending to Spotlight' : 'local only (set SENTRY_DSN to send)';
+  const lobby = frontend.url.replace('127.0.0.1', 'localhost');
+  const sentry = !parseConfig('gateway', env).sentry.enabled ? 'off (SENTRY_ENABLED=false)' : env.SENTRY_DSN ? 'sending to your DSN' : 'no DSN: nothing leaves this machine';
+  const spotlight = platform.spotlight
+    ? `${platform.spotlight.url}  traces, errors, logs, profiles`
+    : settings.runtime.spotlightUrl
+      ? `sending to ${settings.runtime.spotlightUrl}`
+      : undefined;
   process.stdout.write(
     [
       '',
       paint('1', `Casino platform ready in ${(platform.readyAfterMs / 1000).toFixed(1)} s`),
-      `  Lobby        ${frontend.url.replace('127.0.0.1', 'localhost')}`,
-      `  Ops console  ${frontend.url.replace('127.0.0.1', 'localhost')}/console`,
+      `  Lobby        ${lobby}`,
+      `  Ops console  ${lobby}/console`,
+      ...(spotlight ? [`  Spotlight    ${spotlight}`] : []),
       `  API          ${gw}/api/v1`,
       `  Swagger UI   ${gw}/api-docs`,
       `  Health       ${gw}/health`,
@@ -116,6 +144,7 @@ async function main(): Promise<void> {
       `  Services     user :${platform.ports.user}  game :${platform.ports.game}  payment :${platform.ports.payment}  wager :${platform.ports.wager} (internal)`,
       `  Sentry       ${sentry}`,
       adminTokenFile ? `  Admin token  generated for this run, in ${adminTokenFile}` : '  Admin token  from ADMIN_TOKEN',
+      ...(settings.runtime.traceViewer ? [`  Spin in the lobby, then open its trace from the ops console's Recent traces (${settings.runtime.traceViewer}).`] : []),
       '  Ctrl-C stops everything.',
       '',
     ].join('\n') + '\n',
