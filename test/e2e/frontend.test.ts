@@ -7,6 +7,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from '../support/browser';
 import { SentryIngest } from '../support/ingest';
 import { call, type RunningPlatform, startPlatform, TEST_SECRETS } from '../support/platform';
+import { deposit, euros, openConsole, register, shows, spin, tokenOf } from './lobby';
 
 /** Ingest projects: the browser's and the services'. */
 const BROWSER = '31';
@@ -17,7 +18,6 @@ interface ChromiumPerformance {
 }
 
 const DIST = join(repoRoot(), 'frontend', 'dist');
-const euros = (cents: number) => new Intl.NumberFormat('en-IE', { style: 'currency', currency: 'EUR' }).format(cents / 100);
 interface Wallet {
   cash: number;
   bonus: number;
@@ -27,46 +27,6 @@ interface Wallet {
 /** Serves the built frontend against `gateway` with the given settings, as `npm run demo` does. */
 async function serveFrontend(gateway: string, env: NodeJS.ProcessEnv): Promise<FrontendServer> {
   return startFrontendServer({ ...parseFrontendConfig({ GATEWAY_URL: gateway, ...env }), port: 0 }, DIST);
-}
-
-async function register(page: Page, email: string): Promise<void> {
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-  await page.getByLabel('Display name (optional)').fill('E2E Player');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByText('Signed in as').waitFor();
-}
-
-/** Deposits through the wallet form and waits for the confirmation; `double` double-clicks the button. */
-async function deposit(page: Page, cents: number, { double = false } = {}): Promise<void> {
-  await page.getByLabel('Amount in EUR').fill((cents / 100).toFixed(2));
-  const button = page.getByRole('button', { name: `Deposit ${euros(cents)}` });
-  await (double ? button.dblclick() : button.click());
-  await page.getByText(`Deposited ${euros(cents)}.`).waitFor();
-}
-
-async function spin(page: Page): Promise<void> {
-  const button = page.getByRole('button', { name: /^Spin for/ });
-  await button.click();
-  await page.getByRole('button', { name: /^Spin for/ }).waitFor();
-  await page.waitForFunction(() => !(document.querySelector('button.spin') as HTMLButtonElement).disabled);
-}
-
-/** Waits until the element with this test id shows exactly `text`. */
-async function shows(page: Page, testId: string, text: string): Promise<void> {
-  await page.waitForFunction(([id, expected]) => document.querySelector(`[data-testid="${id}"]`)?.textContent === expected, [testId, text] as const, { timeout: 10_000 });
-}
-
-/** Opens the ops console with the admin token. */
-async function openConsole(page: Page): Promise<void> {
-  await page.getByRole('link', { name: 'Ops console' }).click();
-  // The token is kept for the tab's session: the second visit goes straight in.
-  const scenarios = page.getByRole('heading', { name: 'Scenarios' });
-  await page.getByLabel('Admin token').or(scenarios).waitFor();
-  if (await scenarios.isVisible()) return;
-  await page.getByLabel('Admin token').fill(TEST_SECRETS.ADMIN_TOKEN);
-  await page.getByRole('button', { name: 'Open console' }).click();
-  await scenarios.waitFor();
 }
 
 /** The number of `type` listeners on window, as Chromium's debugger counts them. */
@@ -79,8 +39,6 @@ async function windowListeners(page: Page, type: string): Promise<number> {
 }
 
 const usedHeap = (page: Page) => page.evaluate(() => (performance as unknown as ChromiumPerformance).memory.usedJSHeapSize);
-
-const tokenOf = (page: Page) => page.evaluate(() => (JSON.parse(sessionStorage.getItem('casino.session')!) as { token: string }).token);
 
 describe('the web frontend in headless Chromium, against the five services', () => {
   const ingest = new SentryIngest();

@@ -25,6 +25,9 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      // Chromium's own lookups (update.googleapis.com, even with the flags above) fail here at once
+      // instead of asking the machine's resolver; pages still reach localhost and 127.0.0.1.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
       // performance.memory in exact bytes rather than coarse buckets, for the memory-leak scenario.
       '--enable-precise-memory-info',
       '--js-flags=--expose-gc',
