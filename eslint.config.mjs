@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -36,4 +37,6 @@ export default tseslint.config(
     },
   },
   { files: ['frontend/vite.config.ts'], languageOptions: { globals: { ...globals.node } } },
+  // Layout is Prettier's (npm run format): the rules it would fight are off.
+  prettier,
 );

@@ -63,20 +63,39 @@ describe('Prometheus alerting rules', () => {
 
   test('when the rules are read, then each waits with for:, has a severity, and its summary and description name the service', () => {
     expect(alertRules.map((r) => r.alert).sort()).toEqual(
-      ['CasinoHeapGrowing', 'CasinoLatencyP95High', 'CasinoPaymentFailureRatioHigh', 'CasinoServerErrorRatioHigh', 'CasinoServiceDown'].sort(),
+      [
+        'CasinoHeapGrowing',
+        'CasinoLatencyP95High',
+        'CasinoPaymentFailureRatioHigh',
+        'CasinoServerErrorRatioHigh',
+        'CasinoServiceDown',
+      ].sort(),
     );
     for (const rule of alertRules) {
       expect({ alert: rule.alert, for: rule.for }).toEqual({ alert: rule.alert, for: expect.stringMatching(/^\d+[smh]$/) });
-      expect({ alert: rule.alert, severity: rule.labels?.severity }).toEqual({ alert: rule.alert, severity: expect.stringMatching(/^(critical|warning)$/) });
-      expect({ alert: rule.alert, summary: rule.annotations?.summary }).toEqual({ alert: rule.alert, summary: expect.stringContaining('{{ $labels.service }}') });
-      expect({ alert: rule.alert, description: rule.annotations?.description }).toEqual({ alert: rule.alert, description: expect.stringContaining('{{ $labels.service }}') });
+      expect({ alert: rule.alert, severity: rule.labels?.severity }).toEqual({
+        alert: rule.alert,
+        severity: expect.stringMatching(/^(critical|warning)$/),
+      });
+      expect({ alert: rule.alert, summary: rule.annotations?.summary }).toEqual({
+        alert: rule.alert,
+        summary: expect.stringContaining('{{ $labels.service }}'),
+      });
+      expect({ alert: rule.alert, description: rule.annotations?.description }).toEqual({
+        alert: rule.alert,
+        description: expect.stringContaining('{{ $labels.service }}'),
+      });
     }
   });
 
   test('when the unit tests are read, then each alert has a case where it fires and one where it stays quiet', () => {
     for (const { alert } of alertRules) {
       const cases = ruleTests.filter((t) => t.alertname === alert);
-      expect({ alert, fires: cases.some((t) => (t.exp_alerts ?? []).length > 0), quiet: cases.some((t) => (t.exp_alerts ?? []).length === 0) }).toEqual({
+      expect({
+        alert,
+        fires: cases.some((t) => (t.exp_alerts ?? []).length > 0),
+        quiet: cases.some((t) => (t.exp_alerts ?? []).length === 0),
+      }).toEqual({
         alert,
         fires: true,
         quiet: true,
@@ -96,10 +115,14 @@ describe('the alert rules against a running platform', () => {
     platform = await startPlatform({ SENTRY_DSN: ingest.dsn(1), SENTRY_TRACE_LIFECYCLE: 'static' });
     // A journey that crosses all five services, so each exports request samples with their labels.
     const email = `alerts-${randomUUID()}@example.com`;
-    const reg = await call<{ accessToken: string }>(platform.api, 'POST', '/auth/register', { body: { email, password: `Alerts-${randomUUID()}` } });
+    const reg = await call<{ accessToken: string }>(platform.api, 'POST', '/auth/register', {
+      body: { email, password: `Alerts-${randomUUID()}` },
+    });
     const token = reg.body.accessToken;
     expect((await call(platform.api, 'POST', '/wallet/deposits', { token, key: randomUUID(), body: { amount: 5000 } })).status).toBe(201);
-    expect((await call(platform.api, 'POST', '/games/lucky-sevens/spins', { token, key: randomUUID(), body: { stake: 100 } })).status).toBe(201);
+    expect((await call(platform.api, 'POST', '/games/lucky-sevens/spins', { token, key: randomUUID(), body: { stake: 100 } })).status).toBe(
+      201,
+    );
     exported = await scrapeServices(platform.ports);
   });
 

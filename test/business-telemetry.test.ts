@@ -25,7 +25,9 @@ describe('business metrics and logs in Sentry', () => {
     });
     try {
       const api = platform.api;
-      const reg = await call<{ accessToken: string }>(api, 'POST', '/auth/register', { body: { email: `kpi-${randomUUID()}@example.com`, password } });
+      const reg = await call<{ accessToken: string }>(api, 'POST', '/auth/register', {
+        body: { email: `kpi-${randomUUID()}@example.com`, password },
+      });
       token = reg.body.accessToken;
       await call(api, 'POST', '/wallet/deposits', { token, key: randomUUID(), body: { amount: 10_000 } });
       await call(api, 'POST', '/bonuses/offers/welcome-100/claim', { token, body: {} });
@@ -48,8 +50,13 @@ describe('business metrics and logs in Sentry', () => {
       metrics.filter((m) => m.name === name && where(m.attributes)).reduce((sum, m) => sum + m.value, 0);
 
     expect(total('casino.bets')).toBe(spins);
-    expect(metrics.filter((m) => m.name === 'casino.bets').every((m) => SERVICE_OF[m.project] === 'game' && m.type === 'counter')).toBe(true);
-    expect(metrics.find((m) => m.name === 'casino.bets')?.attributes).toMatchObject({ game_id: 'lucky-sevens', outcome: expect.stringMatching(/^(win|loss)$/) });
+    expect(metrics.filter((m) => m.name === 'casino.bets').every((m) => SERVICE_OF[m.project] === 'game' && m.type === 'counter')).toBe(
+      true,
+    );
+    expect(metrics.find((m) => m.name === 'casino.bets')?.attributes).toMatchObject({
+      game_id: 'lucky-sevens',
+      outcome: expect.stringMatching(/^(win|loss)$/),
+    });
     expect(total('casino.stakes_cents')).toBe(spins * 100);
     expect(total('casino.ggr_cents')).toBe(total('casino.stakes_cents') - total('casino.wins_cents'));
     expect(metrics.filter((m) => m.name === 'casino.ggr_cents').map((m) => m.type)).toEqual(Array(spins).fill('distribution'));
@@ -64,7 +71,9 @@ describe('business metrics and logs in Sentry', () => {
     const services = new Set(lines.map((l) => SERVICE_OF[l.project]));
 
     expect(services).toEqual(new Set(['gateway', 'game', 'user', 'payment', 'wager']));
-    expect(lines.find((l) => SERVICE_OF[l.project] === 'gateway' && l.body.startsWith('POST /api/v1/games/lucky-sevens/spins 201'))).toMatchObject({
+    expect(
+      lines.find((l) => SERVICE_OF[l.project] === 'gateway' && l.body.startsWith('POST /api/v1/games/lucky-sevens/spins 201')),
+    ).toMatchObject({
       level: 'info',
       attributes: expect.objectContaining({ service: 'gateway', trace_id: spinTrace, 'sentry.origin': 'auto.log.pino' }),
     });

@@ -52,7 +52,8 @@ function readDockerfile(path: string): Stage[] {
   }
   const stages: Stage[] = [{ name: 'global', instructions: [] }];
   for (const instruction of instructions) {
-    if (instruction.keyword === 'FROM') stages.push({ name: /\bAS\s+(\S+)$/i.exec(instruction.args)?.[1] ?? `stage ${stages.length}`, instructions: [] });
+    if (instruction.keyword === 'FROM')
+      stages.push({ name: /\bAS\s+(\S+)$/i.exec(instruction.args)?.[1] ?? `stage ${stages.length}`, instructions: [] });
     stages.at(-1)!.instructions.push(instruction);
   }
   return stages;
@@ -76,8 +77,8 @@ const FRONTEND_DOCKERFILE = join(ROOT, 'frontend', 'Dockerfile');
 const SPOTLIGHT_DOCKERFILE = join(ROOT, 'observability', 'spotlight', 'Dockerfile');
 
 /** Every workspace folder package.json names (`services/*` expanded by the services this repository has). */
-const workspaces: string[] = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.flatMap((w) =>
-  w === 'services/*' ? SERVICES.map((s) => `services/${s}`) : [w],
+const workspaces: string[] = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.flatMap(
+  (w) => (w === 'services/*' ? SERVICES.map((s) => `services/${s}`) : [w]),
 );
 
 /** The COPY sources before the first RUN of a stage, and that RUN. */
@@ -124,13 +125,22 @@ describe.each(SERVICES)('the %s image', (service) => {
     expect(dependencyLayer(prod).copied.sort()).toEqual(copied.sort());
     expect(all(prod, 'RUN').at(-1)!.args).toMatch(/^npm install --omit=dev --ignore-scripts --workspace "services\/\$\{SERVICE\}"/);
     expect(all(runtime, 'COPY').map((c) => c.args)).toEqual(
-      expect.arrayContaining(['--from=prod-deps /app ./', '--from=build /app/shared/dist shared/dist', '--from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist']),
+      expect.arrayContaining([
+        '--from=prod-deps /app ./',
+        '--from=build /app/shared/dist shared/dist',
+        '--from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist',
+      ]),
     );
   });
 
   test('when it is built, then SERVICE names it, with no default, and any other value stops the build before the install', () => {
-    expect(stages.find((st) => st.name === 'global')!.instructions).toContainEqual(expect.objectContaining({ keyword: 'ARG', args: 'SERVICE' }));
-    const check = all(stages.find((st) => st.name === 'prod-deps')!, 'RUN')[0]!.args;
+    expect(stages.find((st) => st.name === 'global')!.instructions).toContainEqual(
+      expect.objectContaining({ keyword: 'ARG', args: 'SERVICE' }),
+    );
+    const check = all(
+      stages.find((st) => st.name === 'prod-deps')!,
+      'RUN',
+    )[0]!.args;
     expect(check).toMatch(/^case "\$\{SERVICE\}" in gateway\|user\|game\|payment\|wager\) ;;/);
     expect(check).toContain(service);
   });
@@ -157,9 +167,15 @@ describe('the frontend image', () => {
     expect(upToInstall(build)).toEqual(upToInstall(serviceBuild));
   });
 
-  test('when the nginx templates are read, then every ${VARIABLE} in them is one the start-up script exports and the envsubst filter lets through, and nginx\'s own $variables are not', () => {
+  test("when the nginx templates are read, then every ${VARIABLE} in them is one the start-up script exports and the envsubst filter lets through, and nginx's own $variables are not", () => {
     const exported = /^export (.+)$/m.exec(readFileSync(START_SCRIPT, 'utf8'))![1]!.split(/\s+/);
-    const filter = new RegExp(/NGINX_ENVSUBST_FILTER=(\S+)/.exec(all(runtime, 'ENV').map((e) => e.args).join(' '))![1]!);
+    const filter = new RegExp(
+      /NGINX_ENVSUBST_FILTER=(\S+)/.exec(
+        all(runtime, 'ENV')
+          .map((e) => e.args)
+          .join(' '),
+      )![1]!,
+    );
     for (const file of ['casino.conf.template', 'casino-headers.inc.template', 'casino-config.json.template']) {
       const text = readFileSync(join(NGINX, 'templates', file), 'utf8');
       for (const [, name] of text.matchAll(/\$\{(\w+)\}/g)) {
@@ -174,21 +190,30 @@ describe('the spotlight image', () => {
   const stages = readDockerfile(SPOTLIGHT_DOCKERFILE);
   const runtime = finalStage(stages);
 
-  test('when its stages are read, then it installs the pinned package from the lock with no install scripts, sharing the services\' dependency layer, and keeps only its production dependencies', () => {
+  test("when its stages are read, then it installs the pinned package from the lock with no install scripts, sharing the services' dependency layer, and keeps only its production dependencies", () => {
     const build = stages.find((st) => st.name === 'build')!;
     const serviceBuild = readDockerfile(SERVICES_DOCKERFILE).find((st) => st.name === 'build')!;
     const upToInstall = (stage: Stage) => stage.instructions.slice(0, stage.instructions.findIndex((i) => i.keyword === 'RUN') + 1);
     expect(upToInstall(build)).toEqual(upToInstall(serviceBuild));
-    expect(all(stages.find((st) => st.name === 'prod-deps')!, 'RUN').at(-1)!.args).toMatch(/^npm install --omit=dev --ignore-scripts --workspace observability\/spotlight\b/);
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'observability', 'spotlight', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(
+      all(
+        stages.find((st) => st.name === 'prod-deps')!,
+        'RUN',
+      ).at(-1)!.args,
+    ).toMatch(/^npm install --omit=dev --ignore-scripts --workspace observability\/spotlight\b/);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'observability', 'spotlight', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     expect(pkg.dependencies['@spotlightjs/spotlight']).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  test('when its final stage is read, then it runs as a non-root user under tini, listens on the container\'s interface, has the demo\'s heap settings and a health check on /health', () => {
+  test("when its final stage is read, then it runs as a non-root user under tini, listens on the container's interface, has the demo's heap settings and a health check on /health", () => {
     expect(isRoot(last(runtime, 'USER')!.args)).toBe(false);
     expect(words(last(runtime, 'ENTRYPOINT')!.args)).toEqual(['/usr/bin/tini', '--']);
     expect(words(last(runtime, 'CMD')!.args)).toEqual(['node', './dist/main.js']);
-    const env = all(runtime, 'ENV').map((e) => e.args).join(' ');
+    const env = all(runtime, 'ENV')
+      .map((e) => e.args)
+      .join(' ');
     expect(env).toMatch(/(^|\s)SPOTLIGHT_HOST=0\.0\.0\.0(\s|$)/);
     expect(env).toContain(`NODE_OPTIONS="${SPOTLIGHT_NODE_OPTIONS}"`);
     expect(healthCommand(last(runtime, 'HEALTHCHECK')!.args).join(' ')).toContain("'/health'");
@@ -203,7 +228,8 @@ describe('.dockerignore', () => {
       .filter((l) => l && !l.startsWith('#'));
     expect(patterns).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.env', '.demo', 'test-artifacts', 'coverage', '.git']));
     // What the images do need stays in.
-    for (const kept of ['package.json', 'package-lock.json', 'openapi.yaml', 'shared', 'services', 'frontend']) expect(patterns).not.toContain(kept);
+    for (const kept of ['package.json', 'package-lock.json', 'openapi.yaml', 'shared', 'services', 'frontend'])
+      expect(patterns).not.toContain(kept);
   });
 });
 
@@ -227,7 +253,12 @@ function startUp(env: Record<string, string>): StartUp {
       timeout: 20_000,
     });
     if (run.error) throw run.error;
-    const vars = Object.fromEntries(run.stdout.split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    const vars = Object.fromEntries(
+      run.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
     return { status: run.status, stderr: run.stderr, vars };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -267,30 +298,45 @@ const REFUSED: Record<string, string>[] = [
 ];
 
 describe("the frontend image's start-up script", () => {
-  test.each(CASES)('when the environment is %j, then /config.json and the CSP connect-src are what the Node frontend server serves', (env) => {
-    const config = parseFrontendConfig(env);
-    const got = startUp(env);
-    expect([got.status, got.stderr.includes('configuration error')]).toEqual([0, false]);
-    expect(JSON.parse(got.vars.CASINO_CONFIG_JSON!)).toEqual(config.runtime);
-    expect(got.vars.CASINO_CONNECT_SRC).toBe(connectSources(config).join(' '));
-  });
+  test.each(CASES)(
+    'when the environment is %j, then /config.json and the CSP connect-src are what the Node frontend server serves',
+    (env) => {
+      const config = parseFrontendConfig(env);
+      const got = startUp(env);
+      expect([got.status, got.stderr.includes('configuration error')]).toEqual([0, false]);
+      expect(JSON.parse(got.vars.CASINO_CONFIG_JSON!)).toEqual(config.runtime);
+      expect(got.vars.CASINO_CONNECT_SRC).toBe(connectSources(config).join(' '));
+    },
+  );
 
-  test.each(REFUSED)('when the environment is %j, then the container stops with exit code 78 naming the variable, as the Node server refuses it', (env) => {
-    const name = Object.keys(env)[0]!;
-    expect(() => parseFrontendConfig(env)).toThrow(new RegExp(`^${name} `));
-    const got = startUp(env);
-    expect(got.status).toBe(78);
-    expect(got.stderr).toContain(`configuration error: ${name} `);
-  });
+  test.each(REFUSED)(
+    'when the environment is %j, then the container stops with exit code 78 naming the variable, as the Node server refuses it',
+    (env) => {
+      const name = Object.keys(env)[0]!;
+      expect(() => parseFrontendConfig(env)).toThrow(new RegExp(`^${name} `));
+      const got = startUp(env);
+      expect(got.status).toBe(78);
+      expect(got.stderr).toContain(`configuration error: ${name} `);
+    },
+  );
 
   test('when GATEWAY_URL, FRONTEND_PORT and the nameservers are read, then nginx gets an origin to proxy to, its port and every resolver, and a gateway URL with a path is refused', () => {
     const defaults = startUp({});
-    expect(defaults.vars).toMatchObject({ CASINO_GATEWAY_URL: 'http://gateway:8080', CASINO_PORT: '3000', CASINO_RESOLVERS: '127.0.0.11 [fd00::53]' });
+    expect(defaults.vars).toMatchObject({
+      CASINO_GATEWAY_URL: 'http://gateway:8080',
+      CASINO_PORT: '3000',
+      CASINO_RESOLVERS: '127.0.0.11 [fd00::53]',
+    });
     expect(startUp({ GATEWAY_URL: 'HTTP://Gateway.casino.svc.cluster.local:8080/', FRONTEND_PORT: '8081' }).vars).toMatchObject({
       CASINO_GATEWAY_URL: 'http://gateway.casino.svc.cluster.local:8080',
       CASINO_PORT: '8081',
     });
-    const refused: Record<string, string>[] = [{ GATEWAY_URL: 'http://gateway:8080/api' }, { GATEWAY_URL: 'http://user:pw@gateway:8080' }, { FRONTEND_PORT: '70000' }, { FRONTEND_PORT: 'http' }];
+    const refused: Record<string, string>[] = [
+      { GATEWAY_URL: 'http://gateway:8080/api' },
+      { GATEWAY_URL: 'http://user:pw@gateway:8080' },
+      { FRONTEND_PORT: '70000' },
+      { FRONTEND_PORT: 'http' },
+    ];
     for (const bad of refused) {
       expect([bad, startUp(bad).status]).toEqual([bad, 78]);
     }
@@ -305,12 +351,26 @@ describe("the frontend image's start-up script", () => {
     try {
       await new Promise((resolve) => server.once('listening', resolve));
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/config.json`);
-      const generic = new Set(['content-type', 'content-length', 'etag', 'date', 'connection', 'keep-alive', 'cache-control', 'transfer-encoding']);
+      const generic = new Set([
+        'content-type',
+        'content-length',
+        'etag',
+        'date',
+        'connection',
+        'keep-alive',
+        'cache-control',
+        'transfer-encoding',
+      ]);
       const node = Object.fromEntries([...res.headers].filter(([name]) => !generic.has(name)));
 
       const connectSrc = startUp(env).vars.CASINO_CONNECT_SRC!;
-      const template = readFileSync(join(NGINX, 'templates', 'casino-headers.inc.template'), 'utf8').replaceAll('${CASINO_CONNECT_SRC}', connectSrc);
-      const nginx = Object.fromEntries([...template.matchAll(/^add_header (\S+) "([^"]*)" always;$/gm)].map(([, name, value]) => [name!.toLowerCase(), value!]));
+      const template = readFileSync(join(NGINX, 'templates', 'casino-headers.inc.template'), 'utf8').replaceAll(
+        '${CASINO_CONNECT_SRC}',
+        connectSrc,
+      );
+      const nginx = Object.fromEntries(
+        [...template.matchAll(/^add_header (\S+) "([^"]*)" always;$/gm)].map(([, name, value]) => [name!.toLowerCase(), value!]),
+      );
       expect(nginx).toEqual(node);
     } finally {
       server.close();
@@ -326,7 +386,8 @@ describe("the frontend image's start-up script", () => {
       return conf.slice(start, conf.indexOf('\n    }', start));
     };
     expect(block('/assets/')).toContain('add_header Cache-Control "public, max-age=31536000, immutable";');
-    for (const page of ['= /', '= /console', '/console/', '= /index.html']) expect(block(page)).toContain('add_header Cache-Control "no-cache" always;');
+    for (const page of ['= /', '= /console', '/console/', '= /index.html'])
+      expect(block(page)).toContain('add_header Cache-Control "no-cache" always;');
     for (const page of ['= /', '= /console', '/console/']) expect(block(page)).toContain('try_files /index.html =404;');
     expect(block('= /config.json')).toContain('add_header Cache-Control "no-store" always;');
     expect(block('/api')).toContain('proxy_pass $casino_gateway;');
@@ -425,7 +486,8 @@ describe('docker-compose.yml', () => {
       const fromImage = last(finalStage(readDockerfile(join(ROOT, service.build!.dockerfile))), 'HEALTHCHECK');
       expect([name, Boolean(service.healthcheck?.test ?? (fromImage && service.healthcheck?.disable !== true))]).toEqual([name, true]);
       // Spotlight healthy first: the SDK stops sending to a sidecar that refused four envelopes in a row.
-      const needs = name === 'gateway' ? ['mongo', 'redis', 'spotlight', 'user', 'game', 'payment', 'wager'] : ['mongo', 'redis', 'spotlight'];
+      const needs =
+        name === 'gateway' ? ['mongo', 'redis', 'spotlight', 'user', 'game', 'payment', 'wager'] : ['mongo', 'redis', 'spotlight'];
       const dependsOn = service.depends_on as Record<string, { condition: string }>;
       for (const need of needs) expect([name, need, dependsOn[need]?.condition]).toEqual([name, need, 'service_healthy']);
     }
@@ -451,9 +513,11 @@ describe('docker-compose.yml', () => {
   });
 
   test('when the addresses inside the stack are read, then each service listens on all interfaces at the port Prometheus scrapes, and finds the others, MongoDB and Redis by their service names', () => {
-    const targets = (parseYaml(readFileSync(join(ROOT, 'observability', 'prometheus', 'prometheus.yml'), 'utf8')) as {
-      scrape_configs: { static_configs: { targets: string[] }[] }[];
-    }).scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    const targets = (
+      parseYaml(readFileSync(join(ROOT, 'observability', 'prometheus', 'prometheus.yml'), 'utf8')) as {
+        scrape_configs: { static_configs: { targets: string[] }[] }[];
+      }
+    ).scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
     const mongoCommand = compose.services.mongo!.command!.join(' ');
     for (const name of CASINO) {
       const env = compose.services[name]!.environment!;
@@ -478,7 +542,10 @@ describe('docker-compose.yml', () => {
     expect(last(finalStage(readDockerfile(SPOTLIGHT_DOCKERFILE)), 'HEALTHCHECK')).toBeDefined();
     // Every image is either built here or pinned to a version: none floats.
     for (const [name, service] of Object.entries(compose.services)) {
-      expect([name, Boolean(service.build) || /:[\w.-]+$/.test(service.image ?? '') && !/:latest$/.test(service.image ?? '')]).toEqual([name, true]);
+      expect([name, Boolean(service.build) || (/:[\w.-]+$/.test(service.image ?? '') && !/:latest$/.test(service.image ?? ''))]).toEqual([
+        name,
+        true,
+      ]);
     }
   });
 
@@ -492,12 +559,18 @@ describe('docker-compose.yml', () => {
     const run = withEnvFile(example + SECRETS, (file) => dockerCompose(file, '--profile', 'traffic', 'config'));
     expect([run.status, run.output.includes('services:')]).toEqual([0, true]);
     const resolved = parseYaml(run.stdout) as ComposeFile;
-    const asStrings = (env: ComposeService['environment']) => Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, v == null ? '' : String(v)]));
+    const asStrings = (env: ComposeService['environment']) =>
+      Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, v == null ? '' : String(v)]));
     for (const name of SERVICES) expect(() => parseConfig(name, asStrings(resolved.services[name]!.environment))).not.toThrow();
     const frontend = asStrings(resolved.services.frontend!.environment);
     expect(parseFrontendConfig(frontend).runtime.spotlightUrl).toBe('http://localhost:8969/stream');
     expect(startUp(frontend).status).toBe(0);
-    expect(resolved.services.traffic!.command!.slice(0, 4)).toEqual(['node', '/app/shared/dist/cli/traffic.js', '--url', 'http://gateway:8080']);
+    expect(resolved.services.traffic!.command!.slice(0, 4)).toEqual([
+      'node',
+      '/app/shared/dist/cli/traffic.js',
+      '--url',
+      'http://gateway:8080',
+    ]);
   });
 
   test('when JWT_SECRET is missing, then docker-compose refuses the file and says which variable to set', () => {

@@ -103,7 +103,8 @@ function stringsIn(value: unknown): string[] {
 }
 
 /** A regular expression matching exactly these values, written as it goes into a PromQL double-quoted string. */
-const alternation = (values: string[]): string => values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\/g, '\\\\')).join('|');
+const alternation = (values: string[]): string =>
+  values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\/g, '\\\\')).join('|');
 
 /** An expression with its variables filled in: a user variable by every value it can take, as Grafana fills "All". */
 function expand(expr: string, values: Map<string, string>): string {
@@ -131,7 +132,14 @@ function dashboardProblems(file: string, dashboard: Dashboard, exported: Map<Ser
   for (const variable of variablesOf(dashboard)) {
     const where = `${name} › variable $${variable.name}`;
     if (variable.type === 'custom') {
-      values.set(variable.name, alternation(queryOf(variable).split(',').map((v) => v.trim())));
+      values.set(
+        variable.name,
+        alternation(
+          queryOf(variable)
+            .split(',')
+            .map((v) => v.trim()),
+        ),
+      );
       continue;
     }
     if (variable.type !== 'query') {
@@ -172,7 +180,9 @@ interface AlertRule {
   alert: string;
   expr: string;
 }
-const alertRules = (parseYaml(readFileSync(join(PROMETHEUS_DIR, 'alerts.yml'), 'utf8')) as { groups: { rules: AlertRule[] }[] }).groups.flatMap((g) => g.rules);
+const alertRules = (
+  parseYaml(readFileSync(join(PROMETHEUS_DIR, 'alerts.yml'), 'utf8')) as { groups: { rules: AlertRule[] }[] }
+).groups.flatMap((g) => g.rules);
 
 describe('the Grafana dashboards as files', () => {
   test('when the dashboards folder is read, then it holds the RED, business KPI and Node.js runtime dashboards', () => {
@@ -213,18 +223,21 @@ describe('the Grafana dashboards as files', () => {
       for (const panel of panelsOf(dashboard)) {
         const where = `${file} › panel "${panel.title}"`;
         if (!panel.title) problems.push(`${where}: no title`);
-        if (!prometheus(panel.datasource)) problems.push(`${where}: data source ${JSON.stringify(panel.datasource)}, not { type: prometheus, uid: ${DATASOURCE_UID} }`);
+        if (!prometheus(panel.datasource))
+          problems.push(`${where}: data source ${JSON.stringify(panel.datasource)}, not { type: prometheus, uid: ${DATASOURCE_UID} }`);
         const targets = panel.targets ?? [];
         if (targets.length === 0) problems.push(`${where}: no queries`);
         const refIds = targets.map((t) => t.refId);
         if (new Set(refIds).size !== refIds.length) problems.push(`${where}: refIds ${refIds.join(', ')} repeat`);
         for (const target of targets) {
           if (!target.expr?.trim()) problems.push(`${where} › query ${target.refId}: no expr`);
-          if (target.datasource && !prometheus(target.datasource)) problems.push(`${where} › query ${target.refId}: data source ${JSON.stringify(target.datasource)}`);
+          if (target.datasource && !prometheus(target.datasource))
+            problems.push(`${where} › query ${target.refId}: data source ${JSON.stringify(target.datasource)}`);
         }
       }
       for (const variable of variablesOf(dashboard).filter((v) => v.type === 'query')) {
-        if (!prometheus(variable.datasource)) problems.push(`${file} › variable $${variable.name}: data source ${JSON.stringify(variable.datasource)}`);
+        if (!prometheus(variable.datasource))
+          problems.push(`${file} › variable $${variable.name}: data source ${JSON.stringify(variable.datasource)}`);
       }
     }
     expect(problems).toEqual([]);
@@ -239,7 +252,10 @@ describe('the Grafana dashboards as files', () => {
       const used = new Set(referencesIn(stringsIn(rest).join('\n')));
       for (const variable of variablesOf(dashboard)) for (const name of referencesIn(queryOf(variable))) used.add(name);
       for (const name of used) {
-        if (!defined.includes(name) && !BUILT_IN.has(name)) problems.push(`${file}: $${name} is used, but the dashboard defines ${defined.length ? defined.map((d) => `$${d}`).join(', ') : 'no variables'}`);
+        if (!defined.includes(name) && !BUILT_IN.has(name))
+          problems.push(
+            `${file}: $${name} is used, but the dashboard defines ${defined.length ? defined.map((d) => `$${d}`).join(', ') : 'no variables'}`,
+          );
       }
       for (const name of defined) if (!used.has(name)) problems.push(`${file}: $${name} is defined, but no panel uses it`);
       if (new Set(defined).size !== defined.length) problems.push(`${file}: variables ${defined.join(', ')} repeat`);
@@ -251,10 +267,24 @@ describe('the Grafana dashboards as files', () => {
     const readProvisioning = <T>(file: string) => parseYaml(readFileSync(join(GRAFANA, 'provisioning', file), 'utf8')) as T;
     const { datasources } = readProvisioning<{ datasources: Record<string, unknown>[] }>('datasources/prometheus.yml');
     expect(datasources).toEqual([
-      expect.objectContaining({ name: 'Prometheus', uid: DATASOURCE_UID, type: 'prometheus', url: 'http://prometheus:9090', isDefault: true }),
+      expect.objectContaining({
+        name: 'Prometheus',
+        uid: DATASOURCE_UID,
+        type: 'prometheus',
+        url: 'http://prometheus:9090',
+        isDefault: true,
+      }),
     ]);
-    const { providers } = readProvisioning<{ providers: { type: string; folder: string; options: { path: string } }[] }>('dashboards/casino.yml');
-    expect(providers).toEqual([expect.objectContaining({ type: 'file', folder: 'Casino', options: expect.objectContaining({ path: '/var/lib/grafana/dashboards' }) })]);
+    const { providers } = readProvisioning<{ providers: { type: string; folder: string; options: { path: string } }[] }>(
+      'dashboards/casino.yml',
+    );
+    expect(providers).toEqual([
+      expect.objectContaining({
+        type: 'file',
+        folder: 'Casino',
+        options: expect.objectContaining({ path: '/var/lib/grafana/dashboards' }),
+      }),
+    ]);
   });
 });
 
@@ -284,7 +314,9 @@ describe('the dashboards and alert rules against a running platform', () => {
     }
     expect(won).toBe(true);
     // Withdrawing with the bonus still open forfeits it.
-    expect((await call(api, 'POST', '/wallet/withdrawals', { token, key: randomUUID(), body: { amount: 100, forfeitBonus: true } })).status).toBe(201);
+    expect(
+      (await call(api, 'POST', '/wallet/withdrawals', { token, key: randomUUID(), body: { amount: 100, forfeitBonus: true } })).status,
+    ).toBe(201);
     exported = await scrapeServices(platform.ports);
   });
 
@@ -305,7 +337,10 @@ describe('the dashboards and alert rules against a running platform', () => {
       const variable = variablesOf(dashboard).find((v) => v.name === 'service');
       if (!variable) continue;
       const query = labelValuesQuery(queryOf(variable))!;
-      expect({ file, services: labelValues(selectorsOf(query.selector)[0]!, query.label, exported, scrape) }).toEqual({ file, services: [...SERVICES].sort() });
+      expect({ file, services: labelValues(selectorsOf(query.selector)[0]!, query.label, exported, scrape) }).toEqual({
+        file,
+        services: [...SERVICES].sort(),
+      });
     }
   });
 
@@ -315,10 +350,18 @@ describe('the dashboards and alert rules against a running platform', () => {
       title: 'Broken',
       templating: { list: [{ name: 'service', type: 'query', query: 'label_values(up{job="casino"}, service)' }] },
       panels: [
-        { type: 'timeseries', title: 'Typo', targets: [{ refId: 'A', expr: 'sum(rate(casino_bet_total{service=~"$service"}[$__rate_interval]))' }] },
+        {
+          type: 'timeseries',
+          title: 'Typo',
+          targets: [{ refId: 'A', expr: 'sum(rate(casino_bet_total{service=~"$service"}[$__rate_interval]))' }],
+        },
         { type: 'timeseries', title: 'Wrong service', targets: [{ refId: 'B', expr: 'casino_bets_total{service="payment"}' }] },
         { type: 'timeseries', title: 'No such label', targets: [{ refId: 'C', expr: 'nodejs_heap_size_used_bytes{pod=~"$service"}' }] },
-        { type: 'timeseries', title: 'Not PromQL', targets: [{ refId: 'D', expr: 'rate(http_server_request_duration_seconds_count[$__rate_interval]' }] },
+        {
+          type: 'timeseries',
+          title: 'Not PromQL',
+          targets: [{ refId: 'D', expr: 'rate(http_server_request_duration_seconds_count[$__rate_interval]' }],
+        },
       ],
     };
 
@@ -328,7 +371,9 @@ describe('the dashboards and alert rules against a running platform', () => {
       expect.arrayContaining([
         expect.stringMatching(/^broken\.json \("Broken"\) › panel "Typo" › query A: casino_bet_total: gateway does not export it$/),
         'broken.json ("Broken") › panel "Wrong service" › query B: casino_bets_total: payment does not export it',
-        expect.stringMatching(/^broken\.json \("Broken"\) › panel "No such label" › query C: nodejs_heap_size_used_bytes: \w+ exports no label pod$/),
+        expect.stringMatching(
+          /^broken\.json \("Broken"\) › panel "No such label" › query C: nodejs_heap_size_used_bytes: \w+ exports no label pod$/,
+        ),
         expect.stringMatching(/^broken\.json \("Broken"\) › panel "Not PromQL" › query D: cannot check/),
       ]),
     );

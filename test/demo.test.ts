@@ -99,7 +99,12 @@ describe('npm run demo', () => {
       const link = `trace=http://localhost:${demo.spotlight}/telemetry/traces/${traceId}`;
       const deadline = Date.now() + 5000;
       while (!demo.output.join('').includes(link) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(demo.output.join('').split('\n').filter((l) => l.includes(link))).toEqual([expect.stringMatching(/ gateway +info +GET \/api\/v1\/games 200 /)]);
+      expect(
+        demo.output
+          .join('')
+          .split('\n')
+          .filter((l) => l.includes(link)),
+      ).toEqual([expect.stringMatching(/ gateway +info +GET \/api\/v1\/games 200 /)]);
     } finally {
       demo.process.kill('SIGTERM');
       await demo.exited;
@@ -109,20 +114,23 @@ describe('npm run demo', () => {
   test.each([
     ['--no-spotlight', { args: ['--no-spotlight'] }],
     ['SENTRY_SPOTLIGHT=false', { env: { SENTRY_SPOTLIGHT: 'false' } }],
-  ])('when started with %s, then no Spotlight runs and the lobby links traces nowhere rather than to a port nothing answers', async (_how, options) => {
-    const demo = await startDemo(options);
-    try {
-      await untilReady(demo);
-      expect(childrenOf(demo.process.pid!)).toHaveLength(5);
-      expect(demo.output.join('')).not.toContain('Spotlight    ');
-      await expect(fetch(`http://127.0.0.1:${demo.spotlight}/health`)).rejects.toThrow();
-      const settings = (await (await fetch(`http://127.0.0.1:${demo.frontend}/config.json`)).json()) as Record<string, unknown>;
-      expect(settings).toMatchObject({ spotlightUrl: null, traceLifecycle: 'stream', traceViewer: null, traceUrlTemplate: null });
-    } finally {
-      demo.process.kill('SIGTERM');
-      await demo.exited;
-    }
-  });
+  ])(
+    'when started with %s, then no Spotlight runs and the lobby links traces nowhere rather than to a port nothing answers',
+    async (_how, options) => {
+      const demo = await startDemo(options);
+      try {
+        await untilReady(demo);
+        expect(childrenOf(demo.process.pid!)).toHaveLength(5);
+        expect(demo.output.join('')).not.toContain('Spotlight    ');
+        await expect(fetch(`http://127.0.0.1:${demo.spotlight}/health`)).rejects.toThrow();
+        const settings = (await (await fetch(`http://127.0.0.1:${demo.frontend}/config.json`)).json()) as Record<string, unknown>;
+        expect(settings).toMatchObject({ spotlightUrl: null, traceLifecycle: 'stream', traceViewer: null, traceUrlTemplate: null });
+      } finally {
+        demo.process.kill('SIGTERM');
+        await demo.exited;
+      }
+    },
+  );
 
   test("when Spotlight's port is taken, then the demo stops every process and says which port and how to avoid it", async () => {
     const [busy] = await freePorts(1);

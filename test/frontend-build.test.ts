@@ -29,7 +29,10 @@ describe('the frontend bundle', () => {
   }, 120_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  const files = () => readdirSync(out, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name));
+  const files = () =>
+    readdirSync(out, { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => join(f.parentPath, f.name));
 
   test('when it is built with secrets in the environment, then none of them is in any file it ships, and the release and environment are', () => {
     const shipped = files().filter((f) => !f.endsWith('.map'));
@@ -45,12 +48,16 @@ describe('the frontend bundle', () => {
   test('when the lobby first loads, then it fetches only the entry chunk, its preloads and the stylesheet; session replay comes later in its own chunk', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     const initial = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
-    const all = files().filter((f) => /\.(js|css)$/.test(f)).map((f) => f.slice(out.length + 1));
+    const all = files()
+      .filter((f) => /\.(js|css)$/.test(f))
+      .map((f) => f.slice(out.length + 1));
     const lazy = all.filter((f) => !initial.includes(f));
     const gz = (f: string) => gzipSync(readFileSync(join(out, f))).length;
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
     const first = initial.reduce((sum, f) => sum + gz(f), 0);
-    console.log(`frontend bundle (gzip): first load ${kb(first)} in ${initial.length} files (${initial.map((f) => `${f} ${kb(gz(f))}`).join(", ")}); loaded later ${kb(lazy.reduce((s, f) => s + gz(f), 0))} in ${lazy.length} (${lazy.map((f) => `${f} ${kb(gz(f))}`).join(', ')})`);
+    console.log(
+      `frontend bundle (gzip): first load ${kb(first)} in ${initial.length} files (${initial.map((f) => `${f} ${kb(gz(f))}`).join(', ')}); loaded later ${kb(lazy.reduce((s, f) => s + gz(f), 0))} in ${lazy.length} (${lazy.map((f) => `${f} ${kb(gz(f))}`).join(', ')})`,
+    );
     expect(initial.some((f) => f.endsWith('.css'))).toBe(true);
     expect(lazy.length).toBeGreaterThanOrEqual(1);
     const replayChunk = lazy.find((f) => readFileSync(join(out, f), 'utf8').includes('rrweb'));

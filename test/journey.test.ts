@@ -23,7 +23,9 @@ interface Wallet {
 }
 
 async function newPlayer(api: string, funds = 10_000): Promise<string> {
-  const reg = await call<{ accessToken: string }>(api, 'POST', '/auth/register', { body: { email: `j-${randomUUID()}@example.com`, password } });
+  const reg = await call<{ accessToken: string }>(api, 'POST', '/auth/register', {
+    body: { email: `j-${randomUUID()}@example.com`, password },
+  });
   expect(reg.status).toBe(201);
   tokens.push(reg.body.accessToken);
   if (funds > 0) {
@@ -65,7 +67,9 @@ describe('the platform as five real processes', () => {
 
   test('when a player registers, deposits, claims the welcome bonus and spins, then the money adds up', async () => {
     const email = `ada-${randomUUID()}@example.com`;
-    const reg = await call<{ accessToken: string; player: { id: string } }>(api, 'POST', '/auth/register', { body: { email, password, displayName: 'Ada' } });
+    const reg = await call<{ accessToken: string; player: { id: string } }>(api, 'POST', '/auth/register', {
+      body: { email, password, displayName: 'Ada' },
+    });
     expect(reg.status).toBe(201);
     const login = await call<{ accessToken: string }>(api, 'POST', '/auth/login', { body: { email: email.toUpperCase(), password } });
     expect(login.status).toBe(200);
@@ -74,8 +78,16 @@ describe('the platform as five real processes', () => {
 
     // Deposit, and replay the same request: one deposit.
     const key = randomUUID();
-    const deposit = await call<{ transaction: { id: string }; wallet: Wallet }>(api, 'POST', '/wallet/deposits', { token, key, body: { amount: 10_000 } });
-    const replay = await call<{ transaction: { id: string }; wallet: Wallet }>(api, 'POST', '/wallet/deposits', { token, key, body: { amount: 10_000 } });
+    const deposit = await call<{ transaction: { id: string }; wallet: Wallet }>(api, 'POST', '/wallet/deposits', {
+      token,
+      key,
+      body: { amount: 10_000 },
+    });
+    const replay = await call<{ transaction: { id: string }; wallet: Wallet }>(api, 'POST', '/wallet/deposits', {
+      token,
+      key,
+      body: { amount: 10_000 },
+    });
     expect(deposit.status).toBe(201);
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
@@ -83,7 +95,10 @@ describe('the platform as five real processes', () => {
     expect((await call<Wallet>(api, 'GET', '/wallet', { token })).body).toEqual({ currency: 'EUR', cash: 10_000, bonus: 0, total: 10_000 });
 
     // Welcome bonus: 100% of the first deposit, 35x wagering.
-    const claim = await call<{ bonus: { amount: number; wageringRequired: number } }>(api, 'POST', '/bonuses/offers/welcome-100/claim', { token, body: {} });
+    const claim = await call<{ bonus: { amount: number; wageringRequired: number } }>(api, 'POST', '/bonuses/offers/welcome-100/claim', {
+      token,
+      body: {},
+    });
     expect(claim.status).toBe(201);
     expect(claim.body.bonus).toMatchObject({ amount: 10_000, wageringRequired: 350_000 });
 
@@ -94,11 +109,16 @@ describe('the platform as five real processes', () => {
     let last: { roundId: string; wallet: Wallet } | undefined;
     for (let i = 0; i < 5; i++) {
       lastKey = randomUUID();
-      const spin = await call<{ roundId: string; stake: number; win: number; reels: string[][]; wallet: Wallet }>(api, 'POST', '/games/lucky-sevens/spins', {
-        token,
-        key: lastKey,
-        body: { stake: 100 },
-      });
+      const spin = await call<{ roundId: string; stake: number; win: number; reels: string[][]; wallet: Wallet }>(
+        api,
+        'POST',
+        '/games/lucky-sevens/spins',
+        {
+          token,
+          key: lastKey,
+          body: { stake: 100 },
+        },
+      );
       expect(spin.status).toBe(201);
       expect(spin.body.reels).toHaveLength(3);
       expected += spin.body.win - 100;
@@ -115,7 +135,8 @@ describe('the platform as five real processes', () => {
     const wallet = (await call<Wallet>(api, 'GET', '/wallet', { token })).body;
     expect(wallet.total).toBe(expected);
     expect(wallet.bonus).toBe(10_000);
-    const ledger = (await call<{ items: { type: string; amount: number }[] }>(api, 'GET', '/wallet/transactions?limit=100', { token })).body.items;
+    const ledger = (await call<{ items: { type: string; amount: number }[] }>(api, 'GET', '/wallet/transactions?limit=100', { token })).body
+      .items;
     expect(ledger.reduce((sum, t) => sum + t.amount, 0)).toBe(wallet.total);
     const count = (type: string) => ledger.filter((t) => t.type === type).length;
     expect([count('deposit'), count('bonus_credit'), count('bet'), count('win')]).toEqual([1, 1, 5, winCount]);
@@ -128,11 +149,16 @@ describe('the platform as five real processes', () => {
     expect(refused.status).toBe(409);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(refused.body).toMatchObject({ type: 'urn:casino:problem:wagering-open', traceId: refused.traceId });
-    const withdrawal = await call<{ wallet: Wallet }>(api, 'POST', '/wallet/withdrawals', { token, key: randomUUID(), body: { amount: 1_000, forfeitBonus: true } });
+    const withdrawal = await call<{ wallet: Wallet }>(api, 'POST', '/wallet/withdrawals', {
+      token,
+      key: randomUUID(),
+      body: { amount: 1_000, forfeitBonus: true },
+    });
     expect(withdrawal.status).toBe(201);
     expect(withdrawal.body.wallet).toEqual({ currency: 'EUR', cash: wallet.cash - 1_000, bonus: 0, total: wallet.cash - 1_000 });
     expect((await call(api, 'GET', '/bonuses/active', { token })).body).toEqual({ bonus: null });
-    const after = (await call<{ items: { type: string; amount: number }[] }>(api, 'GET', '/wallet/transactions?limit=100', { token })).body.items;
+    const after = (await call<{ items: { type: string; amount: number }[] }>(api, 'GET', '/wallet/transactions?limit=100', { token })).body
+      .items;
     expect(after.find((t) => t.type === 'bonus_forfeit')?.amount).toBe(-10_000);
     expect(after.reduce((sum, t) => sum + t.amount, 0)).toBe(wallet.cash - 1_000);
   });
@@ -158,7 +184,8 @@ describe('the platform as five real processes', () => {
   test('when a player spins, then one trace holds spans from all five services, each hop a child of its caller', async () => {
     const token = await newPlayer(api);
     const gatewayUrl = `http://127.0.0.1:${platform.ports.gateway}`;
-    for (const path of ['/healthz', '/readyz', '/health', '/metrics', '/metrics/json']) expect((await fetch(gatewayUrl + path)).status).toBe(200);
+    for (const path of ['/healthz', '/readyz', '/health', '/metrics', '/metrics/json'])
+      expect((await fetch(gatewayUrl + path)).status).toBe(200);
     const spin = await call(api, 'POST', '/games/fruit-fiesta/spins', { token, key: randomUUID(), body: { stake: 50 } });
     expect(spin.status).toBe(201);
     const traceId = spin.traceId;
@@ -181,11 +208,20 @@ describe('the platform as five real processes', () => {
     const parentOf = (span: IngestedSpan) => (span.parentSpanId ? byId.get(span.parentSpanId) : undefined);
     const gateway = serverSpan(spans, 'gateway', expectations[0]![1])!;
     expect(gateway.parentSpanId).toBeUndefined();
-    const callerOf: Record<Exclude<ServiceName, 'gateway'>, ServiceName> = { game: 'gateway', user: 'game', payment: 'game', wager: 'game' };
+    const callerOf: Record<Exclude<ServiceName, 'gateway'>, ServiceName> = {
+      game: 'gateway',
+      user: 'game',
+      payment: 'game',
+      wager: 'game',
+    };
     for (const [service, name] of expectations.slice(1)) {
       const span = serverSpan(spans, service, name)!;
       const parent = parentOf(span);
-      expect([service, parent && SERVICE_OF[parent.project], parent?.op]).toEqual([service, callerOf[service as Exclude<ServiceName, 'gateway'>], 'http.client']);
+      expect([service, parent && SERVICE_OF[parent.project], parent?.op]).toEqual([
+        service,
+        callerOf[service as Exclude<ServiceName, 'gateway'>],
+        'http.client',
+      ]);
     }
     // Route handlers make spans; middleware does not, and neither do health and metrics probes.
     expect(spans.filter((s) => s.op === 'middleware' || s.op === 'router')).toEqual([]);
@@ -196,14 +232,25 @@ describe('the platform as five real processes', () => {
     const rng = spans.find((s) => s.op === 'game.rng')!;
     expect(SERVICE_OF[rng.project]).toBe('game');
     expect(rng.attributes['casino.stake_cents']).toBe(50);
-    const ledgerWrites = spans.filter((s) => SERVICE_OF[s.project] === 'payment' && s.op === 'db' && s.attributes['db.collection.name'] === 'ledger');
+    const ledgerWrites = spans.filter(
+      (s) => SERVICE_OF[s.project] === 'payment' && s.op === 'db' && s.attributes['db.collection.name'] === 'ledger',
+    );
     expect(ledgerWrites.length).toBeGreaterThan(0);
     // DB spans name the query's shape, never its values.
     const queries = (system: string) =>
-      spans.filter((s) => s.attributes['db.system.name'] === system).map((s) => s.attributes['db.query.text']).filter((q): q is string => typeof q === 'string');
+      spans
+        .filter((s) => s.attributes['db.system.name'] === system)
+        .map((s) => s.attributes['db.query.text'])
+        .filter((q): q is string => typeof q === 'string');
     expect(queries('embedded').length).toBeGreaterThan(0);
     for (const q of queries('embedded')) expect(leaves(JSON.parse(q)).every((v) => v === '?')).toBe(true);
-    for (const q of queries('redis').filter((q) => q.startsWith('set '))) expect(q.split(' ').slice(2).every((v) => v === '?')).toBe(true);
+    for (const q of queries('redis').filter((q) => q.startsWith('set ')))
+      expect(
+        q
+          .split(' ')
+          .slice(2)
+          .every((v) => v === '?'),
+      ).toBe(true);
   });
 
   test('when a service behind the gateway goes down, then players get a clear 503 and Sentry gets the error with its trace', async () => {
@@ -215,17 +262,30 @@ describe('the platform as five real processes', () => {
     expect(res.status).toBe(503);
     expect(res.body.type).toBe('urn:casino:problem:service-unavailable');
     // A spin still settles: wagering progress is best effort, money is not.
-    const spin = await call<{ wallet: Wallet; win: number }>(api, 'POST', '/games/lucky-sevens/spins', { token, key: randomUUID(), body: { stake: 100 } });
+    const spin = await call<{ wallet: Wallet; win: number }>(api, 'POST', '/games/lucky-sevens/spins', {
+      token,
+      key: randomUUID(),
+      body: { stake: 100 },
+    });
     expect(spin.status).toBe(201);
     expect(spin.body.wallet.total).toBe(10_000 - 100 + spin.body.win);
 
     const event = await ingest.waitFor('the gateway error event', () =>
-      ingest.events().find((e) => e.project === PROJECT.gateway && (e.event.contexts as { trace?: { trace_id?: string } })?.trace?.trace_id === res.body.traceId),
+      ingest
+        .events()
+        .find(
+          (e) =>
+            e.project === PROJECT.gateway && (e.event.contexts as { trace?: { trace_id?: string } })?.trace?.trace_id === res.body.traceId,
+        ),
     );
     expect(event.event).toMatchObject({ server_name: 'gateway', release: 'casino@journey-test', environment: 'journey' });
     expect(event.event.tags).toMatchObject({ service: 'gateway', 'problem.type': 'service-unavailable' });
     const warning = await ingest.waitFor('the game warning about wagering', () =>
-      ingest.events().find((e) => e.project === PROJECT.game && (e.event.contexts as { trace?: { trace_id?: string } })?.trace?.trace_id === spin.traceId),
+      ingest
+        .events()
+        .find(
+          (e) => e.project === PROJECT.game && (e.event.contexts as { trace?: { trace_id?: string } })?.trace?.trace_id === spin.traceId,
+        ),
     );
     expect(warning.event).toMatchObject({ level: 'warning', server_name: 'game', tags: expect.objectContaining({ service: 'game' }) });
   });

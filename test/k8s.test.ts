@@ -103,7 +103,12 @@ beforeAll(() => {
   cpSync(K8S, work, { recursive: true, filter: (src) => basename(src) !== 'secrets.env' });
   for (const overlay of OVERLAYS) {
     const secrets = Object.fromEntries(exampleKeys(overlay).keys.map((key) => [key, secretValue(key)]));
-    writeFileSync(join(work, 'overlays', overlay, 'secrets.env'), Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join(''));
+    writeFileSync(
+      join(work, 'overlays', overlay, 'secrets.env'),
+      Object.entries(secrets)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
     const run = kubectl(['kustomize', join(work, 'overlays', overlay)]);
     if (run.status !== 0) throw new Error(`kubectl kustomize deploy/k8s/overlays/${overlay} failed:\n${run.stderr}`);
     rendered.set(overlay, { objects: parseManifests(run.stdout, overlay), secrets });
@@ -165,7 +170,9 @@ function schemaProblems(objects: K8sObject[]): string[] {
 function unknownFieldProblems(objects: K8sObject[]): string[] {
   const file = join(ROOT, 'test', '__k8s_known_fields__.ts');
   // One object per line, so a diagnostic's line is the index of its object.
-  const source = objects.map((o, i) => `export const o${i}: import('kubernetes-models/${o.apiVersion}/${o.kind}').I${o.kind} = ${JSON.stringify(o)};`).join('\n');
+  const source = objects
+    .map((o, i) => `export const o${i}: import('kubernetes-models/${o.apiVersion}/${o.kind}').I${o.kind} = ${JSON.stringify(o)};`)
+    .join('\n');
   const options: ts.CompilerOptions = {
     strict: true,
     noEmit: true,
@@ -177,12 +184,14 @@ function unknownFieldProblems(objects: K8sObject[]): string[] {
   };
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, ...rest) => (name === file ? ts.createSourceFile(name, source, ts.ScriptTarget.ES2022) : getSourceFile.call(host, name, ...rest));
+  host.getSourceFile = (name, ...rest) =>
+    name === file ? ts.createSourceFile(name, source, ts.ScriptTarget.ES2022) : getSourceFile.call(host, name, ...rest);
   host.fileExists = (name) => name === file || fileExists.call(host, name);
   host.readFile = (name) => (name === file ? source : readFile.call(host, name));
   const program = ts.createProgram([file], options, host);
   return ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((diagnostic) => {
-    const line = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line : -1;
+    const line =
+      diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line : -1;
     const object = objects[line];
     return `${object ? label(object) : 'manifest'}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
   });
@@ -195,7 +204,10 @@ const ofKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.k
 
 function selects(selector: LabelSelector | Record<string, string> | undefined, labels: Record<string, string> = {}): boolean {
   if (!selector) return false;
-  const { matchLabels, matchExpressions } = 'matchLabels' in selector || 'matchExpressions' in selector ? (selector as LabelSelector) : { matchLabels: selector as Record<string, string>, matchExpressions: undefined };
+  const { matchLabels, matchExpressions } =
+    'matchLabels' in selector || 'matchExpressions' in selector
+      ? (selector as LabelSelector)
+      : { matchLabels: selector as Record<string, string>, matchExpressions: undefined };
   const labelsMatch = Object.entries(matchLabels ?? {}).every(([key, value]) => labels[key] === value);
   const expressionsMatch = (matchExpressions ?? []).every(({ key, operator, values = [] }) => {
     if (operator === 'In') return labels[key] !== undefined && values.includes(labels[key]);
@@ -212,7 +224,12 @@ const selected = (objects: K8sObject[], selector: Parameters<typeof selects>[0])
   objects.filter((o) => WORKLOAD_KINDS.has(o.kind) && selects(selector, podTemplate(o).metadata?.labels));
 
 const decode = (secret: K8sObject) =>
-  Object.fromEntries(Object.entries((secret.data as Record<string, string> | undefined) ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  Object.fromEntries(
+    Object.entries((secret.data as Record<string, string> | undefined) ?? {}).map(([k, v]) => [
+      k,
+      Buffer.from(v, 'base64').toString('utf8'),
+    ]),
+  );
 
 /**
  * The environment a container of `owner` would get, from its ConfigMaps, Secrets, the downward API's
@@ -232,7 +249,8 @@ function containerEnv(objects: K8sObject[], owner: K8sObject, container: IContai
     else if (!ref.optional) problems.push(`envFrom: no ${kind} ${ref.name}`);
   }
   for (const variable of container.env ?? []) {
-    if (variable.value !== undefined) env[variable.name] = variable.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (ref, name: string) => env[name] ?? ref);
+    if (variable.value !== undefined)
+      env[variable.name] = variable.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (ref, name: string) => env[name] ?? ref);
     if (variable.valueFrom?.fieldRef) {
       const field = variable.valueFrom.fieldRef.fieldPath;
       if (field === 'metadata.namespace' && owner.metadata.namespace) env[variable.name] = owner.metadata.namespace;
@@ -258,7 +276,8 @@ function containerEnv(objects: K8sObject[], owner: K8sObject, container: IContai
  */
 function inCluster(objects: K8sObject[], ns: string | undefined, name: string, port: number): boolean {
   const host = ns ? name.replace(new RegExp(`\\.${ns}(\\.svc(\\.cluster\\.local)?)?\\.?$`), '') : name;
-  const servicePort = (name: string) => (find(objects, 'Service', name) as IService & K8sObject | undefined)?.spec?.ports?.some((p) => p.port === port) ?? false;
+  const servicePort = (name: string) =>
+    (find(objects, 'Service', name) as (IService & K8sObject) | undefined)?.spec?.ports?.some((p) => p.port === port) ?? false;
   const pod = /^(.+)-(\d+)\.([^.]+)$/.exec(host);
   if (!pod) return servicePort(host);
   const set = find(objects, 'StatefulSet', pod[1]!) as (K8sObject & { spec: { serviceName?: string; replicas?: number } }) | undefined;
@@ -283,8 +302,12 @@ function workloadProblems(objects: K8sObject[]): string[] {
     const template = podTemplate(object);
     const pod = template.spec!;
     const workload = WORKLOAD_KINDS.has(object.kind);
-    if (workload && !selects((object.spec as { selector: LabelSelector }).selector, template.metadata?.labels)) problem('its selector does not match its own pod template');
-    if (pod.enableServiceLinks !== false) problem('enableServiceLinks is not false: Docker-link variables such as GATEWAY_PORT=tcp://… would break the services’ *_PORT settings');
+    if (workload && !selects((object.spec as { selector: LabelSelector }).selector, template.metadata?.labels))
+      problem('its selector does not match its own pod template');
+    if (pod.enableServiceLinks !== false)
+      problem(
+        'enableServiceLinks is not false: Docker-link variables such as GATEWAY_PORT=tcp://… would break the services’ *_PORT settings',
+      );
     let drainSeconds = 0;
     for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
       const where = (what: string) => problem(`container ${container.name}: ${what}`);
@@ -307,7 +330,9 @@ function workloadProblems(objects: K8sObject[]): string[] {
       drainSeconds = Math.max(drainSeconds, (container.lifecycle?.preStop?.sleep?.seconds ?? 0) + shutdownMs / 1000);
     }
     if (workload && !((pod.terminationGracePeriodSeconds ?? 30) > drainSeconds)) {
-      problem(`terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds ?? '(default 30)'} is not longer than the preStop sleep plus SHUTDOWN_TIMEOUT_MS (${drainSeconds} s)`);
+      problem(
+        `terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds ?? '(default 30)'} is not longer than the preStop sleep plus SHUTDOWN_TIMEOUT_MS (${drainSeconds} s)`,
+      );
     }
   }
   return problems;
@@ -321,13 +346,17 @@ function referenceProblems(objects: K8sObject[]): string[] {
     if (!targets.length) problems.push(`${label(service)}: its selector matches no workload`);
     for (const port of service.spec?.ports ?? []) {
       const target = port.targetPort ?? port.port;
-      const served = targets.some((o) => podTemplate(o).spec!.containers.some((c) => (c.ports ?? []).some((p) => p.name === target || p.containerPort === target)));
-      if (targets.length && !served) problems.push(`${label(service)}: port ${port.name ?? port.port} targets ${target}, which no selected container exposes`);
+      const served = targets.some((o) =>
+        podTemplate(o).spec!.containers.some((c) => (c.ports ?? []).some((p) => p.name === target || p.containerPort === target)),
+      );
+      if (targets.length && !served)
+        problems.push(`${label(service)}: port ${port.name ?? port.port} targets ${target}, which no selected container exposes`);
     }
   }
   for (const hpa of ofKind(objects, 'HorizontalPodAutoscaler') as (IHorizontalPodAutoscaler & K8sObject)[]) {
     const { kind, name } = hpa.spec!.scaleTargetRef;
-    if (!WORKLOAD_KINDS.has(kind) || !find(objects, kind, name)) problems.push(`${label(hpa)}: scales ${kind}/${name}, which does not exist`);
+    if (!WORKLOAD_KINDS.has(kind) || !find(objects, kind, name))
+      problems.push(`${label(hpa)}: scales ${kind}/${name}, which does not exist`);
     if ((hpa.spec!.minReplicas ?? 1) > hpa.spec!.maxReplicas) problems.push(`${label(hpa)}: minReplicas above maxReplicas`);
   }
   for (const pdb of ofKind(objects, 'PodDisruptionBudget') as (IPodDisruptionBudget & K8sObject)[]) {
@@ -341,7 +370,10 @@ function referenceProblems(objects: K8sObject[]): string[] {
       const backend = path.backend.service!;
       const service = find(objects, 'Service', backend.name) as (IService & K8sObject) | undefined;
       const port = service?.spec?.ports?.find((p) => p.name === backend.port?.name || p.port === backend.port?.number);
-      if (!port) problems.push(`${label(ingress)}: ${path.path} goes to ${backend.name}:${backend.port?.name ?? backend.port?.number}, which no Service offers`);
+      if (!port)
+        problems.push(
+          `${label(ingress)}: ${path.path} goes to ${backend.name}:${backend.port?.name ?? backend.port?.number}, which no Service offers`,
+        );
     }
   }
   for (const set of ofKind(objects, 'StatefulSet') as (K8sObject & { spec: { serviceName?: string } })[]) {
@@ -367,7 +399,8 @@ function configProblems(objects: K8sObject[]): string[] {
       if (!gateway?.hostname.endsWith('.svc.cluster.local') || !inCluster(objects, ns, gateway.hostname, Number(gateway.port))) {
         problem(`GATEWAY_URL ${env.GATEWAY_URL} is not a fully qualified Service address`);
       }
-      if (!container.ports?.some((p) => p.containerPort === Number(env.FRONTEND_PORT ?? 3000))) problem(`nginx listens on FRONTEND_PORT ${env.FRONTEND_PORT ?? 3000}, which the container does not expose`);
+      if (!container.ports?.some((p) => p.containerPort === Number(env.FRONTEND_PORT ?? 3000)))
+        problem(`nginx listens on FRONTEND_PORT ${env.FRONTEND_PORT ?? 3000}, which the container does not expose`);
     }
     if (labels['app.kubernetes.io/component'] !== 'backend') continue;
     const service = labels['app.kubernetes.io/name'] as ServiceName;
@@ -383,7 +416,8 @@ function configProblems(objects: K8sObject[]): string[] {
       continue;
     }
     if (config.host !== '0.0.0.0') problem(`HOST is ${config.host}, not 0.0.0.0`);
-    if (!container.ports?.some((p) => p.containerPort === config.port)) problem(`listens on ${config.port}, which the container does not expose`);
+    if (!container.ports?.some((p) => p.containerPort === config.port))
+      problem(`listens on ${config.port}, which the container does not expose`);
     // The embedded store is per process: in Kubernetes every replica must share one MongoDB.
     if (!config.mongoUrl) problem('MONGO_URL is not set: each pod would keep its own in-memory store');
     for (const [peer, url] of Object.entries(config.urls)) {
@@ -423,16 +457,28 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 
     it('when rendered, then every stateless Deployment has an autoscaler on CPU, a disruption budget and a read-only root with /tmp', () => {
       const { objects } = render(overlay);
-      const stateless = ofKind(objects, 'Deployment').filter((d) => ['backend', 'frontend'].includes(podTemplate(d).metadata?.labels?.['app.kubernetes.io/component'] ?? ''));
+      const stateless = ofKind(objects, 'Deployment').filter((d) =>
+        ['backend', 'frontend'].includes(podTemplate(d).metadata?.labels?.['app.kubernetes.io/component'] ?? ''),
+      );
       expect(stateless.map((d) => d.metadata.name).sort()).toEqual([...SERVICES, 'frontend'].sort());
       for (const deployment of stateless) {
-        const hpa = (ofKind(objects, 'HorizontalPodAutoscaler') as (IHorizontalPodAutoscaler & K8sObject)[]).find((h) => h.spec!.scaleTargetRef.name === deployment.metadata.name);
+        const hpa = (ofKind(objects, 'HorizontalPodAutoscaler') as (IHorizontalPodAutoscaler & K8sObject)[]).find(
+          (h) => h.spec!.scaleTargetRef.name === deployment.metadata.name,
+        );
         expect(hpa?.spec?.metrics?.map((m) => m.resource?.name)).toEqual(['cpu']);
         // The autoscaler owns the count: a replicas field would be reset by every apply.
         expect((deployment.spec as { replicas?: number }).replicas).toBeUndefined();
-        expect((ofKind(objects, 'PodDisruptionBudget') as (IPodDisruptionBudget & K8sObject)[]).some((p) => selects(p.spec?.selector, podTemplate(deployment).metadata?.labels))).toBe(true);
+        expect(
+          (ofKind(objects, 'PodDisruptionBudget') as (IPodDisruptionBudget & K8sObject)[]).some((p) =>
+            selects(p.spec?.selector, podTemplate(deployment).metadata?.labels),
+          ),
+        ).toBe(true);
         const container = podTemplate(deployment).spec!.containers[0]!;
-        expect([deployment.metadata.name, container.securityContext?.readOnlyRootFilesystem, container.volumeMounts?.some((m) => m.mountPath === '/tmp')]).toEqual([deployment.metadata.name, true, true]);
+        expect([
+          deployment.metadata.name,
+          container.securityContext?.readOnlyRootFilesystem,
+          container.volumeMounts?.some((m) => m.mountPath === '/tmp'),
+        ]).toEqual([deployment.metadata.name, true, true]);
       }
     });
 
@@ -472,7 +518,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
           const generators = (doc.secretGenerator as { literals?: unknown; files?: unknown; envs?: string[] }[] | undefined) ?? [];
           return generators.flatMap((g) => [
             ...(g.literals || g.files ? [`${where}: a secretGenerator with literals or files`] : []),
-            ...(g.envs ?? []).filter((env) => env !== 'secrets.env').map((env) => `${where}: a secretGenerator reads ${env}, not secrets.env`),
+            ...(g.envs ?? [])
+              .filter((env) => env !== 'secrets.env')
+              .map((env) => `${where}: a secretGenerator reads ${env}, not secrets.env`),
           ]);
         }),
       );
@@ -489,8 +537,10 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 
   it('when the production overlay is rendered, then every pod has two replicas at least, one always available, a pinned image and data outside the cluster', () => {
     const { objects, secrets } = render('production');
-    for (const hpa of ofKind(objects, 'HorizontalPodAutoscaler') as (IHorizontalPodAutoscaler & K8sObject)[]) expect(hpa.spec!.minReplicas).toBeGreaterThanOrEqual(2);
-    for (const pdb of ofKind(objects, 'PodDisruptionBudget') as (IPodDisruptionBudget & K8sObject)[]) expect(pdb.spec).toEqual(expect.objectContaining({ minAvailable: 1 }));
+    for (const hpa of ofKind(objects, 'HorizontalPodAutoscaler') as (IHorizontalPodAutoscaler & K8sObject)[])
+      expect(hpa.spec!.minReplicas).toBeGreaterThanOrEqual(2);
+    for (const pdb of ofKind(objects, 'PodDisruptionBudget') as (IPodDisruptionBudget & K8sObject)[])
+      expect(pdb.spec).toEqual(expect.objectContaining({ minAvailable: 1 }));
     expect(ofKind(objects, 'StatefulSet')).toEqual([]);
     for (const deployment of ofKind(objects, 'Deployment')) {
       expect(podTemplate(deployment).spec!.containers[0]!.image).toMatch(/^casino\/[a-z]+:\d+\.\d+\.\d+$/);
@@ -501,7 +551,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
 
   it('when the local overlay is rendered, then MongoDB is a one-member replica set on a volume, made so by a Job, with Redis beside it', () => {
     const { objects } = render('local');
-    const mongo = find(objects, 'StatefulSet', 'mongo') as K8sObject & { spec: { volumeClaimTemplates?: unknown[]; template: IPodTemplateSpec } };
+    const mongo = find(objects, 'StatefulSet', 'mongo') as K8sObject & {
+      spec: { volumeClaimTemplates?: unknown[]; template: IPodTemplateSpec };
+    };
     expect(mongo.spec.volumeClaimTemplates).toHaveLength(1);
     expect(mongo.spec.template.spec!.containers[0]!.command).toContain('--replSet=rs0');
     expect(JSON.stringify(find(objects, 'Job', 'mongo-init-replica-set'))).toContain('rs.initiate');

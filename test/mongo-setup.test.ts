@@ -23,7 +23,8 @@ function fakeMongod(body: string, mode = 0o755): string {
 
 /** The environment of a machine with no MongoDB: no MONGO_URL, no mongod, PATH as given. */
 function machine(path: string, env: Record<string, string> = {}): void {
-  for (const key of ['MONGO_URL', 'MONGOMS_SYSTEM_BINARY', 'MONGOMS_DOWNLOAD', MONGO_URL_VARIABLE, MONGO_SKIPPED_VARIABLE]) delete process.env[key];
+  for (const key of ['MONGO_URL', 'MONGOMS_SYSTEM_BINARY', 'MONGOMS_DOWNLOAD', MONGO_URL_VARIABLE, MONGO_SKIPPED_VARIABLE])
+    delete process.env[key];
   Object.assign(process.env, { PATH: path, ...env });
 }
 

@@ -64,7 +64,11 @@ describe('reconciliation after a load of 1,000 spins from 20 players through the
         // Half the bonus players cash out by forfeiting; the others leave wagering open.
         if (p % 4 === 0) {
           const cash = (await call<Wallet>(api, 'GET', '/wallet', { token })).body.cash;
-          await call(api, 'POST', '/wallet/withdrawals', { token, key: randomUUID(), body: { amount: Math.floor(cash / 2), forfeitBonus: true } });
+          await call(api, 'POST', '/wallet/withdrawals', {
+            token,
+            key: randomUUID(),
+            body: { amount: Math.floor(cash / 2), forfeitBonus: true },
+          });
         }
       }),
     );
@@ -92,8 +96,10 @@ describe('reconciliation after a load of 1,000 spins from 20 players through the
     expect(run.stdout).toContain('Result: clean');
   });
 
-  test('when the report is read as JSON, then its totals are the players\' wallets and every spin has one bet', async () => {
-    const run = await reconcile(['--url', `http://127.0.0.1:${platform.ports.gateway}`, '--json'], { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN });
+  test("when the report is read as JSON, then its totals are the players' wallets and every spin has one bet", async () => {
+    const run = await reconcile(['--url', `http://127.0.0.1:${platform.ports.gateway}`, '--json'], {
+      ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN,
+    });
     const report = JSON.parse(run.stdout) as ReconciliationReport;
 
     const wallets = await Promise.all(tokens.map(async (token) => (await call<Wallet>(api, 'GET', '/wallet', { token })).body));
@@ -105,7 +111,11 @@ describe('reconciliation after a load of 1,000 spins from 20 players through the
     expect(report.ledger.byType.bet?.count).toBe(PLAYERS * SPINS_EACH);
     expect(report.ledger.byType.deposit).toEqual({ count: PLAYERS, amount: PLAYERS * 20_000 });
     expect(report.bonuses.byStatus).toEqual({ active: 5, forfeited: 5 });
-    expect(report.rounds).toMatchObject({ rounds: PLAYERS * SPINS_EACH, byStatus: { settled: PLAYERS * SPINS_EACH }, bets: PLAYERS * SPINS_EACH });
+    expect(report.rounds).toMatchObject({
+      rounds: PLAYERS * SPINS_EACH,
+      byStatus: { settled: PLAYERS * SPINS_EACH },
+      bets: PLAYERS * SPINS_EACH,
+    });
     expect(report.ledger.byType.win?.count).toBe(report.rounds.wins);
     expect(report.crossChecks.every((c) => c.ok)).toBe(true);
   });
@@ -147,7 +157,9 @@ describe('the reconcile command', () => {
         unsettled: 0,
         abandoned: 0,
         walletsWithBonus: [],
-        differences: [{ walletId: 'w-1', problem: 'balance-mismatch', wallet: { cash: 1_500, bonus: 0 }, ledger: { cash: 1_000, bonus: 0 } }],
+        differences: [
+          { walletId: 'w-1', problem: 'balance-mismatch', wallet: { cash: 1_500, bonus: 0 }, ledger: { cash: 1_000, bonus: 0 } },
+        ],
       },
       bonuses: { bonuses: 0, wagers: 0, byStatus: {}, amount: 0, activeBonusPlayers: [], differences: [] },
       rounds: {

@@ -25,11 +25,17 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15
 
 /** A player plays a little; everything a player does must keep working whatever Redis does. */
 async function play(api: string): Promise<void> {
-  const reg = await call<{ accessToken: string }>(api, 'POST', '/auth/register', { body: { email: `r-${randomUUID()}@example.com`, password: 'redis-test-password' } });
+  const reg = await call<{ accessToken: string }>(api, 'POST', '/auth/register', {
+    body: { email: `r-${randomUUID()}@example.com`, password: 'redis-test-password' },
+  });
   expect(reg.status).toBe(201);
   const token = reg.body.accessToken;
   expect((await call(api, 'POST', '/wallet/deposits', { token, key: randomUUID(), body: { amount: 1_000 } })).status).toBe(201);
-  const spin = await call<{ win: number; wallet: { total: number } }>(api, 'POST', '/games/lucky-sevens/spins', { token, key: randomUUID(), body: { stake: 100 } });
+  const spin = await call<{ win: number; wallet: { total: number } }>(api, 'POST', '/games/lucky-sevens/spins', {
+    token,
+    key: randomUUID(),
+    body: { stake: 100 },
+  });
   expect(spin.status).toBe(201);
   expect(spin.body.wallet.total).toBe(1_000 - 100 + spin.body.win);
 }
@@ -51,10 +57,16 @@ describe('Redis', () => {
 
   test('when Redis is unreachable, then the login rate limit still holds, counted in the gateway', async () => {
     const [closed] = await freePorts(1);
-    const platform = await startPlatform({ REDIS_URL: `redis://127.0.0.1:${closed}`, RATE_LIMIT_AUTH_PER_MINUTE: '3' }, ['gateway', 'user']);
+    const platform = await startPlatform({ REDIS_URL: `redis://127.0.0.1:${closed}`, RATE_LIMIT_AUTH_PER_MINUTE: '3' }, [
+      'gateway',
+      'user',
+    ]);
     try {
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await call(platform.api, 'POST', '/auth/login', { body: { email: 'x@example.com', password: 'whatever-password' } })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push(
+          (await call(platform.api, 'POST', '/auth/login', { body: { email: 'x@example.com', password: 'whatever-password' } })).status,
+        );
       expect(statuses).toEqual([401, 401, 401, 429]);
     } finally {
       await platform.stop();
@@ -67,12 +79,15 @@ describe('Redis', () => {
       const [port] = await freePorts(1);
       let redis: ChildProcess | undefined;
       const startRedis = async () => {
-        redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+        redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+          stdio: 'ignore',
+        });
         await new Promise((r) => setTimeout(r, 300));
       };
       await startRedis();
       const platform = await startPlatform({ REDIS_URL: `redis://127.0.0.1:${port}` });
-      const allCache = async (state: string) => (await readiness(platform)).every((r) => r.status === 200 && r.body.components.cache === state);
+      const allCache = async (state: string) =>
+        (await readiness(platform)).every((r) => r.status === 200 && r.body.components.cache === state);
       try {
         await until('the cache in use everywhere', () => allCache('ready'));
         await play(platform.api);

@@ -10,9 +10,14 @@ import './support/timeout';
 describe('switching scenarios on a running platform', () => {
   let platform: RunningPlatform;
   const scenario = (...args: string[]) =>
-    runCli('scenario', [...args, '--url', `http://127.0.0.1:${platform.ports.gateway}`], { env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN }, timeoutMs: 30_000 });
+    runCli('scenario', [...args, '--url', `http://127.0.0.1:${platform.ports.gateway}`], {
+      env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
+      timeoutMs: 30_000,
+    });
   const stateOf = async (service: (typeof SERVICES)[number]) =>
-    (await fetch(`http://127.0.0.1:${platform.ports[service]}/internal/scenarios`)).json() as Promise<Record<string, { enabled: boolean; params: unknown }>>;
+    (await fetch(`http://127.0.0.1:${platform.ports[service]}/internal/scenarios`)).json() as Promise<
+      Record<string, { enabled: boolean; params: unknown }>
+    >;
 
   beforeAll(async () => {
     platform = await startPlatform({ SCENARIOS: 'cache-outage' });
@@ -47,7 +52,11 @@ describe('switching scenarios on a running platform', () => {
 
   test('when a service loses the state (as a restarted one has), then the gateway gives it back within about 2 s', async () => {
     await scenario('on', 'latency', '--service', 'wager', '--ms', '50');
-    await fetch(`http://127.0.0.1:${platform.ports.payment}/internal/scenarios`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`http://127.0.0.1:${platform.ports.payment}/internal/scenarios`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(await stateOf('payment')).toEqual({});
 
     const lost = Date.now();
@@ -61,12 +70,15 @@ describe('switching scenarios on a running platform', () => {
     expect(Date.now() - lost).toBeLessThan(3_000);
   });
 
-  test('when an unknown scenario or a bad parameter is given, then the command exits 1 with the gateway\'s reason and nothing changes', async () => {
+  test("when an unknown scenario or a bad parameter is given, then the command exits 1 with the gateway's reason and nothing changes", async () => {
     const unknown = await scenario('on', 'flaky-game');
     const bad = await scenario('on', 'payment-failures', '--rate', '7');
     const typo = await scenario('on', 'slow-query', '--milliseconds', '900');
 
-    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('There is no scenario flaky-game. Known scenarios: slow-query') });
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('There is no scenario flaky-game. Known scenarios: slow-query'),
+    });
     expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('params.rate') });
     expect(typo).toMatchObject({ code: 1, stderr: expect.stringContaining('Invalid parameters for slow-query') });
     expect((await stateOf('payment'))['payment-failures']).toEqual({ enabled: true, params: { rate: 0.3 } });
@@ -77,14 +89,31 @@ describe('switching scenarios on a running platform', () => {
     const run = await scenario('off', 'all', '--json');
 
     expect(run.code).toBe(0);
-    expect((JSON.parse(run.stdout) as { name: string }[]).map((s) => s.name).sort()).toEqual(['cache-outage', 'latency', 'payment-failures']);
+    expect((JSON.parse(run.stdout) as { name: string }[]).map((s) => s.name).sort()).toEqual([
+      'cache-outage',
+      'latency',
+      'payment-failures',
+    ]);
     for (const service of ['user', 'game', 'payment', 'wager'] as const) {
       expect(Object.values(await stateOf(service)).filter((s) => s.enabled)).toEqual([]);
     }
   });
 
   test('when chaos is started, then it switches a scenario on at its first tick, and stopping it switches that off', async () => {
-    const start = await scenario('chaos', 'start', '--interval', '1', '--min', '60', '--max', '60', '--seed', '11', '--scenarios', 'n-plus-one,slow-query');
+    const start = await scenario(
+      'chaos',
+      'start',
+      '--interval',
+      '1',
+      '--min',
+      '60',
+      '--max',
+      '60',
+      '--seed',
+      '11',
+      '--scenarios',
+      'n-plus-one,slow-query',
+    );
     expect(start.code).toBe(0);
     expect(start.stdout).toContain('chaos running');
 

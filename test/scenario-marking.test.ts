@@ -30,7 +30,7 @@ const script = `
   })();`;
 
 describe('marking what a scenario affected', () => {
-  test('when a scenario affects a request, then the spans it starts afterwards carry casino.scenario, and other requests\' spans do not', async () => {
+  test("when a scenario affects a request, then the spans it starts afterwards carry casino.scenario, and other requests' spans do not", async () => {
     const ingest = new SentryIngest();
     await ingest.start();
     try {

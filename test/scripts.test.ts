@@ -1,7 +1,19 @@
 // The operations scripts at the repository's root (start-prod.sh, backup.sh): shellcheck-clean, and
 // run on temporary copies with stub docker/docker-compose/npx first on PATH, so nothing real runs.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { repoRoot } from '@casino/shared/launcher';
@@ -11,7 +23,9 @@ const ROOT = repoRoot();
 const WORKSPACES = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces.flatMap((w) =>
   w.endsWith('/*') ? readdirSync(join(ROOT, w.slice(0, -2))).map((d) => `${w.slice(0, -2)}/${d}`) : [w],
 );
-const PACKAGE_FILES = ['package.json', 'package-lock.json', ...WORKSPACES.map((w) => `${w}/package.json`)].filter((f) => existsSync(join(ROOT, f)));
+const PACKAGE_FILES = ['package.json', 'package-lock.json', ...WORKSPACES.map((w) => `${w}/package.json`)].filter((f) =>
+  existsSync(join(ROOT, f)),
+);
 const MANIFESTS = PACKAGE_FILES.filter((f) => f.endsWith('/package.json') || f === 'package.json');
 
 const SECRETS = {
@@ -77,7 +91,12 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}, 
     cwd,
     encoding: 'utf8',
     timeout: 60_000,
-    env: { PATH: [stubs, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'), HOME: process.env.HOME, STUB_LOG: log, ...env },
+    env: {
+      PATH: [stubs, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+      HOME: process.env.HOME,
+      STUB_LOG: log,
+      ...env,
+    },
   });
   const calls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls };
@@ -90,7 +109,12 @@ function copyOfRepo(env: Record<string, string>): string {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     copyFileSync(join(ROOT, file), join(dir, file));
   }
-  writeFileSync(join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''));
+  writeFileSync(
+    join(dir, '.env'),
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
   // A repository without a remote, as a fresh clone's copy would be without its origin.
   spawnSync('git', ['init', '-q', dir]);
   return dir;
@@ -201,11 +225,17 @@ describe('start-prod.sh', () => {
     expect(run.stdout).toContain('Version 0.1.0 -> 0.1.1');
     expect(MANIFESTS.length).toBeGreaterThanOrEqual(8);
     for (const file of MANIFESTS) expect([file, version(dir, file)]).toEqual([file, '0.1.1']);
-    const gateway = JSON.parse(readFileSync(join(dir, 'services/gateway/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const gateway = JSON.parse(readFileSync(join(dir, 'services/gateway/package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     expect(gateway.dependencies['@casino/shared']).toBe('0.1.1');
-    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { version: string; packages: Record<string, { version?: string }> };
+    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as {
+      version: string;
+      packages: Record<string, { version?: string }>;
+    };
     expect(lock.version).toBe('0.1.1');
-    for (const key of ['', 'shared', 'frontend', 'services/gateway', 'services/wager']) expect([key, lock.packages[key]?.version]).toEqual([key, '0.1.1']);
+    for (const key of ['', 'shared', 'frontend', 'services/gateway', 'services/wager'])
+      expect([key, lock.packages[key]?.version]).toEqual([key, '0.1.1']);
     // Nothing else in the lock file moved.
     expect(lock.packages['node_modules/react']?.version).toBe(
       (JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as typeof lock).packages['node_modules/react']?.version,
@@ -214,7 +244,12 @@ describe('start-prod.sh', () => {
   });
 
   test('when JWT_SECRET is missing from .env, then it stops before anything else and names it, saying what is optional', () => {
-    const dir = copyOfRepo({ ADMIN_TOKEN: SECRETS.ADMIN_TOKEN, SENTRY_AUTH_TOKEN: SECRETS.SENTRY_AUTH_TOKEN, SENTRY_ORG: 'acme', SENTRY_PROJECT: 'casino' });
+    const dir = copyOfRepo({
+      ADMIN_TOKEN: SECRETS.ADMIN_TOKEN,
+      SENTRY_AUTH_TOKEN: SECRETS.SENTRY_AUTH_TOKEN,
+      SENTRY_ORG: 'acme',
+      SENTRY_PROJECT: 'casino',
+    });
     const before = snapshot(dir);
 
     const run = runScript(join(dir, 'start-prod.sh'), []);
@@ -268,11 +303,17 @@ describe('backup.sh', () => {
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`\\+ docker compose exec -T mongo mongodump --archive --gzip > ${dir}/casino-\\d{8}T\\d{6}Z\\.archive\\.gz\\n`));
+    expect(run.stdout).toMatch(
+      new RegExp(`\\+ docker compose exec -T mongo mongodump --archive --gzip > ${dir}/casino-\\d{8}T\\d{6}Z\\.archive\\.gz\\n`),
+    );
     const deleted = [...run.stdout.matchAll(/^\+ rm -- (.*)$/gm)].map((m) => m[1]);
     expect(deleted).toEqual(old.map((name) => join(dir, name)));
     expect(snapshot(dir)).toEqual(before);
-    expect(run.calls).toEqual(['docker compose version', 'docker compose ps -q mongo', 'docker inspect --format {{.State.Running}} mongo-container']);
+    expect(run.calls).toEqual([
+      'docker compose version',
+      'docker compose ps -q mongo',
+      'docker inspect --format {{.State.Running}} mongo-container',
+    ]);
   });
 
   test('when it runs for real, then it writes a new archive and deletes only its own archives past --retention-days', () => {

@@ -21,7 +21,11 @@ async function get<T>(url: string): Promise<T> {
 
 /** Runs the CLI with only the given service URLs in its environment. */
 function runCli(args: string[], urls: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...Object.fromEntries(Object.entries(urls).map(([s, u]) => [`${s.toUpperCase()}_URL`, u])) };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...Object.fromEntries(Object.entries(urls).map(([s, u]) => [`${s.toUpperCase()}_URL`, u])),
+  };
   const child = spawn(process.execPath, [SEED_CLI, ...args], { env, cwd: __dirname, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -48,7 +52,9 @@ describe('the seed plan', () => {
 
     expect(new Set([...a.map((p) => p.email), ...b.map((p) => p.email)]).size).toBe(40);
     expect(keys(a).filter((k) => keys(b).includes(k))).toEqual([]);
-    expect(b.map((p) => [p.deposit.amount, p.spins.map((s) => s.stake)])).not.toEqual(a.map((p) => [p.deposit.amount, p.spins.map((s) => s.stake)]));
+    expect(b.map((p) => [p.deposit.amount, p.spins.map((s) => s.stake)])).not.toEqual(
+      a.map((p) => [p.deposit.amount, p.spins.map((s) => s.stake)]),
+    );
   });
 
   test('when more players or spins are planned, then the earlier ones do not change', () => {
@@ -167,12 +173,19 @@ describe('seeding a running platform', () => {
 describe('the seed CLI without a platform', () => {
   test('when the platform is not reachable, then it exits non-zero, seeds nothing and says what to do', async () => {
     const ports = await freePorts(SERVICES.length);
-    const urls = { user: `http://127.0.0.1:${ports[1]}`, game: `http://127.0.0.1:${ports[2]}`, payment: `http://127.0.0.1:${ports[3]}`, wager: `http://127.0.0.1:${ports[4]}` };
+    const urls = {
+      user: `http://127.0.0.1:${ports[1]}`,
+      game: `http://127.0.0.1:${ports[2]}`,
+      payment: `http://127.0.0.1:${ports[3]}`,
+      wager: `http://127.0.0.1:${ports[4]}`,
+    };
 
     const run = await runCli(['--players', '1'], urls);
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^seed: nothing seeded: the \w+ service at http:\/\/127\.0\.0\.1:\d+ is not reachable .*Is the platform running\? Start it with `npm run demo`/);
+    expect(run.stderr).toMatch(
+      /^seed: nothing seeded: the \w+ service at http:\/\/127\.0\.0\.1:\d+ is not reachable .*Is the platform running\? Start it with `npm run demo`/,
+    );
   });
 
   test('when an option is not a number in range, then it exits 2 with the usage', async () => {

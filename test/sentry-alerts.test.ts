@@ -70,7 +70,12 @@ class StubSentry {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url());
-    const recorded: Recorded = { method: req.method ?? '', path: url.pathname, authorization: req.headers.authorization, body: text ? JSON.parse(text) : undefined };
+    const recorded: Recorded = {
+      method: req.method ?? '',
+      path: url.pathname,
+      authorization: req.headers.authorization,
+      body: text ? JSON.parse(text) : undefined,
+    };
     this.requests.push(recorded);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -113,7 +118,8 @@ class StubSentry {
 }
 
 /** Runs the built CLI, as `npm run sentry:alerts` does after building, in a directory of its own. */
-const sentryAlerts = (args: string[], env: NodeJS.ProcessEnv, cwd: string) => runCli('sentry-alerts', args, { env, cwd, timeoutMs: 60_000 });
+const sentryAlerts = (args: string[], env: NodeJS.ProcessEnv, cwd: string) =>
+  runCli('sentry-alerts', args, { env, cwd, timeoutMs: 60_000 });
 
 describe('npm run sentry:alerts', () => {
   let stub: StubSentry;
@@ -162,7 +168,10 @@ describe('npm run sentry:alerts', () => {
       ...rules.issueAlerts,
       ...rules.metricAlerts.map((rule) => ({ ...rule, projects: [PROJECT] })),
     ]);
-    expect(stub.issueRulesOf(PROJECT).find((r) => r.id === '7')).toMatchObject({ name: existingIssue.name, frequency: existingIssue.frequency });
+    expect(stub.issueRulesOf(PROJECT).find((r) => r.id === '7')).toMatchObject({
+      name: existingIssue.name,
+      frequency: existingIssue.frequency,
+    });
     expect(stub.metricRules.find((r) => r.id === '41')).toEqual({ id: '41', name: existingMetric.name, projects: ['other-project'] });
     expect(stub.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(run.stdout).toContain(`updated issue alert "${existingIssue.name}" in ${PROJECT} (id 7)`);
@@ -179,7 +188,12 @@ describe('npm run sentry:alerts', () => {
     expect(first.stdout).toContain(`Done: ${rules.issueAlerts.length + rules.metricAlerts.length} created, 0 updated.`);
     expect(second).toMatchObject({ code: 0, stderr: '' });
     expect(second.stdout).toContain(`Done: 0 created, ${rules.issueAlerts.length + rules.metricAlerts.length} updated.`);
-    expect(stub.issueRulesOf(PROJECT).map((r) => r.name).sort()).toEqual(rules.issueAlerts.map((r) => r.name).sort());
+    expect(
+      stub
+        .issueRulesOf(PROJECT)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(rules.issueAlerts.map((r) => r.name).sort());
     expect(stub.metricRules.map((r) => r.name).sort()).toEqual(rules.metricAlerts.map((r) => r.name).sort());
   });
 
@@ -203,36 +217,55 @@ describe('npm run sentry:alerts', () => {
   test.each([
     {
       what: 'a 403 on the list',
-      failure: { when: (r: Recorded) => r.method === 'GET', status: 403, body: { detail: 'You do not have permission to perform this action.' } },
+      failure: {
+        when: (r: Recorded) => r.method === 'GET',
+        status: 403,
+        body: { detail: 'You do not have permission to perform this action.' },
+      },
       shows: ['403', 'You do not have permission to perform this action.', 'alerts:write'],
     },
     {
       what: 'a 400 naming a field, echoing the token',
-      failure: { when: (r: Recorded) => r.method === 'POST', status: 400, body: { aggregate: ['Invalid Metric'], token: [`${TOKEN} is not allowed here`] } },
+      failure: {
+        when: (r: Recorded) => r.method === 'POST',
+        status: 400,
+        body: { aggregate: ['Invalid Metric'], token: [`${TOKEN} is not allowed here`] },
+      },
       shows: ['400', 'Invalid Metric', '<redacted> is not allowed here'],
     },
-  ])('when Sentry answers $what, then it exits 1 with the status and Sentry’s message, and never prints the token', async ({ failure, shows }) => {
-    stub.failure = failure;
+  ])(
+    'when Sentry answers $what, then it exits 1 with the status and Sentry’s message, and never prints the token',
+    async ({ failure, shows }) => {
+      stub.failure = failure;
 
-    const run = await sentryAlerts([], env, cwd);
+      const run = await sentryAlerts([], env, cwd);
 
-    expect(run.code).toBe(1);
-    for (const text of shows) expect(run.stderr).toContain(text);
-    expect(run.stdout + run.stderr).not.toContain(TOKEN);
-    // It stops at the first error: running it again after the fix is safe.
-    expect(stub.requests.filter(failure.when)).toHaveLength(1);
-  });
+      expect(run.code).toBe(1);
+      for (const text of shows) expect(run.stderr).toContain(text);
+      expect(run.stdout + run.stderr).not.toContain(TOKEN);
+      // It stops at the first error: running it again after the fix is safe.
+      expect(stub.requests.filter(failure.when)).toHaveLength(1);
+    },
+  );
 
-  test.each(['SENTRY_AUTH_TOKEN', 'SENTRY_ORG', 'SENTRY_PROJECT'])('when %s is missing, then it exits 2 naming it and sends nothing', async (name) => {
-    const run = await sentryAlerts([], { ...env, [name]: undefined }, cwd);
+  test.each(['SENTRY_AUTH_TOKEN', 'SENTRY_ORG', 'SENTRY_PROJECT'])(
+    'when %s is missing, then it exits 2 naming it and sends nothing',
+    async (name) => {
+      const run = await sentryAlerts([], { ...env, [name]: undefined }, cwd);
 
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${name} is not set`);
-    expect(stub.requests).toEqual([]);
-  });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${name} is not set`);
+      expect(stub.requests).toEqual([]);
+    },
+  );
 
   test('when the settings are in .env in the working directory, then it reads them from there', async () => {
-    writeFileSync(join(cwd, '.env'), Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'));
+    writeFileSync(
+      join(cwd, '.env'),
+      Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    );
 
     const run = await sentryAlerts([], {}, cwd);
 
@@ -244,7 +277,13 @@ describe('npm run sentry:alerts', () => {
     const file = join(cwd, 'rules.json');
     const [issue] = rules.issueAlerts;
     const [metric] = rules.metricAlerts;
-    writeFileSync(file, JSON.stringify({ issueAlerts: [{ ...issue, frequency: 1 }], metricAlerts: [{ ...metric, triggers: [{ label: 'warning', alertThreshold: 1, actions: [] }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        issueAlerts: [{ ...issue, frequency: 1 }],
+        metricAlerts: [{ ...metric, triggers: [{ label: 'warning', alertThreshold: 1, actions: [] }] }],
+      }),
+    );
 
     const run = await sentryAlerts(['--file', file], env, cwd);
 

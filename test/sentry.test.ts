@@ -18,7 +18,9 @@ describe('Sentry settings', () => {
     try {
       const direct = await call(userApi(platform), 'POST', '/players', { body: { email: `s-${randomUUID()}@example.com`, password } });
       expect(direct.status).toBe(201);
-      const tx = await ingest.waitFor('a transaction', () => ingest.transactions().find((t) => t.project === '21' && t.event.transaction === 'POST /players'));
+      const tx = await ingest.waitFor('a transaction', () =>
+        ingest.transactions().find((t) => t.project === '21' && t.event.transaction === 'POST /players'),
+      );
       expect(tx.event).toMatchObject({ server_name: 'user', tags: expect.objectContaining({ service: 'user' }) });
       const spans = tx.event.spans as { data: Record<string, unknown> }[];
       expect(spans.length).toBeGreaterThan(0);
@@ -34,7 +36,9 @@ describe('Sentry settings', () => {
     try {
       expect((await health(platform)).sentry).toBe('spotlight');
       await call(userApi(platform), 'POST', '/players', { body: { email: `sp-${randomUUID()}@example.com`, password } });
-      const tx = await ingest.waitFor('a transaction at the sidecar', () => ingest.transactions().find((t) => t.project === 'spotlight' && t.event.transaction === 'POST /players'));
+      const tx = await ingest.waitFor('a transaction at the sidecar', () =>
+        ingest.transactions().find((t) => t.project === 'spotlight' && t.event.transaction === 'POST /players'),
+      );
       expect(tx.event.tags).toMatchObject({ service: 'user' });
       // The profiler hands its chunks to the transport, not through the hook the Spotlight
       // integration copies envelopes from: the kit forwards them (withProfilesToSpotlight).
@@ -51,7 +55,10 @@ describe('Sentry settings', () => {
       const email = `both-${randomUUID()}@example.com`;
       const created = await call(userApi(platform), 'POST', '/players', { body: { email, password } });
       expect(created.status).toBe(201);
-      const sent = (project: string) => ingest.transactions().find((t) => t.project === project && (t.event.contexts as { trace: { trace_id: string } }).trace.trace_id === created.traceId);
+      const sent = (project: string) =>
+        ingest
+          .transactions()
+          .find((t) => t.project === project && (t.event.contexts as { trace: { trace_id: string } }).trace.trace_id === created.traceId);
       await ingest.waitFor('the transaction at Sentry and at the sidecar', () => (sent('23') && sent('spotlight') ? true : undefined));
       await ingest.waitFor('profile chunks at Sentry and at the sidecar', () =>
         ['23', 'spotlight'].every((project) => ingest.profileChunks().some((c) => c.project === project)) ? true : undefined,
@@ -106,13 +113,24 @@ describe('trace propagation between services', () => {
       seen.push({ path: req.url ?? '', headers: req.headers });
       const path = req.url ?? '';
       const wallet = { currency: 'EUR', cash: 1_000, bonus: 0, total: 1_000 };
-      const tx = { id: randomUUID(), type: 'bet', amount: -10, cash: -10, bonus: 0, balanceAfter: 990, createdAt: new Date().toISOString(), ref: null };
+      const tx = {
+        id: randomUUID(),
+        type: 'bet',
+        amount: -10,
+        cash: -10,
+        bonus: 0,
+        balanceAfter: 990,
+        createdAt: new Date().toISOString(),
+        ref: null,
+      };
       const body = path.endsWith('/status')
         ? { id: 'x', status: 'active', selfExcludedUntil: null, dailyDepositLimit: 1 }
         : path.endsWith('/wagers')
           ? { bonus: null }
           : { transaction: tx, wallet };
-      res.writeHead(path.endsWith('/status') || path.endsWith('/wagers') ? 200 : 201, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      res
+        .writeHead(path.endsWith('/status') || path.endsWith('/wagers') ? 200 : 201, { 'content-type': 'application/json' })
+        .end(JSON.stringify(body));
     });
     await new Promise<void>((r) => peers.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(peers.address() as AddressInfo).port}`;
@@ -127,7 +145,10 @@ describe('trace propagation between services', () => {
   test('when the game calls other services, then every call carries sentry-trace, baggage and traceparent of the same trace', async () => {
     const game = `http://127.0.0.1:${platform.ports.game}`;
     seen.length = 0;
-    const spin = await call(game, 'POST', `/players/${randomUUID()}/games/lucky-sevens/spins`, { body: { stake: 10 }, key: `k-${randomUUID()}` });
+    const spin = await call(game, 'POST', `/players/${randomUUID()}/games/lucky-sevens/spins`, {
+      body: { stake: 10 },
+      key: `k-${randomUUID()}`,
+    });
     expect(spin.status).toBe(201);
     expect(seen.length).toBeGreaterThanOrEqual(3);
     for (const { path, headers } of seen) {
@@ -141,7 +162,9 @@ describe('trace propagation between services', () => {
   test('when a request arrives with sentry-trace and baggage, then the service continues that trace', async () => {
     const game = `http://127.0.0.1:${platform.ports.game}`;
     const traceId = randomUUID().replace(/-/g, '');
-    const res = await call(game, 'GET', '/games', { headers: { 'sentry-trace': `${traceId}-1234567890abcdef-1`, baggage: `sentry-trace_id=${traceId},sentry-sampled=true` } });
+    const res = await call(game, 'GET', '/games', {
+      headers: { 'sentry-trace': `${traceId}-1234567890abcdef-1`, baggage: `sentry-trace_id=${traceId},sentry-sampled=true` },
+    });
     expect(res.traceId).toBe(traceId);
   });
 

@@ -16,7 +16,19 @@ describe('npm run traffic against a running platform', () => {
   beforeAll(async () => {
     platform = await startPlatform({ RATE_LIMIT_AUTH_PER_MINUTE: '1000' });
     gatewayUrl = `http://127.0.0.1:${platform.ports.gateway}`;
-    run = await runCli('traffic', ['--url', gatewayUrl, '--players', '5', '--duration', '12s', '--seed', String(SEED), '--think', '150', '--json']);
+    run = await runCli('traffic', [
+      '--url',
+      gatewayUrl,
+      '--players',
+      '5',
+      '--duration',
+      '12s',
+      '--seed',
+      String(SEED),
+      '--think',
+      '150',
+      '--json',
+    ]);
     summary = JSON.parse(run.stdout) as TrafficSummary;
   }, 90_000);
 
@@ -26,7 +38,13 @@ describe('npm run traffic against a running platform', () => {
 
   test('when 5 players run for 12 s, then every one registered, deposited and spun, and no request failed', () => {
     expect(run.code).toBe(0);
-    expect(summary).toMatchObject({ endedBy: 'deadline', errors: 0, refused: 0, rateLimited: 0, options: { players: 5, durationSeconds: 12, seed: SEED, thinkMs: 150 } });
+    expect(summary).toMatchObject({
+      endedBy: 'deadline',
+      errors: 0,
+      refused: 0,
+      rateLimited: 0,
+      options: { players: 5, durationSeconds: 12, seed: SEED, thinkMs: 150 },
+    });
     expect(summary.elapsedSeconds).toBeGreaterThanOrEqual(12);
     expect(summary.players.map((p) => [p.email, p.registered, p.deposits > 0, p.spins > 0])).toEqual(
       [1, 2, 3, 4, 5].map((i) => [trafficEmail(SEED, i), true, true, true]),
@@ -39,13 +57,21 @@ describe('npm run traffic against a running platform', () => {
 
   test("when each player logs in afterwards, then their ledger and rounds hold exactly the summary's deposits, bonuses, withdrawals and spins", async () => {
     for (const player of summary.players) {
-      const login = await call<{ accessToken: string }>(platform.api, 'POST', '/auth/login', { body: { email: player.email, password: trafficPassword(SEED) } });
+      const login = await call<{ accessToken: string }>(platform.api, 'POST', '/auth/login', {
+        body: { email: player.email, password: trafficPassword(SEED) },
+      });
       const token = login.body.accessToken;
-      const ledger = async (type: string) => (await call<{ items: TransactionView[] }>(platform.api, 'GET', `/wallet/transactions?type=${type}&limit=100`, { token })).body.items;
+      const ledger = async (type: string) =>
+        (await call<{ items: TransactionView[] }>(platform.api, 'GET', `/wallet/transactions?type=${type}&limit=100`, { token })).body
+          .items;
       const rounds = (await call<{ items: unknown[] }>(platform.api, 'GET', '/rounds?limit=100', { token })).body.items;
 
       const deposits = await ledger('deposit');
-      expect([player.email, deposits.length, deposits.reduce((s, t) => s + t.amount, 0)]).toEqual([player.email, player.deposits, player.depositedCents]);
+      expect([player.email, deposits.length, deposits.reduce((s, t) => s + t.amount, 0)]).toEqual([
+        player.email,
+        player.deposits,
+        player.depositedCents,
+      ]);
       expect((await ledger('bonus_credit')).length).toBe(Object.values(player.claims).reduce((a, b) => a + b, 0));
       expect((await ledger('withdrawal')).length).toBe(player.withdrawals);
       expect(rounds.length).toBe(Math.min(100, player.spins));
@@ -69,7 +95,19 @@ describe('npm run traffic against a running platform', () => {
   });
 
   test('when the same seed runs again, then the players log in instead of registering', async () => {
-    const again = await runCli('traffic', ['--url', gatewayUrl, '--players', '2', '--duration', '2s', '--seed', String(SEED), '--think', '100', '--json']);
+    const again = await runCli('traffic', [
+      '--url',
+      gatewayUrl,
+      '--players',
+      '2',
+      '--duration',
+      '2s',
+      '--seed',
+      String(SEED),
+      '--think',
+      '100',
+      '--json',
+    ]);
     const second = JSON.parse(again.stdout) as TrafficSummary;
 
     expect(again.code).toBe(0);
@@ -79,7 +117,9 @@ describe('npm run traffic against a running platform', () => {
   });
 
   test('when Ctrl-C stops a long run, then it ends within seconds, prints the summary table and exits 0', async () => {
-    const stopped = await runCli('traffic', ['--url', gatewayUrl, '--players', '2', '--duration', '10m', '--seed', '7', '--think', '100'], { interruptAfterMs: 3_000 });
+    const stopped = await runCli('traffic', ['--url', gatewayUrl, '--players', '2', '--duration', '10m', '--seed', '7', '--think', '100'], {
+      interruptAfterMs: 3_000,
+    });
 
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toMatch(/^Traffic, seed 7: 2 players against http:\/\/127\.0\.0\.1:\d+, stopped early, after \d+s$/m);
@@ -89,7 +129,19 @@ describe('npm run traffic against a running platform', () => {
   });
 
   test('when the burst mode runs, then autocannon spins with one funded player per connection and reports a sustained rate, all 2xx', async () => {
-    const burst = await runCli('traffic', ['--url', gatewayUrl, '--mode', 'burst', '--connections', '2', '--duration', '3s', '--seed', '99', '--json']);
+    const burst = await runCli('traffic', [
+      '--url',
+      gatewayUrl,
+      '--mode',
+      'burst',
+      '--connections',
+      '2',
+      '--duration',
+      '3s',
+      '--seed',
+      '99',
+      '--json',
+    ]);
     const figures = JSON.parse(burst.stdout) as ReturnType<typeof burstJson>;
 
     expect(burst.code).toBe(0);

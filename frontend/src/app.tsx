@@ -65,7 +65,8 @@ export function App() {
         </Sentry.ErrorBoundary>
       </main>
       <footer className="muted small">
-        Demo casino: play money only. Release {__SENTRY_RELEASE__} · traces to {config.sentryDsn ? 'Sentry' : config.spotlightUrl ? 'Spotlight' : 'nowhere (no DSN)'}
+        Demo casino: play money only. Release {__SENTRY_RELEASE__} · traces to{' '}
+        {config.sentryDsn ? 'Sentry' : config.spotlightUrl ? 'Spotlight' : 'nowhere (no DSN)'}
       </footer>
     </>
   );

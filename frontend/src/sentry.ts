@@ -25,7 +25,12 @@ export function initSentry(config: RuntimeConfig): void {
   const sidecar = config.spotlightUrl ? new URL(config.spotlightUrl).origin : null;
   Sentry.init({
     dsn: config.sentryDsn ?? SPOTLIGHT_ONLY_DSN,
-    ...(spotlightOnly ? { transport: (options: Parameters<typeof Sentry.makeFetchTransport>[0]) => Sentry.createTransport(options, async () => ({ statusCode: 200 })) } : {}),
+    ...(spotlightOnly
+      ? {
+          transport: (options: Parameters<typeof Sentry.makeFetchTransport>[0]) =>
+            Sentry.createTransport(options, async () => ({ statusCode: 200 })),
+        }
+      : {}),
     release: __SENTRY_RELEASE__,
     environment: __SENTRY_ENVIRONMENT__,
     tracesSampleRate: config.tracesSampleRate,
@@ -56,6 +61,8 @@ export function initSentry(config: RuntimeConfig): void {
   // Session replay is the largest part of the SDK: it loads after the page, in its own chunk, so
   // the lobby's first load does not wait for it. Inputs and text stay masked.
   if (config.sentryDsn && (config.replaysSessionSampleRate > 0 || config.replaysOnErrorSampleRate > 0)) {
-    void import('@sentry/replay').then(({ replayIntegration }) => Sentry.addIntegration(replayIntegration({ maskAllText: true, blockAllMedia: true })));
+    void import('@sentry/replay').then(({ replayIntegration }) =>
+      Sentry.addIntegration(replayIntegration({ maskAllText: true, blockAllMedia: true })),
+    );
   }
 }

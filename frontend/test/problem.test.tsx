@@ -20,13 +20,25 @@ const problem = (status: number, extra: Partial<Problem> = {}): Problem => ({
 
 describe('reading a failed answer', () => {
   test('when the gateway answers problem+json, then its fields, trace id and Retry-After are kept', () => {
-    const body = { type: 'urn:casino:problem:validation', title: 'Bad Request', status: 400, detail: 'stake: must be at least 10', traceId: TRACE, errors: [{ path: 'stake', message: 'must be at least 10' }] };
+    const body = {
+      type: 'urn:casino:problem:validation',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'stake: must be at least 10',
+      traceId: TRACE,
+      errors: [{ path: 'stake', message: 'must be at least 10' }],
+    };
     expect(problemFrom(400, 'Bad Request', body, headers({ 'retry-after': '3' }))).toEqual({ ...body, retryAfter: 3 });
   });
 
   test('when a failure has no problem document, then one is made from the status, with the trace id from X-Trace-Id', () => {
     const p = problemFrom(502, 'Bad Gateway', undefined, headers({ 'x-trace-id': TRACE }));
-    expect(p).toMatchObject({ status: 502, title: 'Bad Gateway', traceId: TRACE, detail: 'The server answered 502 without an explanation.' });
+    expect(p).toMatchObject({
+      status: 502,
+      title: 'Bad Gateway',
+      traceId: TRACE,
+      detail: 'The server answered 502 without an explanation.',
+    });
   });
 
   test('when a request never gets an answer, then the problem says whether it timed out or could not connect, and has no trace id', () => {
@@ -60,7 +72,9 @@ describe('showing a problem', () => {
   });
 
   test('when a sign-in is refused, then it says the e-mail or password is wrong rather than asking to log in again', () => {
-    expect(describeProblem(problem(401, { type: 'urn:casino:problem:invalid-credentials', detail: 'Email or password is wrong.' }))).toMatchObject({
+    expect(
+      describeProblem(problem(401, { type: 'urn:casino:problem:invalid-credentials', detail: 'Email or password is wrong.' })),
+    ).toMatchObject({
       heading: 'Wrong e-mail or password',
       action: 'fix-input',
     });
@@ -72,7 +86,11 @@ describe('showing a problem', () => {
   });
 
   test('when a problem is rendered, then it is an alert with the heading, the detail, each field error and the trace id linked to the trace viewer', () => {
-    const config = { ...DEFAULT_CONFIG, traceUrlTemplate: 'https://sentry.io/organizations/acme/explore/traces/trace/{traceId}/', traceViewer: 'Sentry' as const };
+    const config = {
+      ...DEFAULT_CONFIG,
+      traceUrlTemplate: 'https://sentry.io/organizations/acme/explore/traces/trace/{traceId}/',
+      traceViewer: 'Sentry' as const,
+    };
     render(
       <ConfigContext.Provider value={config}>
         <ProblemNotice problem={problem(400, { errors: [{ path: 'amount', message: 'must be at least 1' }] })} />

@@ -15,8 +15,19 @@ describe('the runtime settings', () => {
   });
 
   test('when config.json is well formed, then its values are used and the API base loses its trailing slash', () => {
-    const c = parseConfig({ apiBaseUrl: 'http://localhost:8080/', sentryDsn: 'https://k@o1.ingest.sentry.io/2', tracesSampleRate: 0.5, traceViewer: 'Sentry', traceUrlTemplate: 'https://s/{traceId}' });
-    expect(c).toMatchObject({ apiBaseUrl: 'http://localhost:8080', sentryDsn: 'https://k@o1.ingest.sentry.io/2', tracesSampleRate: 0.5, traceViewer: 'Sentry' });
+    const c = parseConfig({
+      apiBaseUrl: 'http://localhost:8080/',
+      sentryDsn: 'https://k@o1.ingest.sentry.io/2',
+      tracesSampleRate: 0.5,
+      traceViewer: 'Sentry',
+      traceUrlTemplate: 'https://s/{traceId}',
+    });
+    expect(c).toMatchObject({
+      apiBaseUrl: 'http://localhost:8080',
+      sentryDsn: 'https://k@o1.ingest.sentry.io/2',
+      tracesSampleRate: 0.5,
+      traceViewer: 'Sentry',
+    });
     expect(traceUrl(c, 'abc')).toBe('https://s/abc');
   });
 
@@ -41,16 +52,29 @@ describe('the runtime settings', () => {
 
 describe('the stake choice', () => {
   test('when a game has limits and a step, then every stake offered is within them and on the step', () => {
-    expect(stakeOptions({ id: 'lucky-sevens', name: 'L', minStake: 10, maxStake: 10_000, stakeStep: 1, rtp: 96 })).toEqual([10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000]);
-    expect(stakeOptions({ id: 'fruit-fiesta', name: 'F', minStake: 10, maxStake: 5_000, stakeStep: 5, rtp: 96 })).toEqual([10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000]);
+    expect(stakeOptions({ id: 'lucky-sevens', name: 'L', minStake: 10, maxStake: 10_000, stakeStep: 1, rtp: 96 })).toEqual([
+      10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000,
+    ]);
+    expect(stakeOptions({ id: 'fruit-fiesta', name: 'F', minStake: 10, maxStake: 5_000, stakeStep: 5, rtp: 96 })).toEqual([
+      10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000,
+    ]);
     expect(stakeOptions({ id: 'odd', name: 'O', minStake: 15, maxStake: 300, stakeStep: 15, rtp: 96 })).toEqual([15, 300]);
   });
 });
 
 describe('scenario parameters typed in the console', () => {
   test('when values are typed, then numbers become numbers, enums stay strings and blanks fall back to the defaults', () => {
-    const schema = { ms: { type: 'integer' }, rate: { type: 'number' }, service: { type: 'string', enum: ['game', 'user'] }, release: { type: 'string' } };
-    expect(paramsFromDraft(schema, { ms: '300', rate: '0.5', service: 'user', release: '  ' })).toEqual({ ms: 300, rate: 0.5, service: 'user' });
+    const schema = {
+      ms: { type: 'integer' },
+      rate: { type: 'number' },
+      service: { type: 'string', enum: ['game', 'user'] },
+      release: { type: 'string' },
+    };
+    expect(paramsFromDraft(schema, { ms: '300', rate: '0.5', service: 'user', release: '  ' })).toEqual({
+      ms: 300,
+      rate: 0.5,
+      service: 'user',
+    });
   });
 });
 

@@ -39,7 +39,11 @@ export class RedisCache implements Cache {
   private readonly prefix: string;
   private down = false;
 
-  constructor(url: string, namespace: string, private readonly logger: Logger) {
+  constructor(
+    url: string,
+    namespace: string,
+    private readonly logger: Logger,
+  ) {
     this.prefix = `casino:${namespace}:`;
     this.redis = new Redis(url, {
       // Fail fast while disconnected rather than queue commands: the caller falls back at once.

@@ -22,7 +22,8 @@ export function numberFlag(argv: readonly string[], name: string, min: number, m
   const raw = flagValue(argv, name);
   if (raw === undefined || raw === true) return raw;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  if (!/^\d+$/.test(raw) || value < min || value > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
   return value;
 }
 
@@ -35,7 +36,9 @@ export function durationFlag(argv: readonly string[], name: string, min: number,
   const match = raw === true ? null : /^(\d+)([smh]?)$/.exec(raw.trim());
   const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS] : NaN;
   if (!(seconds >= min && seconds <= max)) {
-    throw new UsageError(`--${name} must be ${min} to ${max} seconds, written as 90s, 5m or 1h (got ${raw === true ? 'nothing' : JSON.stringify(raw)})`);
+    throw new UsageError(
+      `--${name} must be ${min} to ${max} seconds, written as 90s, 5m or 1h (got ${raw === true ? 'nothing' : JSON.stringify(raw)})`,
+    );
   }
   return seconds;
 }
@@ -53,5 +56,7 @@ export function parseOptions<T>(cli: string, usage: string, parse: () => T): T |
 
 /** The first `--flag` that is neither one of `valued` (which take a value) nor one of `switches`. */
 export function unknownFlag(argv: readonly string[], valued: readonly string[], switches: readonly string[] = []): string | undefined {
-  return argv.find((a) => a.startsWith('--') && !switches.includes(a.slice(2)) && !valued.some((f) => a === `--${f}` || a.startsWith(`--${f}=`)));
+  return argv.find(
+    (a) => a.startsWith('--') && !switches.includes(a.slice(2)) && !valued.some((f) => a === `--${f}` || a.startsWith(`--${f}=`)),
+  );
 }

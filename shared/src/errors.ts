@@ -82,7 +82,11 @@ export function zodFieldErrors(err: ZodError): FieldError[] {
 }
 
 /** Parses with a zod schema; bad input becomes a 400 problem listing each bad field. */
-export function parseInput<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown, what = 'request'): T {
+export function parseInput<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } },
+  value: unknown,
+  what = 'request',
+): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors = zodFieldErrors(result.error);
@@ -103,7 +107,11 @@ function fromBodyParser(err: unknown): AppError | undefined {
     case 'entity.parse.failed':
       return AppError.badRequest('The request body is not valid JSON.');
     case 'entity.too.large':
-      return new AppError(413, { slug: 'payload-too-large', title: 'Payload too large', detail: 'The request body is larger than allowed.' });
+      return new AppError(413, {
+        slug: 'payload-too-large',
+        title: 'Payload too large',
+        detail: 'The request body is larger than allowed.',
+      });
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError(415, { slug: 'unsupported-encoding', title: 'Unsupported encoding', detail: 'Send the body as UTF-8 JSON.' });
@@ -116,7 +124,12 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) return AppError.badRequest('The request is invalid.', zodFieldErrors(err));
   if (err instanceof StoreUnavailableError) {
-    return new AppError(503, { slug: 'store-unavailable', title: 'Service unavailable', detail: 'The database is unreachable right now; retry shortly.', cause: err });
+    return new AppError(503, {
+      slug: 'store-unavailable',
+      title: 'Service unavailable',
+      detail: 'The database is unreachable right now; retry shortly.',
+      cause: err,
+    });
   }
   return (
     fromBodyParser(err) ??

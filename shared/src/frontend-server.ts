@@ -23,7 +23,12 @@ const origin = (url: string | null) => (url ? new URL(url).origin : null);
 /** Where the page may connect: itself, the gateway under CORS, Sentry's ingest, Spotlight. */
 export function connectSources(config: FrontendConfig): string[] {
   const { runtime } = config;
-  return ["'self'", ...new Set([origin(runtime.apiBaseUrl || null), origin(runtime.sentryDsn), origin(runtime.spotlightUrl)].filter((o): o is string => o !== null))];
+  return [
+    "'self'",
+    ...new Set(
+      [origin(runtime.apiBaseUrl || null), origin(runtime.sentryDsn), origin(runtime.spotlightUrl)].filter((o): o is string => o !== null),
+    ),
+  ];
 }
 
 export function frontendApp(config: FrontendConfig, distDir: string): express.Express {

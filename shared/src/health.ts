@@ -48,7 +48,12 @@ function processProbe() {
   const eventLoop = () => {
     // Before the first sample (just after start or a reset) the mean is NaN, which JSON turns into null.
     const ms = (ns: number) => (Number.isFinite(ns) ? Math.round((ns / 1e6) * 10) / 10 : 0);
-    const figures = { delayMeanMs: ms(loop.mean), delayP99Ms: ms(loop.percentile(99)), delayMaxMs: ms(loop.max), windowSeconds: Math.round((Date.now() - windowStart) / 1000) };
+    const figures = {
+      delayMeanMs: ms(loop.mean),
+      delayP99Ms: ms(loop.percentile(99)),
+      delayMaxMs: ms(loop.max),
+      windowSeconds: Math.round((Date.now() - windowStart) / 1000),
+    };
     if (Date.now() - windowStart > WINDOW_MS) {
       loop.reset();
       windowStart = Date.now();
@@ -72,7 +77,13 @@ export async function healthReport({ config, store, cache }: Pick<HealthDeps, 'c
   const storeCheck = async () => {
     const t0 = performance.now();
     const up = await store.ping();
-    return { status: (up ? 'ok' : 'down') as Level, kind: store.kind, database: store.database, transactions: store.transactional, latencyMs: Math.round((performance.now() - t0) * 10) / 10 };
+    return {
+      status: (up ? 'ok' : 'down') as Level,
+      kind: store.kind,
+      database: store.database,
+      transactions: store.transactional,
+      latencyMs: Math.round((performance.now() - t0) * 10) / 10,
+    };
   };
 
   const memory = process.memoryUsage();

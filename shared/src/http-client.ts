@@ -147,7 +147,8 @@ export class ServiceClient {
           cause: err,
         });
       }
-      if (response.ok || options.acceptStatuses?.includes(response.status)) return { status: response.status, headers: response.headers, body: payload as T };
+      if (response.ok || options.acceptStatuses?.includes(response.status))
+        return { status: response.status, headers: response.headers, body: payload as T };
 
       const problem = (payload ?? {}) as ProblemBody;
       if (response.status < 500) {

@@ -41,7 +41,8 @@ interface MetricDefinition {
 export type BusinessMetric = keyof typeof BUSINESS_METRICS;
 
 /** The Sentry metric of a business counter: `casino_bets_total` is `casino.bets`. */
-export const sentryMetricName = (metric: BusinessMetric): string => BUSINESS_METRICS[metric].name.replace(/^casino_/, 'casino.').replace(/_total$/, '');
+export const sentryMetricName = (metric: BusinessMetric): string =>
+  BUSINESS_METRICS[metric].name.replace(/^casino_/, 'casino.').replace(/_total$/, '');
 
 export interface Metrics {
   registry: Registry;
@@ -143,7 +144,10 @@ export function bucketQuantile(q: number, buckets: { le: number; count: number }
 }
 
 function histogramSeries(metric: MetricObjectWithValues<MetricValue<string>>): JsonHistogram[] {
-  const series = new Map<string, { labels: Record<string, string | number>; buckets: { le: number; count: number }[]; count: number; sum: number }>();
+  const series = new Map<
+    string,
+    { labels: Record<string, string | number>; buckets: { le: number; count: number }[]; count: number; sum: number }
+  >();
   for (const v of metric.values as (MetricValue<string> & { metricName?: string })[]) {
     const { le, ...labels } = v.labels as Record<string, string | number>;
     const key = JSON.stringify(labels);

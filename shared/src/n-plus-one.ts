@@ -8,9 +8,18 @@ import { scenarioApplied } from './scenarios';
 import type { Collection, Document, Filter, Sort } from './store';
 import { withOperationHint } from './store/operation-hint';
 
-export async function findOneByOne<T extends Document>(collection: Collection<T>, filter: Filter, options: { sort: Sort; limit: number }): Promise<T[]> {
+export async function findOneByOne<T extends Document>(
+  collection: Collection<T>,
+  filter: Filter,
+  options: { sort: Sort; limit: number },
+): Promise<T[]> {
   scenarioApplied('n-plus-one');
-  const ids = await collection.aggregate<{ _id: string }>([{ $match: filter }, { $sort: options.sort }, { $limit: options.limit }, { $project: { _id: 1 } }]);
+  const ids = await collection.aggregate<{ _id: string }>([
+    { $match: filter },
+    { $sort: options.sort },
+    { $limit: options.limit },
+    { $project: { _id: 1 } },
+  ]);
   const items: T[] = [];
   // Each lookup's DB span carries the scenario too (embedded store), so the N spans are findable by it.
   const marked = { inSpan: () => scenarioApplied('n-plus-one') };

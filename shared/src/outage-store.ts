@@ -29,7 +29,8 @@ export class OutageStore implements Store {
 
   collection<T extends Document>(spec: CollectionSpec): Collection<T> {
     const inner = this.inner.collection<T>(spec);
-    const guarded = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    const guarded =
+      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
       async (...args: A): Promise<R> => {
         this.check();
         return fn.apply(inner, args);

@@ -17,7 +17,8 @@ const none = z.strictObject({});
 export const SCENARIO_CATALOGUE = {
   'slow-query': {
     services: ['user'],
-    description: 'The player lookup on the spin path becomes a slow query: an unindexed scan on MongoDB, latency inside the DB span in the embedded store.',
+    description:
+      'The player lookup on the spin path becomes a slow query: an unindexed scan on MongoDB, latency inside the DB span in the embedded store.',
     params: z.strictObject({ ms: ms(50, 5_000, 500) }),
   },
   'cpu-spike': {
@@ -53,7 +54,8 @@ export const SCENARIO_CATALOGUE = {
   },
   'cache-outage': {
     services: ['gateway', 'user', 'game', 'payment', 'wager'],
-    description: 'Services behave as if Redis were unreachable: the no-op cache answers, /readyz reports the cache degraded, players see no error.',
+    description:
+      'Services behave as if Redis were unreachable: the no-op cache answers, /readyz reports the cache degraded, players see no error.',
     params: none,
   },
   'bad-release': {
@@ -123,7 +125,8 @@ export class Scenarios {
     const before = this.state;
     this.state = structuredClone(next);
     for (const name of SCENARIO_NAMES) {
-      if (JSON.stringify(before[name]) !== JSON.stringify(this.state[name])) for (const listener of this.listeners) listener(name, this.state[name]);
+      if (JSON.stringify(before[name]) !== JSON.stringify(this.state[name]))
+        for (const listener of this.listeners) listener(name, this.state[name]);
     }
   }
 

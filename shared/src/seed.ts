@@ -33,8 +33,30 @@ export interface SeedOptions {
 
 const WELCOME_OFFER = 'welcome-100';
 export const FIRST_NAMES = [
-  'Ada', 'Alan', 'Anita', 'Barbara', 'Bjarne', 'Claude', 'Dennis', 'Donald', 'Edsger', 'Frances', 'Grace', 'Guido',
-  'Hedy', 'Joan', 'John', 'Katherine', 'Ken', 'Linus', 'Margaret', 'Mary', 'Niklaus', 'Radia', 'Sophie', 'Tim',
+  'Ada',
+  'Alan',
+  'Anita',
+  'Barbara',
+  'Bjarne',
+  'Claude',
+  'Dennis',
+  'Donald',
+  'Edsger',
+  'Frances',
+  'Grace',
+  'Guido',
+  'Hedy',
+  'Joan',
+  'John',
+  'Katherine',
+  'Ken',
+  'Linus',
+  'Margaret',
+  'Mary',
+  'Niklaus',
+  'Radia',
+  'Sophie',
+  'Tim',
 ];
 
 /** The one password every seeded player of a seed shares. Demo data only: it is printed and documented. */
@@ -157,7 +179,10 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
  */
 export async function seedPlatform(urls: PeerUrls, options: SeedOptions, timeoutMs = 30_000): Promise<SeedResult> {
   const started = performance.now();
-  const client = Object.fromEntries(PEERS.map((s) => [s, new ServiceClient({ service: s, baseUrl: urls[s], timeoutMs })])) as Record<Peer, ServiceClient>;
+  const client = Object.fromEntries(PEERS.map((s) => [s, new ServiceClient({ service: s, baseUrl: urls[s], timeoutMs })])) as Record<
+    Peer,
+    ServiceClient
+  >;
 
   await Promise.all(
     PEERS.map((s) =>
@@ -212,7 +237,12 @@ export async function seedPlatform(urls: PeerUrls, options: SeedOptions, timeout
     seeded.push({ index: plan.index, email: plan.email, playerId: id });
 
     try {
-      const deposit = await client.payment.exchange<MovementResult>('POST', `/wallets/${id}/deposits`, { amount: plan.deposit.amount }, { idempotencyKey: plan.deposit.key });
+      const deposit = await client.payment.exchange<MovementResult>(
+        'POST',
+        `/wallets/${id}/deposits`,
+        { amount: plan.deposit.amount },
+        { idempotencyKey: plan.deposit.key },
+      );
       summary.deposits[replayed(deposit.headers) ? 'replayed' : 'created']++;
     } catch (err) {
       return fail(plan, 'deposit', err);
@@ -220,7 +250,12 @@ export async function seedPlatform(urls: PeerUrls, options: SeedOptions, timeout
 
     if (plan.claim) {
       try {
-        const claim = await client.wager.exchange<{ bonus: BonusView }>('POST', `/players/${id}/bonuses`, { offerId: plan.claim.offerId }, { idempotencyKey: plan.claim.key });
+        const claim = await client.wager.exchange<{ bonus: BonusView }>(
+          'POST',
+          `/players/${id}/bonuses`,
+          { offerId: plan.claim.offerId },
+          { idempotencyKey: plan.claim.key },
+        );
         summary.claims[replayed(claim.headers) ? 'alreadyClaimed' : 'created']++;
       } catch (err) {
         if (err instanceof AppError && ALREADY_CLAIMED.has(err.slug)) summary.claims.alreadyClaimed++;
@@ -230,7 +265,12 @@ export async function seedPlatform(urls: PeerUrls, options: SeedOptions, timeout
 
     for (const [k, spin] of plan.spins.entries()) {
       try {
-        const round = await client.game.exchange<SpinResult>('POST', `/players/${id}/games/${spin.gameId}/spins`, { stake: spin.stake }, { idempotencyKey: spin.key });
+        const round = await client.game.exchange<SpinResult>(
+          'POST',
+          `/players/${id}/games/${spin.gameId}/spins`,
+          { stake: spin.stake },
+          { idempotencyKey: spin.key },
+        );
         summary.spins[replayed(round.headers) ? 'replayed' : 'created']++;
         if (round.body.win > 0) summary.spins.wins++;
       } catch (err) {

@@ -37,7 +37,11 @@ export function withProfilesToSpotlight(make: MakeTransport, sidecarUrl: string)
   return (options) => {
     const transport = make(options);
     // The sidecar reads the content type to know an envelope; Sentry's ingest does not need it.
-    const sidecar = Sentry.makeNodeTransport({ ...options, url: sidecarUrl, headers: { ...options.headers, 'content-type': 'application/x-sentry-envelope' } });
+    const sidecar = Sentry.makeNodeTransport({
+      ...options,
+      url: sidecarUrl,
+      headers: { ...options.headers, 'content-type': 'application/x-sentry-envelope' },
+    });
     return {
       send: (envelope) => {
         if (isProfileChunk(envelope)) sidecar.send(envelope).then(undefined, () => undefined);

@@ -93,13 +93,17 @@ async function initStore(store: Store, logger: Logger, deadlineMs: number): Prom
   for (let attempt = 0; ; attempt++) {
     try {
       await store.init();
-      if (attempt > 0) logger.info({ attempts: attempt + 1 }, `${store.kind} reachable after ${((Date.now() - start) / 1000).toFixed(1)} s`);
+      if (attempt > 0)
+        logger.info({ attempts: attempt + 1 }, `${store.kind} reachable after ${((Date.now() - start) / 1000).toFixed(1)} s`);
       return;
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
       const waitMs = backoffDelay(attempt, 250, 5000);
       if (Date.now() - start + waitMs > deadlineMs) {
-        throw new Error(`${store.kind} was not reachable within ${Math.round(deadlineMs / 1000)} s (MONGO_CONNECT_TIMEOUT_MS): ${err.message}`, { cause: err });
+        throw new Error(
+          `${store.kind} was not reachable within ${Math.round(deadlineMs / 1000)} s (MONGO_CONNECT_TIMEOUT_MS): ${err.message}`,
+          { cause: err },
+        );
       }
       logger.warn({ err: { message: err.message }, attempt }, `${store.kind} not reachable yet; retrying`);
       await sleep(waitMs);

@@ -43,7 +43,11 @@ export interface StoreBackend {
 
 /** A database name MongoDB accepts (under 64 characters, no dots or slashes), unique to this call. */
 function databaseName(suite: string): string {
-  const slug = suite.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 30);
+  const slug = suite
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .slice(0, 30);
   return `casino_test_${slug}_${randomUUID().slice(0, 8)}`;
 }
 

@@ -22,11 +22,7 @@ export const entityId = z.uuid('must be an id');
 /** Catalogue ids: `lucky-sevens`, `welcome-100`. */
 export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a catalogue id');
 
-export const email = z
-  .string()
-  .trim()
-  .max(254)
-  .pipe(z.email('must be an email address'));
+export const email = z.string().trim().max(254).pipe(z.email('must be an email address'));
 
 export const password = z.string().min(10, 'must be at least 10 characters').max(128, 'must be at most 128 characters');
 
@@ -35,7 +31,7 @@ export const displayName = z
   .trim()
   .min(1)
   .max(40)
-  .regex(/^[\p{L}\p{N} ._'-]+$/u, 'may hold letters, digits, spaces and . _ \' -');
+  .regex(/^[\p{L}\p{N} ._'-]+$/u, "may hold letters, digits, spaces and . _ ' -");
 
 /** Idempotency keys: a UUID or any 8–128 characters of [A-Za-z0-9._:-]. */
 export const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of A-Z a-z 0-9 . _ : -');

@@ -27,11 +27,15 @@ describe('parseConfig', () => {
       expect(parseConfig('gateway', { ...BASE, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
       expect(parseConfig('gateway', { ...BASE, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
       expect(parseConfig('gateway', { ...BASE, TRUST_PROXY: '2' }).trustProxy).toBe(2);
-      expect(parseConfig('gateway', { ...BASE, TRUST_PROXY: 'loopback, uniquelocal, 10.0.0.0/8' }).trustProxy).toBe('loopback, uniquelocal, 10.0.0.0/8');
+      expect(parseConfig('gateway', { ...BASE, TRUST_PROXY: 'loopback, uniquelocal, 10.0.0.0/8' }).trustProxy).toBe(
+        'loopback, uniquelocal, 10.0.0.0/8',
+      );
     });
 
     test('when it is not a trust setting, then the service refuses to start naming it', () => {
-      expect(() => parseConfig('gateway', { ...BASE, TRUST_PROXY: 'every;one' })).toThrow(/^TRUST_PROXY must be true, false, a number of hops/);
+      expect(() => parseConfig('gateway', { ...BASE, TRUST_PROXY: 'every;one' })).toThrow(
+        /^TRUST_PROXY must be true, false, a number of hops/,
+      );
     });
   });
 
@@ -88,7 +92,9 @@ describe('parseConfig', () => {
       const dsn = 'https://public@o1.ingest.sentry.io/1';
 
       expect(parseConfig('game', { SENTRY_DSN: dsn }).sentry.profileSessionSampleRate).toBe(1);
-      expect(parseConfig('game', { SENTRY_DSN: dsn, SENTRY_PROFILE_SESSION_SAMPLE_RATE: '0.25' }).sentry.profileSessionSampleRate).toBe(0.25);
+      expect(parseConfig('game', { SENTRY_DSN: dsn, SENTRY_PROFILE_SESSION_SAMPLE_RATE: '0.25' }).sentry.profileSessionSampleRate).toBe(
+        0.25,
+      );
     });
 
     test.each([
@@ -110,14 +116,22 @@ describe('parseConfig', () => {
     });
 
     test('when a release and environment are given, then they are used as they are', () => {
-      const { sentry } = parseConfig('game', { SENTRY_RELEASE: 'casino@2026.1.1+abc', SENTRY_ENVIRONMENT: 'staging', NODE_ENV: 'production' });
+      const { sentry } = parseConfig('game', {
+        SENTRY_RELEASE: 'casino@2026.1.1+abc',
+        SENTRY_ENVIRONMENT: 'staging',
+        NODE_ENV: 'production',
+      });
 
       expect(sentry.release).toBe('casino@2026.1.1+abc');
       expect(sentry.environment).toBe('staging');
     });
 
     test('when lists are given with stray spaces and commas, then they are trimmed and empty items dropped', () => {
-      const config = parseConfig('gateway', { ...BASE, SCENARIOS: ' slow-query, ,payment-failures,', CORS_ORIGINS: 'https://a.example, https://b.example' });
+      const config = parseConfig('gateway', {
+        ...BASE,
+        SCENARIOS: ' slow-query, ,payment-failures,',
+        CORS_ORIGINS: 'https://a.example, https://b.example',
+      });
 
       expect(config.scenarios).toEqual(['slow-query', 'payment-failures']);
       expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
@@ -127,7 +141,9 @@ describe('parseConfig', () => {
   describe('scenarios at start', () => {
     test('when SCENARIOS names a scenario that does not exist, then the configuration is refused naming the variable and the known names', () => {
       expect(() => parseConfig('game', { SCENARIOS: 'slow-query,flaky-game' })).toThrow(ConfigError);
-      expect(() => parseConfig('game', { SCENARIOS: 'slow-query,flaky-game' })).toThrow(/SCENARIOS must list scenario names from: slow-query, cpu-spike/);
+      expect(() => parseConfig('game', { SCENARIOS: 'slow-query,flaky-game' })).toThrow(
+        /SCENARIOS must list scenario names from: slow-query, cpu-spike/,
+      );
     });
   });
 
@@ -257,7 +273,11 @@ describe('loadConfig in a real process', () => {
 
   function run(service: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const script = `${hook}\nconst c = require(${JSON.stringify(configTs)}).loadConfig(${JSON.stringify(service)});\nprocess.stdout.write(JSON.stringify({ port: c.port }));`;
-    const child = spawn(process.execPath, ['-e', script], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -31,7 +31,11 @@ function setup() {
     throw AppError.notFound('wallet-not-found', `There is no wallet ${req.params.id}.`);
   });
   app.post('/withdrawals', () => {
-    throw new AppError(422, { slug: 'insufficient-funds', title: 'Insufficient funds', detail: 'You have 5.00 EUR; 10.00 EUR was asked for.' });
+    throw new AppError(422, {
+      slug: 'insufficient-funds',
+      title: 'Insufficient funds',
+      detail: 'You have 5.00 EUR; 10.00 EUR was asked for.',
+    });
   });
   app.get('/crash', () => {
     throw new Error('db password=hunter2');
@@ -70,7 +74,12 @@ describe('problem responses', () => {
     const res = await request(app).get('/wallets/w-42');
 
     expect(res.status).toBe(404);
-    expect(res.body).toMatchObject({ type: problemType('wallet-not-found'), title: 'Not found', status: 404, detail: 'There is no wallet w-42.' });
+    expect(res.body).toMatchObject({
+      type: problemType('wallet-not-found'),
+      title: 'Not found',
+      status: 404,
+      detail: 'There is no wallet w-42.',
+    });
   });
 
   test('when the body fails the schema, then it is a 400 whose errors name each bad field', async () => {
@@ -109,7 +118,9 @@ describe('problem responses', () => {
   test('when the body is larger than the limit, then it is a 413 problem', async () => {
     const { app } = setup();
 
-    const res = await request(app).post('/deposits').send({ amount: 5, currency: 'EUR', pad: 'x'.repeat(2048) });
+    const res = await request(app)
+      .post('/deposits')
+      .send({ amount: 5, currency: 'EUR', pad: 'x'.repeat(2048) });
 
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toContain(PROBLEM);
@@ -146,6 +157,10 @@ describe('problem responses', () => {
 
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toContain(PROBLEM);
-    expect(res.body).toMatchObject({ type: 'urn:casino:problem:route-not-found', status: 404, detail: 'No route for DELETE /no/such/thing.' });
+    expect(res.body).toMatchObject({
+      type: 'urn:casino:problem:route-not-found',
+      status: 404,
+      detail: 'No route for DELETE /no/such/thing.',
+    });
   });
 });

@@ -19,19 +19,40 @@ describe('the frontend settings', () => {
   test('when nothing is set, then the browser uses the same origin, sends nothing, streams spans and links traces nowhere, as no viewer is known', () => {
     const c = parseFrontendConfig({});
     expect(c).toMatchObject({ port: 3000, gatewayUrl: 'http://127.0.0.1:8080' });
-    expect(c.runtime).toMatchObject({ apiBaseUrl: '', sentryDsn: null, spotlightUrl: null, traceLifecycle: 'stream', traceViewer: null, traceUrlTemplate: null });
+    expect(c.runtime).toMatchObject({
+      apiBaseUrl: '',
+      sentryDsn: null,
+      spotlightUrl: null,
+      traceLifecycle: 'stream',
+      traceViewer: null,
+      traceUrlTemplate: null,
+    });
   });
 
   test('when DSNs are set, then the frontend project wins over the shared one, and SENTRY_ENABLED=false sends nothing', () => {
-    expect(parseFrontendConfig({ SENTRY_DSN: 'https://a@o1.ingest.sentry.io/1' }).runtime.sentryDsn).toBe('https://a@o1.ingest.sentry.io/1');
-    expect(parseFrontendConfig({ SENTRY_DSN: 'https://a@o1.ingest.sentry.io/1', SENTRY_DSN_FRONTEND: 'https://b@o1.ingest.sentry.io/9' }).runtime.sentryDsn).toBe('https://b@o1.ingest.sentry.io/9');
-    expect(parseFrontendConfig({ SENTRY_DSN: 'https://a@o1.ingest.sentry.io/1', SENTRY_ENABLED: 'false', SENTRY_SPOTLIGHT: 'true' }).runtime).toMatchObject({ sentryDsn: null, spotlightUrl: null });
+    expect(parseFrontendConfig({ SENTRY_DSN: 'https://a@o1.ingest.sentry.io/1' }).runtime.sentryDsn).toBe(
+      'https://a@o1.ingest.sentry.io/1',
+    );
+    expect(
+      parseFrontendConfig({ SENTRY_DSN: 'https://a@o1.ingest.sentry.io/1', SENTRY_DSN_FRONTEND: 'https://b@o1.ingest.sentry.io/9' }).runtime
+        .sentryDsn,
+    ).toBe('https://b@o1.ingest.sentry.io/9');
+    expect(
+      parseFrontendConfig({ SENTRY_DSN: 'https://a@o1.ingest.sentry.io/1', SENTRY_ENABLED: 'false', SENTRY_SPOTLIGHT: 'true' }).runtime,
+    ).toMatchObject({ sentryDsn: null, spotlightUrl: null });
   });
 
   test('when an organisation or a Sentry address is set, then trace links open Sentry’s trace view', () => {
-    expect(parseFrontendConfig({ SENTRY_ORG: 'acme' }).runtime).toMatchObject({ traceViewer: 'Sentry', traceUrlTemplate: 'https://sentry.io/organizations/acme/explore/traces/trace/{traceId}/' });
-    expect(parseFrontendConfig({ SENTRY_ORG: 'acme', SENTRY_URL: 'https://sentry.example.com/' }).runtime.traceUrlTemplate).toBe('https://sentry.example.com/organizations/acme/explore/traces/trace/{traceId}/');
-    expect(parseFrontendConfig({ SENTRY_URL: 'https://acme.sentry.io' }).runtime.traceUrlTemplate).toBe('https://acme.sentry.io/explore/traces/trace/{traceId}/');
+    expect(parseFrontendConfig({ SENTRY_ORG: 'acme' }).runtime).toMatchObject({
+      traceViewer: 'Sentry',
+      traceUrlTemplate: 'https://sentry.io/organizations/acme/explore/traces/trace/{traceId}/',
+    });
+    expect(parseFrontendConfig({ SENTRY_ORG: 'acme', SENTRY_URL: 'https://sentry.example.com/' }).runtime.traceUrlTemplate).toBe(
+      'https://sentry.example.com/organizations/acme/explore/traces/trace/{traceId}/',
+    );
+    expect(parseFrontendConfig({ SENTRY_URL: 'https://acme.sentry.io' }).runtime.traceUrlTemplate).toBe(
+      'https://acme.sentry.io/explore/traces/trace/{traceId}/',
+    );
   });
 
   test('when Spotlight is on, then the browser forwards to its sidecar as transactions, which its UI shows, and trace links open its trace view', () => {
@@ -47,7 +68,11 @@ describe('the frontend settings', () => {
     });
     expect(parseFrontendConfig({ SENTRY_SPOTLIGHT: 'true', SENTRY_TRACE_LIFECYCLE: 'stream' }).runtime.traceLifecycle).toBe('stream');
     // With the SDK off nothing reaches Spotlight, so there is nothing to link to.
-    expect(parseFrontendConfig({ SENTRY_SPOTLIGHT: 'true', SENTRY_ENABLED: 'false' }).runtime).toMatchObject({ spotlightUrl: null, traceViewer: null, traceUrlTemplate: null });
+    expect(parseFrontendConfig({ SENTRY_SPOTLIGHT: 'true', SENTRY_ENABLED: 'false' }).runtime).toMatchObject({
+      spotlightUrl: null,
+      traceViewer: null,
+      traceUrlTemplate: null,
+    });
   });
 
   test('when the demo decides whether to start its own Spotlight, then it does unless the SDK is off or SENTRY_SPOTLIGHT is false or names another sidecar', () => {
@@ -70,7 +95,11 @@ describe('the frontend server', () => {
   let gateway: Server;
   let gatewayUrl: string;
   beforeAll(async () => {
-    gateway = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json', 'x-trace-id': 'f'.repeat(32) }).end(JSON.stringify({ path: req.url, trace: req.headers['sentry-trace'] ?? null })));
+    gateway = createServer((req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'x-trace-id': 'f'.repeat(32) })
+        .end(JSON.stringify({ path: req.url, trace: req.headers['sentry-trace'] ?? null })),
+    );
     await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
     gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
   });
@@ -104,7 +133,10 @@ describe('the frontend server', () => {
 
   test('when the page calls /api, then the call and its trace headers reach the gateway unchanged', async () => {
     const app = frontendApp(parseFrontendConfig({ GATEWAY_URL: gatewayUrl }), builtApp());
-    const res = await request(app).get('/api/v1/games?x=1').set('sentry-trace', `${'a'.repeat(32)}-${'b'.repeat(16)}-1`).expect(200);
+    const res = await request(app)
+      .get('/api/v1/games?x=1')
+      .set('sentry-trace', `${'a'.repeat(32)}-${'b'.repeat(16)}-1`)
+      .expect(200);
     expect(res.body).toEqual({ path: '/api/v1/games?x=1', trace: `${'a'.repeat(32)}-${'b'.repeat(16)}-1` });
     expect(res.headers['x-trace-id']).toBe('f'.repeat(32));
   });
@@ -113,11 +145,20 @@ describe('the frontend server', () => {
     const app = frontendApp(parseFrontendConfig({ GATEWAY_URL: 'http://127.0.0.1:1' }), builtApp());
     const res = await request(app).get('/api/v1/games').expect(502);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(JSON.parse(res.text)).toMatchObject({ status: 502, type: 'urn:casino:problem:gateway-unreachable', detail: expect.stringContaining('http://127.0.0.1:1') });
+    expect(JSON.parse(res.text)).toMatchObject({
+      status: 502,
+      type: 'urn:casino:problem:gateway-unreachable',
+      detail: expect.stringContaining('http://127.0.0.1:1'),
+    });
   });
 
   test('when the page may connect elsewhere, then the content security policy allows exactly the gateway, the ingest and Spotlight', async () => {
-    const config = parseFrontendConfig({ GATEWAY_URL: gatewayUrl, FRONTEND_API_URL: 'http://localhost:8080', SENTRY_DSN: 'https://k@o1.ingest.sentry.io/5', SENTRY_SPOTLIGHT: 'true' });
+    const config = parseFrontendConfig({
+      GATEWAY_URL: gatewayUrl,
+      FRONTEND_API_URL: 'http://localhost:8080',
+      SENTRY_DSN: 'https://k@o1.ingest.sentry.io/5',
+      SENTRY_SPOTLIGHT: 'true',
+    });
     const res = await request(frontendApp(config, builtApp())).get('/').expect(200);
     const connect = /connect-src ([^;]+)/.exec(res.headers['content-security-policy']!)![1]!.split(' ');
     expect(connect.sort()).toEqual(["'self'", 'http://localhost:8080', 'http://localhost:8969', 'https://o1.ingest.sentry.io'].sort());

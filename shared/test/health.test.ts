@@ -114,7 +114,13 @@ describe('health endpoints', () => {
       });
       const { store, cache, memory, disk, eventLoop } = res.body.components;
       expect(Object.keys(res.body.components).sort()).toEqual(['cache', 'disk', 'eventLoop', 'memory', 'store']);
-      expect(store).toEqual({ status: 'ok', kind: 'embedded', database: 'casino_test', transactions: false, latencyMs: expect.any(Number) });
+      expect(store).toEqual({
+        status: 'ok',
+        kind: 'embedded',
+        database: 'casino_test',
+        transactions: false,
+        latencyMs: expect.any(Number),
+      });
       expect(cache).toEqual({ status: 'ok', state: 'ready' });
       expect(memory.rssBytes).toBeGreaterThan(0);
       expect(memory.heapUsedBytes).toBeGreaterThan(0);

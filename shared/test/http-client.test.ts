@@ -79,7 +79,9 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 describe('ServiceClient', () => {
   describe('retries', () => {
     test('when a GET is answered 503 twice and then 200, then it succeeds on the third attempt', async () => {
-      const { url, seen } = await upstream((_req, res, attempt) => (attempt <= 2 ? json(res, 503, { detail: 'warming up' }) : json(res, 200, { cash: 500 })));
+      const { url, seen } = await upstream((_req, res, attempt) =>
+        attempt <= 2 ? json(res, 503, { detail: 'warming up' }) : json(res, 200, { cash: 500 }),
+      );
 
       const body = await client(url).get<{ cash: number }>('/wallets/w-1');
 
@@ -127,7 +129,12 @@ describe('ServiceClient', () => {
     });
 
     test('when a service of the platform answers a 502 problem, then that considered answer is passed on, not asked again', async () => {
-      const declined = { type: 'urn:casino:problem:payment-provider-declined', title: 'Bad gateway', status: 502, detail: 'The card was declined.' };
+      const declined = {
+        type: 'urn:casino:problem:payment-provider-declined',
+        title: 'Bad gateway',
+        status: 502,
+        detail: 'The card was declined.',
+      };
       const { url, seen } = await upstream((_req, res) => json(res, 502, declined));
 
       const err = await failure(client(url).post('/wallets/p-1/bets', { amount: 100 }, { idempotencyKey: 'key-1234-abcd' }));
@@ -189,7 +196,12 @@ describe('ServiceClient', () => {
 
       const [err, ms] = await timed(() => failure(client(url).get('/wallets/w-1')));
 
-      expect(err).toMatchObject({ status: 503, slug: 'service-unavailable', title: 'Service unavailable', message: 'The payment service is unavailable.' });
+      expect(err).toMatchObject({
+        status: 503,
+        slug: 'service-unavailable',
+        title: 'Service unavailable',
+        message: 'The payment service is unavailable.',
+      });
       expect(ms).toBeLessThan(1000);
     });
   });
@@ -198,12 +210,30 @@ describe('ServiceClient', () => {
     test('when the callee refuses with a 422 problem, then the same problem comes back as an AppError', async () => {
       const errors = [{ path: 'amount', message: 'must be at most your cash balance' }];
       const { url, seen } = await upstream((_req, res) =>
-        json(res, 422, { type: 'urn:casino:problem:insufficient-funds', title: 'Insufficient funds', status: 422, detail: 'You have 5.00 EUR.', errors, traceId: 'x' }, 'application/problem+json'),
+        json(
+          res,
+          422,
+          {
+            type: 'urn:casino:problem:insufficient-funds',
+            title: 'Insufficient funds',
+            status: 422,
+            detail: 'You have 5.00 EUR.',
+            errors,
+            traceId: 'x',
+          },
+          'application/problem+json',
+        ),
       );
 
       const err = await failure(client(url).post('/withdrawals', { amount: 1000 }, { idempotencyKey: 'key-1234-abcd' }));
 
-      expect(err).toMatchObject({ status: 422, slug: 'insufficient-funds', title: 'Insufficient funds', message: 'You have 5.00 EUR.', errors });
+      expect(err).toMatchObject({
+        status: 422,
+        slug: 'insufficient-funds',
+        title: 'Insufficient funds',
+        message: 'You have 5.00 EUR.',
+        errors,
+      });
       expect(err.type).toBe('urn:casino:problem:insufficient-funds');
       expect(seen).toHaveLength(1);
     });
@@ -216,7 +246,12 @@ describe('ServiceClient', () => {
 
       const err = await failure(client(url).get('/x'));
 
-      expect(err).toMatchObject({ status: 409, slug: 'upstream-rejected', title: 'Request rejected', message: 'The payment service rejected the request.' });
+      expect(err).toMatchObject({
+        status: 409,
+        slug: 'upstream-rejected',
+        title: 'Request rejected',
+        message: 'The payment service rejected the request.',
+      });
     });
 
     test('when the callee fails with a 500, then it is a 502 upstream-error, not retried', async () => {
@@ -224,7 +259,12 @@ describe('ServiceClient', () => {
 
       const err = await failure(client(url).get('/x'));
 
-      expect(err).toMatchObject({ status: 502, slug: 'upstream-error', title: 'Bad gateway', message: 'The payment service failed: null pointer' });
+      expect(err).toMatchObject({
+        status: 502,
+        slug: 'upstream-error',
+        title: 'Bad gateway',
+        message: 'The payment service failed: null pointer',
+      });
       expect(seen).toHaveLength(1);
     });
 

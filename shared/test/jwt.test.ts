@@ -19,7 +19,10 @@ describe('access tokens', () => {
 
     const token = signAccessToken(playerId, SECRET, 600);
 
-    const { header, payload } = jwt.decode(token, { complete: true }) as { header: { alg: string }; payload: Record<string, number | string> };
+    const { header, payload } = jwt.decode(token, { complete: true }) as {
+      header: { alg: string };
+      payload: Record<string, number | string>;
+    };
     expect(header.alg).toBe('HS256');
     expect(payload).toMatchObject({ sub: playerId, iss: 'casino-user', aud: 'casino-api' });
     expect(Number(payload.exp) - Number(payload.iat)).toBe(600);
@@ -33,7 +36,12 @@ describe('access tokens', () => {
 
   test('when a token has expired, then it is rejected', () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = jwt.sign({ iat: now - 120, exp: now - 60 }, SECRET, { algorithm: 'HS256', subject: randomUUID(), issuer: 'casino-user', audience: 'casino-api' });
+    const token = jwt.sign({ iat: now - 120, exp: now - 60 }, SECRET, {
+      algorithm: 'HS256',
+      subject: randomUUID(),
+      issuer: 'casino-user',
+      audience: 'casino-api',
+    });
 
     expect(verifyAccessToken(token, SECRET)).toBeUndefined();
   });
@@ -55,7 +63,13 @@ describe('access tokens', () => {
   });
 
   test('when a token is signed with the right secret but another algorithm, then it is rejected', () => {
-    const token = jwt.sign({}, SECRET, { algorithm: 'HS512', subject: randomUUID(), issuer: 'casino-user', audience: 'casino-api', expiresIn: 3600 });
+    const token = jwt.sign({}, SECRET, {
+      algorithm: 'HS512',
+      subject: randomUUID(),
+      issuer: 'casino-user',
+      audience: 'casino-api',
+      expiresIn: 3600,
+    });
 
     expect(verifyAccessToken(token, SECRET)).toBeUndefined();
   });

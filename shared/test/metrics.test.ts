@@ -5,7 +5,8 @@ import { bucketQuantile, createMetrics, type Metrics, metricsJson, metricsMiddle
 import express, { Router } from 'express';
 import request from 'supertest';
 
-const silent = () => createLogger({ service: 'test', version: '0', level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const silent = () =>
+  createLogger({ service: 'test', version: '0', level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
 /** Requests recorded by the duration histogram, as `METHOD route status` → count. */
 async function recorded(metrics: Metrics): Promise<Record<string, number>> {
@@ -62,7 +63,12 @@ describe('bucketQuantile', () => {
 
   test('when there are no observations, then there is no quantile', () => {
     expect(bucketQuantile(0.5, [])).toBeNull();
-    expect(bucketQuantile(0.5, [{ le: 0.1, count: 0 }, { le: Infinity, count: 0 }])).toBeNull();
+    expect(
+      bucketQuantile(0.5, [
+        { le: 0.1, count: 0 },
+        { le: Infinity, count: 0 },
+      ]),
+    ).toBeNull();
   });
 
   test('when every observation is above the last finite bound, then every quantile is that bound', () => {
@@ -227,6 +233,8 @@ describe('metricsJson', () => {
         { labels: { status: 'refused', service: 'payment' }, value: 1 },
       ]),
     });
-    expect(all.find((m) => m.name === 'casino_deposits_cents_total')).toMatchObject({ values: [{ labels: { service: 'payment' }, value: 12_500 }] });
+    expect(all.find((m) => m.name === 'casino_deposits_cents_total')).toMatchObject({
+      values: [{ labels: { service: 'payment' }, value: 12_500 }],
+    });
   });
 });

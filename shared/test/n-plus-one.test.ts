@@ -13,13 +13,20 @@ interface Entry {
 
 describe('findOneByOne, the n-plus-one read', () => {
   test('when a page is read one by one, then it is the same page as one find, read with one query per item, one after another, each marked', async () => {
-    const entries = new EmbeddedStore('casino_test_n_plus_one').collection<Entry>({ name: 'ledger', indexes: [{ fields: { walletId: 1, createdAt: -1 } }], schema: {} });
-    for (let i = 0; i < 15; i++) await entries.insertOne({ _id: `e${i}`, walletId: i % 3 ? 'w1' : 'w2', createdAt: new Date(1_700_000_000_000 + (i % 4) * 1_000) });
+    const entries = new EmbeddedStore('casino_test_n_plus_one').collection<Entry>({
+      name: 'ledger',
+      indexes: [{ fields: { walletId: 1, createdAt: -1 } }],
+      schema: {},
+    });
+    for (let i = 0; i < 15; i++)
+      await entries.insertOne({ _id: `e${i}`, walletId: i % 3 ? 'w1' : 'w2', createdAt: new Date(1_700_000_000_000 + (i % 4) * 1_000) });
     const page = { sort: { createdAt: -1, _id: 1 } as const, limit: 8 };
     const expected = await entries.find({ walletId: 'w1' }, page);
     ended.length = 0;
 
-    const items = await Sentry.startSpan({ name: 'GET /wallets/:id/transactions', op: 'http.server', forceTransaction: true }, () => findOneByOne(entries, { walletId: 'w1' }, page));
+    const items = await Sentry.startSpan({ name: 'GET /wallets/:id/transactions', op: 'http.server', forceTransaction: true }, () =>
+      findOneByOne(entries, { walletId: 'w1' }, page),
+    );
 
     expect(items).toEqual(expected);
     expect(items).toHaveLength(8);

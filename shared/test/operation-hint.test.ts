@@ -14,7 +14,9 @@ describe('operation hints in the embedded store', () => {
     const seen: unknown[] = [];
     ended.length = 0;
 
-    const found = await withOperationHint({ delayMs: 60, inSpan: () => seen.push(opOf(Sentry.getActiveSpan())) }, () => collection.findOne({ _id: 'p1' }));
+    const found = await withOperationHint({ delayMs: 60, inSpan: () => seen.push(opOf(Sentry.getActiveSpan())) }, () =>
+      collection.findOne({ _id: 'p1' }),
+    );
 
     expect(found).toEqual({ _id: 'p1', name: 'Ada' });
     expect(seen).toEqual(['db']);

@@ -104,7 +104,10 @@ describe('createLogger', () => {
   test('when a request is logged, then its Authorization header and cookie are redacted and other headers kept', () => {
     const { logger, lines, raw } = capture();
 
-    logger.info({ req: { method: 'POST', headers: { authorization: 'Bearer secret-jwt', cookie: 'sid=abc', 'user-agent': 'curl/8' } } }, 'incoming');
+    logger.info(
+      { req: { method: 'POST', headers: { authorization: 'Bearer secret-jwt', cookie: 'sid=abc', 'user-agent': 'curl/8' } } },
+      'incoming',
+    );
 
     expect(lines[0]!.req).toEqual({ method: 'POST', headers: { authorization: FILTERED, cookie: FILTERED, 'user-agent': 'curl/8' } });
     expect(raw.join('\n')).not.toContain('secret-jwt');
@@ -113,7 +116,15 @@ describe('createLogger', () => {
   test('when password and token fields are logged at the top level or one level down, then their values never reach the output', () => {
     const { logger, lines, raw } = capture();
 
-    logger.info({ password: 'hunter2-pw', token: 'tok-top', body: { password: 'hunter2-body', amount: 100 }, session: { token: 'tok-nested', accessToken: 'acc-1' } }, 'login');
+    logger.info(
+      {
+        password: 'hunter2-pw',
+        token: 'tok-top',
+        body: { password: 'hunter2-body', amount: 100 },
+        session: { token: 'tok-nested', accessToken: 'acc-1' },
+      },
+      'login',
+    );
 
     expect(lines[0]).toMatchObject({
       password: FILTERED,

@@ -45,7 +45,10 @@ describe('scenarios', () => {
       .send({ 'n-plus-one': { enabled: true, params: {} }, latency: { enabled: false, params: { ms: 10 } } });
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ 'n-plus-one': { enabled: true, params: {} }, latency: { enabled: false, params: { ms: 10, service: 'game' } } });
+    expect(res.body).toEqual({
+      'n-plus-one': { enabled: true, params: {} },
+      latency: { enabled: false, params: { ms: 10, service: 'game' } },
+    });
     expect(deps.scenarios.active('n-plus-one')).toEqual({});
     expect((await request(app).get('/internal/scenarios')).body).toEqual(res.body);
   });

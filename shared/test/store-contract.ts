@@ -256,11 +256,22 @@ export function storeContract(backend: BackendSuite): void {
 
       const result = await c.updateOne(
         { _id: 'w-1' },
-        { $inc: { cash: -30 }, $set: { updatedAt: new Date('2026-02-01T00:00:00Z') }, $push: { history: { $each: [4, 5], $slice: -3 } }, $unset: { note: '' } },
+        {
+          $inc: { cash: -30 },
+          $set: { updatedAt: new Date('2026-02-01T00:00:00Z') },
+          $push: { history: { $each: [4, 5], $slice: -3 } },
+          $unset: { note: '' },
+        },
       );
 
       expect(result).toEqual({ matched: 1, modified: 1, upserted: false });
-      expect(await c.findOne({ _id: 'w-1' })).toEqual({ _id: 'w-1', playerId: 'p-1', cash: 70, history: [3, 4, 5], updatedAt: new Date('2026-02-01T00:00:00Z') });
+      expect(await c.findOne({ _id: 'w-1' })).toEqual({
+        _id: 'w-1',
+        playerId: 'p-1',
+        cash: 70,
+        history: [3, 4, 5],
+        updatedAt: new Date('2026-02-01T00:00:00Z'),
+      });
     });
 
     test('when updateOne matches nothing, then nothing is written and the result says so', async () => {
@@ -284,8 +295,16 @@ export function storeContract(backend: BackendSuite): void {
       const c = await wallets();
       const created = new Date('2026-01-01T00:00:00Z');
 
-      const first = await c.updateOne({ _id: 'w-1' }, { $setOnInsert: { playerId: 'p-1', createdAt: created }, $inc: { cash: 50 } }, { upsert: true });
-      const second = await c.updateOne({ _id: 'w-1' }, { $setOnInsert: { playerId: 'p-other', createdAt: new Date() }, $inc: { cash: 25 } }, { upsert: true });
+      const first = await c.updateOne(
+        { _id: 'w-1' },
+        { $setOnInsert: { playerId: 'p-1', createdAt: created }, $inc: { cash: 50 } },
+        { upsert: true },
+      );
+      const second = await c.updateOne(
+        { _id: 'w-1' },
+        { $setOnInsert: { playerId: 'p-other', createdAt: new Date() }, $inc: { cash: 25 } },
+        { upsert: true },
+      );
 
       expect(first).toEqual({ matched: 0, modified: 0, upserted: true });
       expect(second).toEqual({ matched: 1, modified: 1, upserted: false });
@@ -342,21 +361,46 @@ export function storeContract(backend: BackendSuite): void {
 
     test('when $ne is used on a field of an array of subdocuments, then it matches only if no element has that value', async () => {
       const c = await wallets();
-      await c.insertOne({ _id: 'w-1', playerId: 'p-1', cash: 0, applied: [{ id: 'tx-1', amount: 10 }, { id: 'tx-2', amount: 20 }] });
+      await c.insertOne({
+        _id: 'w-1',
+        playerId: 'p-1',
+        cash: 0,
+        applied: [
+          { id: 'tx-1', amount: 10 },
+          { id: 'tx-2', amount: 20 },
+        ],
+      });
 
       // Applying an entry once: the guard stops the second application of tx-2.
-      const again = await c.findOneAndUpdate({ _id: 'w-1', 'applied.id': { $ne: 'tx-2' } }, { $inc: { cash: 20 }, $push: { applied: { id: 'tx-2', amount: 20 } } });
-      const fresh = await c.findOneAndUpdate({ _id: 'w-1', 'applied.id': { $ne: 'tx-3' } }, { $inc: { cash: 30 }, $push: { applied: { id: 'tx-3', amount: 30 } } });
+      const again = await c.findOneAndUpdate(
+        { _id: 'w-1', 'applied.id': { $ne: 'tx-2' } },
+        { $inc: { cash: 20 }, $push: { applied: { id: 'tx-2', amount: 20 } } },
+      );
+      const fresh = await c.findOneAndUpdate(
+        { _id: 'w-1', 'applied.id': { $ne: 'tx-3' } },
+        { $inc: { cash: 30 }, $push: { applied: { id: 'tx-3', amount: 30 } } },
+      );
 
       expect(again).toBeNull();
-      expect(fresh).toEqual({ _id: 'w-1', playerId: 'p-1', cash: 30, applied: [{ id: 'tx-1', amount: 10 }, { id: 'tx-2', amount: 20 }, { id: 'tx-3', amount: 30 }] });
+      expect(fresh).toEqual({
+        _id: 'w-1',
+        playerId: 'p-1',
+        cash: 30,
+        applied: [
+          { id: 'tx-1', amount: 10 },
+          { id: 'tx-2', amount: 20 },
+          { id: 'tx-3', amount: 30 },
+        ],
+      });
     });
 
     test('when many conditional debits race on one document, then the balance never goes below zero and exactly the affordable ones succeed', async () => {
       const c = await wallets();
       await c.insertOne({ _id: 'w-1', playerId: 'p-1', cash: 500 });
 
-      const results = await Promise.all(Array.from({ length: 100 }, () => c.findOneAndUpdate({ _id: 'w-1', cash: { $gte: 10 } }, { $inc: { cash: -10 } })));
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () => c.findOneAndUpdate({ _id: 'w-1', cash: { $gte: 10 } }, { $inc: { cash: -10 } })),
+      );
 
       const succeeded = results.filter((r) => r !== null);
       expect(succeeded).toHaveLength(50);
@@ -369,7 +413,9 @@ export function storeContract(backend: BackendSuite): void {
       const c = await wallets();
 
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 10 }, (_, i) => c.updateOne({ _id: `w-${i}` }, { $setOnInsert: { playerId: 'p-1', cash: i } }, { upsert: true })),
+        Array.from({ length: 10 }, (_, i) =>
+          c.updateOne({ _id: `w-${i}` }, { $setOnInsert: { playerId: 'p-1', cash: i } }, { upsert: true }),
+        ),
       );
 
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);

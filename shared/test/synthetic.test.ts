@@ -6,7 +6,12 @@ beforeAll(() => {
   // Under Jest the SDK cannot hook Node's diagnostics channels and says so; spans made by hand, all this needs, still work.
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   // Spans are made and kept in the process; nothing is sent anywhere.
-  Sentry.init({ dsn: 'http://public@127.0.0.1:9/1', tracesSampleRate: 1, transport: () => ({ send: async () => ({}), flush: async () => true }), defaultIntegrations: false });
+  Sentry.init({
+    dsn: 'http://public@127.0.0.1:9/1',
+    tracesSampleRate: 1,
+    transport: () => ({ send: async () => ({}), flush: async () => true }),
+    defaultIntegrations: false,
+  });
   warn.mockRestore();
 });
 
@@ -47,7 +52,12 @@ describe('synthetic traffic marking', () => {
     for (const baggage of [undefined, 'sentry-environment=test', 'synthetic=false', 'synthetic=', 'not-synthetic=true']) {
       const seen = handle(baggage);
 
-      expect([baggage, seen.root[SYNTHETIC_ATTRIBUTE], seen.child[SYNTHETIC_ATTRIBUTE], seen.next]).toEqual([baggage, undefined, undefined, 1]);
+      expect([baggage, seen.root[SYNTHETIC_ATTRIBUTE], seen.child[SYNTHETIC_ATTRIBUTE], seen.next]).toEqual([
+        baggage,
+        undefined,
+        undefined,
+        1,
+      ]);
     }
   });
 

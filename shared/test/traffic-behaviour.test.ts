@@ -51,7 +51,8 @@ function script(behaviour: PlayerBehaviour, steps: number): { actions: Action[];
   return { actions, pauses, balances };
 }
 
-const player = (seed: number, index: number, catalogue = CATALOGUE, thinkMs = 1000) => new PlayerBehaviour(seed, index, catalogue, thinkMs, 5_000);
+const player = (seed: number, index: number, catalogue = CATALOGUE, thinkMs = 1000) =>
+  new PlayerBehaviour(seed, index, catalogue, thinkMs, 5_000);
 
 describe('the traffic behaviour plan', () => {
   test('when two players are made from the same seed and number, then who they are and every choice and pause are the same', () => {
@@ -77,7 +78,11 @@ describe('the traffic behaviour plan', () => {
       const { actions } = script(behaviour, 3);
 
       expect(actions[0]).toEqual({ kind: 'register' });
-      expect(actions[1]).toEqual({ kind: 'deposit', amount: behaviour.profile.firstDeposit, claim: behaviour.profile.claimsWelcome ? WELCOME_OFFER : null });
+      expect(actions[1]).toEqual({
+        kind: 'deposit',
+        amount: behaviour.profile.firstDeposit,
+        claim: behaviour.profile.claimsWelcome ? WELCOME_OFFER : null,
+      });
       expect(actions[2]!.kind).not.toMatch(/register|login|deposit/);
     }
   });
@@ -103,7 +108,21 @@ describe('the traffic behaviour plan', () => {
     }
     expect(misfits).toEqual([]);
     expect([...kinds].sort()).toEqual(
-      ['bonus', 'deposit', `claim ${RELOAD_OFFER}`, `claim ${WELCOME_OFFER}`, 'games', 'leave', 'login', 'register', 'rounds', 'spins', 'transactions', 'wallet', 'withdraw'].sort(),
+      [
+        'bonus',
+        'deposit',
+        `claim ${RELOAD_OFFER}`,
+        `claim ${WELCOME_OFFER}`,
+        'games',
+        'leave',
+        'login',
+        'register',
+        'rounds',
+        'spins',
+        'transactions',
+        'wallet',
+        'withdraw',
+      ].sort(),
     );
   });
 

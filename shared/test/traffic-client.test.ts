@@ -15,7 +15,9 @@ async function stubGateway(...replies: Reply[]) {
   const server: Server = createServer((req, res) => {
     seen.push({ at: performance.now(), path: req.url ?? '', headers: req.headers });
     const reply = replies[Math.min(seen.length, replies.length) - 1]!;
-    res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+    res
+      .writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
+      .end(reply.body === undefined ? '' : JSON.stringify(reply.body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   stubs.push(server);
@@ -56,11 +58,23 @@ describe('the traffic client', () => {
     const gateway = await stubGateway({ status: 201, body: {} });
     const { client: c } = client(gateway.url);
 
-    await c.send({ operation: 'deposit', method: 'POST', path: '/wallet/deposits', body: { amount: 500 }, token: 'tok', idempotencyKey: 'key-00000001' });
+    await c.send({
+      operation: 'deposit',
+      method: 'POST',
+      path: '/wallet/deposits',
+      body: { amount: 500 },
+      token: 'tok',
+      idempotencyKey: 'key-00000001',
+    });
 
     expect(gateway.seen[0]).toMatchObject({
       path: '/api/v1/wallet/deposits',
-      headers: { baggage: 'synthetic=true', authorization: 'Bearer tok', 'idempotency-key': 'key-00000001', 'content-type': 'application/json' },
+      headers: {
+        baggage: 'synthetic=true',
+        authorization: 'Bearer tok',
+        'idempotency-key': 'key-00000001',
+        'content-type': 'application/json',
+      },
     });
   });
 
@@ -68,7 +82,14 @@ describe('the traffic client', () => {
     const gateway = await stubGateway({ status: 503, body: problem('service-unavailable', 503) }, { status: 201, body: { wallet: {} } });
     const { client: c, stats } = client(gateway.url);
 
-    const answer = await c.send({ operation: 'spin', method: 'POST', path: '/games/g/spins', body: { stake: 10 }, token: 't', idempotencyKey: 'spin-key-0001' });
+    const answer = await c.send({
+      operation: 'spin',
+      method: 'POST',
+      path: '/games/g/spins',
+      body: { stake: 10 },
+      token: 't',
+      idempotencyKey: 'spin-key-0001',
+    });
 
     expect(answer.status).toBe(201);
     expect(gateway.seen.map((r) => r.headers['idempotency-key'])).toEqual(['spin-key-0001', 'spin-key-0001']);

@@ -41,7 +41,22 @@ describe('traffic figures', () => {
     stats.record('spin', 201, 'ok', 12);
     stats.record('spin', 503, 'error', 30);
     stats.record('claim', 409, 'refused', 8);
-    const tally = { index: 1, email: 'e', registered: true, logins: 1, deposits: 2, depositedCents: 7_500, claims: { 'welcome-100': 1 }, spins: 1, stakedCents: 100, wonCents: 0, withdrawals: 0, withdrawnCents: 0, forfeits: 0, retired: false };
+    const tally = {
+      index: 1,
+      email: 'e',
+      registered: true,
+      logins: 1,
+      deposits: 2,
+      depositedCents: 7_500,
+      claims: { 'welcome-100': 1 },
+      spins: 1,
+      stakedCents: 100,
+      wonCents: 0,
+      withdrawals: 0,
+      withdrawnCents: 0,
+      forfeits: 0,
+      retired: false,
+    };
     const summary: TrafficSummary = {
       options: { url: 'http://127.0.0.1:8080', players: 1, durationSeconds: 300, seed: 42, thinkMs: 1000 },
       endedBy: 'stopped',

@@ -1,4 +1,14 @@
-import { cents, email, idempotencyKey, listLimit, MAX_TRANSFER_CENTS, password, playerId, slug, transferAmount } from '@casino/shared/validation';
+import {
+  cents,
+  email,
+  idempotencyKey,
+  listLimit,
+  MAX_TRANSFER_CENTS,
+  password,
+  playerId,
+  slug,
+  transferAmount,
+} from '@casino/shared/validation';
 
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown) => schema.safeParse(value).success;
 const message = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }, value: unknown) =>
@@ -38,9 +48,12 @@ describe('validation', () => {
       expect(email.parse('  Ada@Example.com ')).toBe('Ada@Example.com');
     });
 
-    test.each(['', 'ada', 'ada@', '@example.com', 'ada example@x.com', `${'a'.repeat(250)}@example.com`, 42, { $gt: '' }])('when the email is %p, then it is refused', (value) => {
-      expect(ok(email, value)).toBe(false);
-    });
+    test.each(['', 'ada', 'ada@', '@example.com', 'ada example@x.com', `${'a'.repeat(250)}@example.com`, 42, { $gt: '' }])(
+      'when the email is %p, then it is refused',
+      (value) => {
+        expect(ok(email, value)).toBe(false);
+      },
+    );
   });
 
   describe('password', () => {
@@ -62,13 +75,19 @@ describe('validation', () => {
   });
 
   describe('idempotencyKey', () => {
-    test.each(['550e8400-e29b-41d4-a716-446655440000', 'abcdefgh', 'order:42.retry_1', 'x'.repeat(128)])('when the key is %s, then it is accepted', (value) => {
-      expect(idempotencyKey.parse(value)).toBe(value);
-    });
+    test.each(['550e8400-e29b-41d4-a716-446655440000', 'abcdefgh', 'order:42.retry_1', 'x'.repeat(128)])(
+      'when the key is %s, then it is accepted',
+      (value) => {
+        expect(idempotencyKey.parse(value)).toBe(value);
+      },
+    );
 
-    test.each(['short', 'x'.repeat(129), 'has space in it', 'semi;colon-key', 'ключ-ключ-ключ', '', 12345678])('when the key is %p, then it is refused', (value) => {
-      expect(ok(idempotencyKey, value)).toBe(false);
-    });
+    test.each(['short', 'x'.repeat(129), 'has space in it', 'semi;colon-key', 'ключ-ключ-ключ', '', 12345678])(
+      'when the key is %p, then it is refused',
+      (value) => {
+        expect(ok(idempotencyKey, value)).toBe(false);
+      },
+    );
   });
 
   describe('ids and lists', () => {

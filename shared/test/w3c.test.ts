@@ -93,6 +93,10 @@ describe('W3CTraceIncomingMessage', () => {
     const second = await send({ traceparent: `00-${other}-${SPAN_ID}-00` });
     const third = await send({});
 
-    expect([first['sentry-trace'], second['sentry-trace'], third['sentry-trace']]).toEqual([`${TRACE_ID}-${SPAN_ID}-1`, `${other}-${SPAN_ID}-0`, undefined]);
+    expect([first['sentry-trace'], second['sentry-trace'], third['sentry-trace']]).toEqual([
+      `${TRACE_ID}-${SPAN_ID}-1`,
+      `${other}-${SPAN_ID}-0`,
+      undefined,
+    ]);
   });
 });

@@ -87,7 +87,9 @@ describe('the web frontend in headless Chromium, against the five services', () 
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       return { domContentLoaded: Math.round(nav.domContentLoadedEventEnd), load: Math.round(nav.loadEventEnd) };
     });
-    console.log(`lobby first load (headless Chromium, local): DOMContentLoaded ${firstLoad.domContentLoaded} ms, load ${firstLoad.load} ms, sign-up form usable after ${Date.now() - started} ms`);
+    console.log(
+      `lobby first load (headless Chromium, local): DOMContentLoaded ${firstLoad.domContentLoaded} ms, load ${firstLoad.load} ms, sign-up form usable after ${Date.now() - started} ms`,
+    );
 
     await register(page, `e2e-${randomUUID()}@example.com`);
     await shows(page, 'wallet-total', euros(0));
@@ -112,7 +114,8 @@ describe('the web frontend in headless Chromium, against the five services', () 
     expect(await page.getByTestId('wallet-cash').textContent()).toBe(euros(wallet.cash));
     expect(await page.getByTestId('wallet-bonus').textContent()).toBe(euros(wallet.bonus));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="rounds"] tbody tr').length === 5);
-    const bonus = (await call<{ bonus: { wagered: number; wageringRequired: number } }>(platform.api, 'GET', '/bonuses/active', { token })).body.bonus;
+    const bonus = (await call<{ bonus: { wagered: number; wageringRequired: number } }>(platform.api, 'GET', '/bonuses/active', { token }))
+      .body.bonus;
     const bar = page.getByRole('progressbar', { name: 'Wagering progress' });
     expect(Number(await bar.getAttribute('aria-valuenow'))).toBe(Math.floor((bonus.wagered * 100) / bonus.wageringRequired));
     expect(await bar.getAttribute('aria-valuetext')).toContain(`${euros(bonus.wagered)} of ${euros(bonus.wageringRequired)}`);
@@ -144,7 +147,9 @@ describe('the web frontend in headless Chromium, against the five services', () 
     const fetchSpan = spans.find((s) => s.project === BROWSER && s.op === 'http.client')!;
     expect(fetchSpan.parentSpanId).toBe(click!.spanId);
     // The gateway's server span is a child of the browser's fetch span: one tree, browser to wager.
-    const gatewayRoot = spans.find((s) => s.project === BACKEND && s.attributes['service.name'] === 'gateway' && s.parentSpanId === fetchSpan.spanId);
+    const gatewayRoot = spans.find(
+      (s) => s.project === BACKEND && s.attributes['service.name'] === 'gateway' && s.parentSpanId === fetchSpan.spanId,
+    );
     expect(gatewayRoot).toBeDefined();
     expect(pageErrors).toEqual([]);
     await page.close();
@@ -162,7 +167,12 @@ describe('the web frontend in headless Chromium, against the five services', () 
     await row.getByLabel('payment-failures rate').fill('1');
     await row.getByRole('switch', { name: 'payment-failures' }).click();
     await page.locator('[data-scenario="payment-failures"][data-enabled="true"]').waitFor();
-    const scenario = await call<{ items: { name: string; enabled: boolean; params: { rate: number } }[] }>(platform.api, 'GET', '/admin/scenarios', { token: TEST_SECRETS.ADMIN_TOKEN });
+    const scenario = await call<{ items: { name: string; enabled: boolean; params: { rate: number } }[] }>(
+      platform.api,
+      'GET',
+      '/admin/scenarios',
+      { token: TEST_SECRETS.ADMIN_TOKEN },
+    );
     expect(scenario.body.items.find((s) => s.name === 'payment-failures')).toMatchObject({ enabled: true, params: { rate: 1 } });
     await page.getByTestId('health-grid').locator('[data-status="ok"]').nth(4).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'console.png'), fullPage: true });
@@ -201,7 +211,9 @@ describe('the web frontend in headless Chromium, against the five services', () 
 
     await page.getByRole('switch', { name: 'frontend-memory-leak' }).click();
     await page.locator('[data-leaking="true"]').waitFor();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="leak-listeners"]')?.textContent) >= 16, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="leak-listeners"]')?.textContent) >= 16, undefined, {
+      timeout: 20_000,
+    });
     await page.evaluate(() => (window as unknown as { gc: () => void }).gc());
     const leakedHeap = await usedHeap(page);
     const leakedListeners = await windowListeners(page, 'resize');
@@ -212,7 +224,12 @@ describe('the web frontend in headless Chromium, against the five services', () 
     // The heap as a Sentry gauge, marked with the scenario.
     const gauge = await ingest.waitFor(
       'the browser heap gauge',
-      () => ingest.metrics().find((m) => m.project === BROWSER && m.name === 'frontend.heap_used' && m.attributes['casino.scenario'] === 'frontend-memory-leak'),
+      () =>
+        ingest
+          .metrics()
+          .find(
+            (m) => m.project === BROWSER && m.name === 'frontend.heap_used' && m.attributes['casino.scenario'] === 'frontend-memory-leak',
+          ),
       30_000,
     );
     expect(gauge.type).toBe('gauge');
@@ -233,7 +250,9 @@ describe('the web frontend in headless Chromium, against the five services', () 
       released,
       { polling: 500, timeout: 15_000 },
     );
-    console.log(`frontend-memory-leak: heap ${(baselineHeap / 1_048_576).toFixed(1)} MB -> ${(leakedHeap / 1_048_576).toFixed(1)} MB on, ${((await usedHeap(page)) / 1_048_576).toFixed(1)} MB after off; resize listeners +${leakedListeners - baselineListeners}`);
+    console.log(
+      `frontend-memory-leak: heap ${(baselineHeap / 1_048_576).toFixed(1)} MB -> ${(leakedHeap / 1_048_576).toFixed(1)} MB on, ${((await usedHeap(page)) / 1_048_576).toFixed(1)} MB after off; resize listeners +${leakedListeners - baselineListeners}`,
+    );
     await page.close();
   });
 
@@ -283,7 +302,9 @@ describe('the web frontend in headless Chromium, against the five services', () 
     await page.getByText(/On now: /).waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Stop chaos' }).click();
     await page.getByTestId('chaos-state').getByText('Stopped.').waitFor();
-    const scenarios = await call<{ items: { enabled: boolean }[] }>(platform.api, 'GET', '/admin/scenarios', { token: TEST_SECRETS.ADMIN_TOKEN });
+    const scenarios = await call<{ items: { enabled: boolean }[] }>(platform.api, 'GET', '/admin/scenarios', {
+      token: TEST_SECRETS.ADMIN_TOKEN,
+    });
     expect(scenarios.body.items.filter((s) => s.enabled)).toEqual([]);
 
     // A bad value is refused by the gateway and shown, not sent on.
@@ -300,7 +321,9 @@ describe('the web frontend in headless Chromium, against the five services', () 
     await page.getByRole('button', { name: 'Throw a render error' }).click();
     const id = await page.getByTestId('event-id').textContent();
     expect(id).toMatch(/^[0-9a-f]{32}$/);
-    const event = await ingest.waitFor('the render error event', () => ingest.events().find((e) => e.project === BROWSER && e.event.event_id === id));
+    const event = await ingest.waitFor('the render error event', () =>
+      ingest.events().find((e) => e.project === BROWSER && e.event.event_id === id),
+    );
     expect(JSON.stringify(event.event)).toContain('deliberate crash');
     expect(JSON.stringify(event.event)).not.toContain(TEST_SECRETS.ADMIN_TOKEN);
     await page.close();
@@ -322,8 +345,14 @@ describe('the web frontend in headless Chromium, against the five services', () 
       expect(spins[0]!.url().startsWith(`${gateway}/api/v1/games/`)).toBe(true);
       const traceId = (await spins[0]!.allHeaders())['sentry-trace']!.slice(0, 32);
       expect((await spins[0]!.response())?.headers()['x-trace-id']).toBe(traceId);
-      await ingest.waitFor('browser spans sent to Spotlight', () => (ingest.spans().some((s) => s.project === 'spotlight' && s.traceId === traceId) ? true : undefined));
-      await ingest.waitFor('the backend spans of that spin', () => (ingest.spans().some((s) => s.project === BACKEND && s.traceId === traceId && s.attributes['service.name'] === 'wager') ? true : undefined));
+      await ingest.waitFor('browser spans sent to Spotlight', () =>
+        ingest.spans().some((s) => s.project === 'spotlight' && s.traceId === traceId) ? true : undefined,
+      );
+      await ingest.waitFor('the backend spans of that spin', () =>
+        ingest.spans().some((s) => s.project === BACKEND && s.traceId === traceId && s.attributes['service.name'] === 'wager')
+          ? true
+          : undefined,
+      );
       await page.close();
     } finally {
       await direct.close();

@@ -32,7 +32,11 @@ export async function spin(page: Page): Promise<void> {
 
 /** Waits until the element with this test id shows exactly `text`. */
 export async function shows(page: Page, testId: string, text: string): Promise<void> {
-  await page.waitForFunction(([id, expected]) => document.querySelector(`[data-testid="${id}"]`)?.textContent === expected, [testId, text] as const, { timeout: 10_000 });
+  await page.waitForFunction(
+    ([id, expected]) => document.querySelector(`[data-testid="${id}"]`)?.textContent === expected,
+    [testId, text] as const,
+    { timeout: 10_000 },
+  );
 }
 
 /** Opens the ops console with the admin token. */
@@ -47,4 +51,5 @@ export async function openConsole(page: Page): Promise<void> {
   await scenarios.waitFor();
 }
 
-export const tokenOf = (page: Page) => page.evaluate(() => (JSON.parse(sessionStorage.getItem('casino.session')!) as { token: string }).token);
+export const tokenOf = (page: Page) =>
+  page.evaluate(() => (JSON.parse(sessionStorage.getItem('casino.session')!) as { token: string }).token);

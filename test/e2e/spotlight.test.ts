@@ -44,7 +44,8 @@ async function spotlightShows(page: Page, expected: string[], timeoutMs = 30_000
     const text = await page.evaluate(() => document.body.innerText);
     const missing = expected.filter((e) => !text.includes(e));
     if (missing.length === 0) return text;
-    if (Date.now() > deadline) throw new Error(`Spotlight never showed ${JSON.stringify(missing)} at ${page.url()}:\n${text.slice(0, 3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`Spotlight never showed ${JSON.stringify(missing)} at ${page.url()}:\n${text.slice(0, 3000)}`);
     await page.waitForTimeout(500);
   }
 }
@@ -83,7 +84,7 @@ describe('the default path: npm run demo, a spin in the lobby, and its trace in 
     if (demo) await stopDemo(demo);
   });
 
-  test('when a player spins in the lobby and opens the spin from the ops console, then Spotlight shows one trace: the browser\'s spin, all five services and the draw of the reels', async () => {
+  test("when a player spins in the lobby and opens the spin from the ops console, then Spotlight shows one trace: the browser's spin, all five services and the draw of the reels", async () => {
     const page = await newPage();
     await page.goto(lobby);
     await register(page, `spotlight-${randomUUID()}@example.com`);
@@ -94,13 +95,24 @@ describe('the default path: npm run demo, a spin in the lobby, and its trace in 
 
     await openConsole(page);
     // The spin's row (the lobby's refresh after it shares its trace, as part of the click).
-    const link = page.getByTestId('recent-traces').getByRole('row').filter({ hasText: 'POST /games/lucky-sevens/spins' }).locator(`a[data-trace-id="${spin.traceId}"]`);
+    const link = page
+      .getByTestId('recent-traces')
+      .getByRole('row')
+      .filter({ hasText: 'POST /games/lucky-sevens/spins' })
+      .locator(`a[data-trace-id="${spin.traceId}"]`);
     expect(await link.getAttribute('href')).toBe(`${spotlight}/telemetry/traces/${spin.traceId}`);
     const [viewer] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
     await viewer.waitForLoadState();
     expect(viewer.url()).toBe(`${spotlight}/telemetry/traces/${spin.traceId}`);
 
-    const text = await spotlightShows(viewer, ['ui.action', 'spin', ...Object.values(SERVER_SPANS), 'game.rng', 'draw reels', 'GET /api/v1/wallet']);
+    const text = await spotlightShows(viewer, [
+      'ui.action',
+      'spin',
+      ...Object.values(SERVER_SPANS),
+      'game.rng',
+      'draw reels',
+      'GET /api/v1/wallet',
+    ]);
     // The lobby's refresh after the spin is part of the click: its requests hang under the click's
     // span, none orphaned by a parent that ended before they did.
     expect(text).not.toContain('missing or unknown parent span');
@@ -153,7 +165,10 @@ describe('the default path: npm run demo, a spin in the lobby, and its trace in 
   });
 
   test('when error-burst is on and a player spins, then the lobby links the failure to its trace and Spotlight lists each error, linked to its trace', async () => {
-    const on = await call(`http://127.0.0.1:${demo.gateway}/api/v1`, 'PUT', '/admin/scenarios/error-burst', { token: TEST_SECRETS.ADMIN_TOKEN, body: { enabled: true } });
+    const on = await call(`http://127.0.0.1:${demo.gateway}/api/v1`, 'PUT', '/admin/scenarios/error-burst', {
+      token: TEST_SECRETS.ADMIN_TOKEN,
+      body: { enabled: true },
+    });
     expect(on.status).toBe(200);
     try {
       const page = await newPage();
@@ -170,7 +185,12 @@ describe('the default path: npm run demo, a spin in the lobby, and its trace in 
 
       const viewer = await newPage();
       await viewer.goto(`${spotlight}/telemetry/errors`);
-      await spotlightShows(viewer, ['TypeError', "Cannot read properties of undefined (reading 'trigger')", 'RiskScoreUnavailable', 'The game service failed']);
+      await spotlightShows(viewer, [
+        'TypeError',
+        "Cannot read properties of undefined (reading 'trigger')",
+        'RiskScoreUnavailable',
+        'The game service failed',
+      ]);
       await viewer.getByText("Cannot read properties of undefined (reading 'trigger')").first().click();
       // The error's page names its trace and links to it: the trace the lobby showed.
       const toTrace = viewer.locator(`a[href="/telemetry/traces/${failed.traceId}"]`);
@@ -184,7 +204,10 @@ describe('the default path: npm run demo, a spin in the lobby, and its trace in 
       await page.context().close();
       await viewer.context().close();
     } finally {
-      await call(`http://127.0.0.1:${demo.gateway}/api/v1`, 'PUT', '/admin/scenarios/error-burst', { token: TEST_SECRETS.ADMIN_TOKEN, body: { enabled: false } });
+      await call(`http://127.0.0.1:${demo.gateway}/api/v1`, 'PUT', '/admin/scenarios/error-burst', {
+        token: TEST_SECRETS.ADMIN_TOKEN,
+        body: { enabled: false },
+      });
     }
   });
 
@@ -209,7 +232,9 @@ describe('the default path: npm run demo, a spin in the lobby, and its trace in 
     // The recorder saw the traffic there was: the launcher, the services and Spotlight on loopback.
     expect(connects.filter((c) => isLoopback(c.address)).length).toBeGreaterThan(20);
     const outbound = connects.filter((c) => !isLoopback(c.address)).map((c) => c.line);
-    console.log(`outbound-connection check: ${connects.length} connects by the demo's processes, ${outbound.length} off the machine; ${requested.length} requests by the pages, ${requested.filter((u) => !local(u)).length} off the machine (record: ${demoConnects.file})`);
+    console.log(
+      `outbound-connection check: ${connects.length} connects by the demo's processes, ${outbound.length} off the machine; ${requested.length} requests by the pages, ${requested.filter((u) => !local(u)).length} off the machine (record: ${demoConnects.file})`,
+    );
     expect(outbound).toEqual([]);
   });
 });

@@ -57,7 +57,14 @@ describe('bad-release', () => {
     const answers = await Promise.all(
       tokens.map(async (token) => {
         const mine = [];
-        for (let i = 0; i < n; i++) mine.push(await call<SpinResult & Problem>(o.api, 'POST', '/games/lucky-sevens/spins', { token, key: randomUUID(), body: { stake: 100 } }));
+        for (let i = 0; i < n; i++)
+          mine.push(
+            await call<SpinResult & Problem>(o.api, 'POST', '/games/lucky-sevens/spins', {
+              token,
+              key: randomUUID(),
+              body: { stake: 100 },
+            }),
+          );
         return mine;
       }),
     );
@@ -86,7 +93,9 @@ describe('bad-release', () => {
     for (const e of events) expect([e.release, e.tags?.['casino.scenario']]).toEqual([REGRESSED, 'bad-release']);
     // The spins that settled are reported under the regressed release too.
     const settled = answers.find((a) => a.status === 201)!;
-    const server = (await traceSpans(o.ingest, settled.traceId, 'the game span of a settled spin', (all) => all.some(isGameServer))).find(isGameServer)!;
+    const server = (await traceSpans(o.ingest, settled.traceId, 'the game span of a settled spin', (all) => all.some(isGameServer))).find(
+      isGameServer,
+    )!;
     expect([server.attributes['sentry.release'], server.attributes['casino.scenario']]).toEqual([REGRESSED, 'bad-release']);
     // No money moved for the failed spins: each wallet is its deposit less the settled stakes plus their wins.
     for (const [p, token] of tokens.entries()) {
@@ -114,7 +123,10 @@ describe('bad-release', () => {
   });
 
   test('when reconciliation runs after the failed spins, then it is clean: every round that took a stake settled', async () => {
-    const run = await runCli('reconcile', ['--url', `http://127.0.0.1:${o.platform.ports.gateway}`, '--json'], { env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN }, timeoutMs: 30_000 });
+    const run = await runCli('reconcile', ['--url', `http://127.0.0.1:${o.platform.ports.gateway}`, '--json'], {
+      env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
+      timeoutMs: 30_000,
+    });
 
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as ReconciliationReport;

@@ -13,7 +13,8 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 const LIMIT = 6;
 
 const isRedis = (s: IngestedSpan) => s.attributes['db.system.name'] === 'redis';
-const isStatusServer = (s: IngestedSpan) => serviceOf(s) === 'user' && s.op === 'http.server' && /\/players\/:playerId\/status$/.test(s.name);
+const isStatusServer = (s: IngestedSpan) =>
+  serviceOf(s) === 'user' && s.op === 'http.server' && /\/players\/:playerId\/status$/.test(s.name);
 const isPlayersRead = (s: IngestedSpan) => serviceOf(s) === 'user' && s.op === 'db' && s.attributes['db.collection.name'] === 'players';
 
 describe('cache-outage', () => {
@@ -64,8 +65,13 @@ describe('cache-outage', () => {
     const degradedAfterMs = await untilEveryCache('degraded');
 
     for (const service of SERVICES) {
-      expect([service, await readiness(service)]).toEqual([service, { status: 200, body: { status: 'degraded', components: { store: 'up', cache: 'degraded' } } }]);
-      const health = (await (await fetch(`http://127.0.0.1:${o.platform.ports[service]}/health`)).json()) as { components: { cache: unknown } };
+      expect([service, await readiness(service)]).toEqual([
+        service,
+        { status: 200, body: { status: 'degraded', components: { store: 'up', cache: 'degraded' } } },
+      ]);
+      const health = (await (await fetch(`http://127.0.0.1:${o.platform.ports[service]}/health`)).json()) as {
+        components: { cache: unknown };
+      };
       expect([service, health.components.cache]).toEqual([service, { status: 'warn', state: 'degraded' }]);
     }
     // A player's journey: register, deposit, five spins, all fine.
@@ -73,7 +79,11 @@ describe('cache-outage', () => {
     const spins: string[] = [];
     let total = 5_000;
     for (let i = 0; i < 5; i++) {
-      const spin = await call<{ win: number; wallet: { total: number } }>(o.api, 'POST', '/games/lucky-sevens/spins', { token, key: randomUUID(), body: { stake: 100 } });
+      const spin = await call<{ win: number; wallet: { total: number } }>(o.api, 'POST', '/games/lucky-sevens/spins', {
+        token,
+        key: randomUUID(),
+        body: { stake: 100 },
+      });
       expect(spin.status).toBe(201);
       total += spin.body.win - 100;
       expect(spin.body.wallet.total).toBe(total);
@@ -88,7 +98,11 @@ describe('cache-outage', () => {
 
     await switchScenario(o.api, 'cache-outage', false);
     const readyAfterMs = await untilEveryCache('ready');
-    const refused = await call<{ type: string }>(o.api, 'POST', '/games/lucky-sevens/spins', { token: excluded, key: randomUUID(), body: { stake: 100 } });
+    const refused = await call<{ type: string }>(o.api, 'POST', '/games/lucky-sevens/spins', {
+      token: excluded,
+      key: randomUUID(),
+      body: { stake: 100 },
+    });
     const afterSpin = await call(o.api, 'POST', '/games/lucky-sevens/spins', { token, key: randomUUID(), body: { stake: 100 } });
 
     console.log(`cache-outage: every /readyz degraded ${degradedAfterMs} ms after the switch, ready again ${readyAfterMs} ms after`);
@@ -98,7 +112,9 @@ describe('cache-outage', () => {
     expect(afterSpin.status).toBe(201);
 
     // During the outage no service touched Redis, the user status came from the store on every spin, and the lookups are marked.
-    const traces = await Promise.all(spins.map((id) => traceSpans(o.ingest, id, 'a spin during the outage', (all) => all.some(isStatusServer))));
+    const traces = await Promise.all(
+      spins.map((id) => traceSpans(o.ingest, id, 'a spin during the outage', (all) => all.some(isStatusServer))),
+    );
     for (const spans of traces) {
       expect(spans.filter(isRedis)).toEqual([]);
       expect(spans.filter(isPlayersRead)).toHaveLength(1);

@@ -5,7 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestedSpan } from '../support/ingest';
 import { call } from '../support/platform';
-import { durationMs, newPlayer, type ObservedPlatform, serviceOf, startObservedPlatform, switchScenario, traceSpans } from './observed-platform';
+import {
+  durationMs,
+  newPlayer,
+  type ObservedPlatform,
+  serviceOf,
+  startObservedPlatform,
+  switchScenario,
+  traceSpans,
+} from './observed-platform';
 import { scrapeMetrics } from './service-metrics';
 
 const MS = 300;
@@ -71,17 +79,28 @@ describe('cpu-spike', () => {
     const loopOn = await loopDelay();
     await switchScenario(o.api, 'cpu-spike', false);
     const afterTraces = await spins(3);
-    const [off, on, after] = await Promise.all([offTraces, onTraces, afterTraces].map(spinSpans)) as [Spin[], Spin[], Spin[]];
+    const [off, on, after] = (await Promise.all([offTraces, onTraces, afterTraces].map(spinSpans))) as [Spin[], Spin[], Spin[]];
 
     const draw = (runs: Spin[]) => median(runs.map((r) => durationMs(r.draw)));
     const server = (runs: Spin[]) => median(runs.map((r) => durationMs(r.server)));
-    const figures = { drawOff: draw(off), drawOn: draw(on), drawAfter: draw(after), serverOff: server(off), serverOn: server(on), loopOff, loopOn };
-    console.log(`cpu-spike (ms ${MS}), medians of 5 spins: ${JSON.stringify(figures, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    const figures = {
+      drawOff: draw(off),
+      drawOn: draw(on),
+      drawAfter: draw(after),
+      serverOff: server(off),
+      serverOn: server(on),
+      loopOff,
+      loopOn,
+    };
+    console.log(
+      `cpu-spike (ms ${MS}), medians of 5 spins: ${JSON.stringify(figures, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`,
+    );
     expect(figures.drawOn - figures.drawOff).toBeGreaterThanOrEqual(150);
     expect(figures.serverOn - figures.serverOff).toBeGreaterThanOrEqual(150);
     // The work lasts `ms` of wall-clock time: a loaded machine makes it longer, never shorter.
     expect(figures.drawOn).toBeGreaterThanOrEqual(MS);
-    for (const { draw: d, server: s } of on) expect([d.attributes['casino.scenario'], s.attributes['casino.scenario']]).toEqual(['cpu-spike', 'cpu-spike']);
+    for (const { draw: d, server: s } of on)
+      expect([d.attributes['casino.scenario'], s.attributes['casino.scenario']]).toEqual(['cpu-spike', 'cpu-spike']);
     for (const { draw: d } of [...off, ...after]) expect(d.attributes['casino.scenario']).toBeUndefined();
     // Off again: at once the draw is as short as before.
     expect(figures.drawOn - figures.drawAfter).toBeGreaterThanOrEqual(150);
@@ -96,11 +115,19 @@ describe('cpu-spike', () => {
     await spins(3);
     await switchScenario(o.api, 'cpu-spike', false);
 
-    const frames = await o.ingest.waitFor('a game profile chunk naming burnCpu', () => {
-      const chunks = o.ingest.envelopes.filter((e) => serviceOf(e) === 'game').flatMap((e) => e.items.filter((i) => i.header.type === 'profile_chunk'));
-      const names = chunks.flatMap((c) => ((c.payload as { profile?: { frames?: { function?: string }[] } }).profile?.frames ?? []).map((f) => f.function));
-      return names.includes('burnCpu') ? names : undefined;
-    }, 30_000);
+    const frames = await o.ingest.waitFor(
+      'a game profile chunk naming burnCpu',
+      () => {
+        const chunks = o.ingest.envelopes
+          .filter((e) => serviceOf(e) === 'game')
+          .flatMap((e) => e.items.filter((i) => i.header.type === 'profile_chunk'));
+        const names = chunks.flatMap((c) =>
+          ((c.payload as { profile?: { frames?: { function?: string }[] } }).profile?.frames ?? []).map((f) => f.function),
+        );
+        return names.includes('burnCpu') ? names : undefined;
+      },
+      30_000,
+    );
     expect(frames).toContain('countPrimes');
   });
 });

@@ -36,10 +36,14 @@ describe('the error-burst scenario', () => {
   afterAll(() => casino?.stop());
 
   const spin = (body: unknown) => call(casino.api, 'POST', '/games/lucky-sevens/spins', { token, key: randomUUID(), body });
-  const send = async (): Promise<Sent> => ({ crash: await spin({ stake: 100 }), spin: await spin({ stake: 100 }), invalid: await spin({ stake: 'lots' }) });
+  const send = async (): Promise<Sent> => ({
+    crash: await spin({ stake: 100 }),
+    spin: await spin({ stake: 100 }),
+    invalid: await spin({ stake: 'lots' }),
+  });
   const eventsOf = (traceId: string) => casino.ingest.events().filter(({ event }) => eventTrace(event).traceId === traceId);
 
-  test('when it is on, then each of the five kinds reaches the ingest as an event with its request\'s trace id and the scenario tag', async () => {
+  test("when it is on, then each of the five kinds reaches the ingest as an event with its request's trace id and the scenario tag", async () => {
     await switchScenario(casino.api, 'error-burst', true);
     const { crash, spin: spun, invalid } = await send();
 
@@ -59,13 +63,18 @@ describe('the error-burst scenario', () => {
     };
     const found: Record<string, Record<string, unknown>> = {};
     for (const [kind, want] of Object.entries(kinds)) {
-      found[kind] = await casino.ingest.waitFor(kind, () => eventsOf(want.traceId).find((e) => serviceOf(e) === want.service && want.match(e.event))?.event);
+      found[kind] = await casino.ingest.waitFor(
+        kind,
+        () => eventsOf(want.traceId).find((e) => serviceOf(e) === want.service && want.match(e.event))?.event,
+      );
       expect(eventTrace(found[kind]).tags['casino.scenario']).toBe('error-burst');
     }
 
     expect(found.unhandledException!.level).toBe('error');
     expect(found.handledWithContext!.contexts).toMatchObject({ risk_check: { provider: 'demo-risk-scoring' } });
-    expect(found.unhandledRejection!.exception).toMatchObject({ values: [{ mechanism: { handled: false, type: 'auto.node.onunhandledrejection' } }] });
+    expect(found.unhandledRejection!.exception).toMatchObject({
+      values: [{ mechanism: { handled: false, type: 'auto.node.onunhandledrejection' } }],
+    });
     expect(found.validation!.contexts).toMatchObject({ validation: { stake: expect.stringContaining('number') } });
   });
 
@@ -76,9 +85,13 @@ describe('the error-burst scenario', () => {
     expect([crash.status, spun.status, invalid.status]).toEqual([201, 201, 400]);
     // The spans of each service on the spin's path arrive after its events would have.
     for (const traceId of [crash.traceId, spun.traceId]) {
-      await casino.ingest.waitFor('the spin\'s wager span', () => casino.ingest.spans().find((s) => s.traceId === traceId && serviceOf(s) === 'wager'));
+      await casino.ingest.waitFor("the spin's wager span", () =>
+        casino.ingest.spans().find((s) => s.traceId === traceId && serviceOf(s) === 'wager'),
+      );
     }
-    await casino.ingest.waitFor('the invalid spin\'s span', () => casino.ingest.spans().find((s) => s.traceId === invalid.traceId && s.segment));
+    await casino.ingest.waitFor("the invalid spin's span", () =>
+      casino.ingest.spans().find((s) => s.traceId === invalid.traceId && s.segment),
+    );
     expect([...eventsOf(crash.traceId), ...eventsOf(spun.traceId), ...eventsOf(invalid.traceId)]).toEqual([]);
   });
 });

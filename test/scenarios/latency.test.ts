@@ -25,7 +25,11 @@ interface Sample {
 describe('the latency scenario', () => {
   let casino: ObservedPlatform;
   let token: string;
-  const samples: Record<'off' | 'on' | 'offAgain', Sample> = { off: { spins: [], wallets: [] }, on: { spins: [], wallets: [] }, offAgain: { spins: [], wallets: [] } };
+  const samples: Record<'off' | 'on' | 'offAgain', Sample> = {
+    off: { spins: [], wallets: [] },
+    on: { spins: [], wallets: [] },
+    offAgain: { spins: [], wallets: [] },
+  };
 
   const sample = async (into: Sample, rounds = ROUNDS) => {
     for (let i = 0; i < rounds; i++) {
@@ -42,10 +46,18 @@ describe('the latency scenario', () => {
     casino.ingest.waitFor(`the gateway's call to ${service} in ${traceId}`, () =>
       casino.ingest
         .spans()
-        .find((s) => serviceOf(s) === 'gateway' && s.traceId === traceId && s.op === 'http.client' && String(s.attributes['url.full']).includes(`:${casino.platform.ports[service]}/`)),
+        .find(
+          (s) =>
+            serviceOf(s) === 'gateway' &&
+            s.traceId === traceId &&
+            s.op === 'http.client' &&
+            String(s.attributes['url.full']).includes(`:${casino.platform.ports[service]}/`),
+        ),
     );
   const served = (traceId: string) =>
-    casino.ingest.waitFor(`the game's server span in ${traceId}`, () => casino.ingest.spans().find((s) => serviceOf(s) === 'game' && s.traceId === traceId && s.segment));
+    casino.ingest.waitFor(`the game's server span in ${traceId}`, () =>
+      casino.ingest.spans().find((s) => serviceOf(s) === 'game' && s.traceId === traceId && s.segment),
+    );
   // The hop's own share of its span (the gateway's call less the game's work) takes out the
   // game's pace, which drifts while a fresh process warms up.
   const own = async (traceId: string) => ms(await hop(traceId, 'game')) - ms(await served(traceId));
@@ -65,12 +77,14 @@ describe('the latency scenario', () => {
 
   afterAll(() => casino?.stop());
 
-  test('when it is on for the game, then the gateway\'s span of each call to the game grows by ms, and carries the scenario', async () => {
+  test("when it is on for the game, then the gateway's span of each call to the game grows by ms, and carries the scenario", async () => {
     const off = median(await Promise.all(samples.off.spins.map(own)));
     const on = median(await Promise.all(samples.on.spins.map(own)));
     const spans = await Promise.all(samples.on.spins.map((t) => hop(t, 'game')));
 
-    console.log(`latency: gateway -> game span less the game's own, median of ${ROUNDS}: off ${off.toFixed(1)} ms, on ${on.toFixed(1)} ms, grew ${(on - off).toFixed(1)} ms for ms=${MS}`);
+    console.log(
+      `latency: gateway -> game span less the game's own, median of ${ROUNDS}: off ${off.toFixed(1)} ms, on ${on.toFixed(1)} ms, grew ${(on - off).toFixed(1)} ms for ms=${MS}`,
+    );
     expect(on - off).toBeGreaterThanOrEqual(MS - 10);
     expect(on - off).toBeLessThanOrEqual(MS + 100);
     for (const span of spans) {
@@ -81,13 +95,15 @@ describe('the latency scenario', () => {
     }
   });
 
-  test('when it is on for the game, then neither the game\'s own span nor the gateway\'s calls to another service grow', async () => {
+  test("when it is on for the game, then neither the game's own span nor the gateway's calls to another service grow", async () => {
     const gameOff = await medianMs(samples.off.spins.map(served));
     const gameOn = await medianMs(samples.on.spins.map(served));
     const paymentOff = await medianMs(samples.off.wallets.map((t) => hop(t, 'payment')));
     const paymentOn = await medianMs(samples.on.wallets.map((t) => hop(t, 'payment')));
 
-    console.log(`latency: game server span off ${gameOff.toFixed(1)} ms, on ${gameOn.toFixed(1)} ms; gateway -> payment off ${paymentOff.toFixed(1)} ms, on ${paymentOn.toFixed(1)} ms`);
+    console.log(
+      `latency: game server span off ${gameOff.toFixed(1)} ms, on ${gameOn.toFixed(1)} ms; gateway -> payment off ${paymentOff.toFixed(1)} ms, on ${paymentOn.toFixed(1)} ms`,
+    );
     expect(gameOn - gameOff).toBeLessThan(MS / 3);
     expect(paymentOn - paymentOff).toBeLessThan(MS / 3);
     for (const traceId of samples.on.wallets) expect((await hop(traceId, 'payment')).attributes['casino.scenario']).toBeUndefined();

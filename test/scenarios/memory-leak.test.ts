@@ -59,14 +59,25 @@ describe('memory-leak', () => {
       if (afterOn - fallen >= 0.75 * LEAKED) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    const figures = { startMb: start / MB, offRiseMb: (afterOff - start) / MB, onRiseMb: (afterOn - afterOff) / MB, fallMb: (afterOn - fallen) / MB, fellWithinMs: Date.now() - switchedOff, leakedMb: LEAKED / MB };
-    console.log(`memory-leak (kbPerSpin ${KB_PER_SPIN}, ${SPINS} spins): ${JSON.stringify(figures, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    const figures = {
+      startMb: start / MB,
+      offRiseMb: (afterOff - start) / MB,
+      onRiseMb: (afterOn - afterOff) / MB,
+      fallMb: (afterOn - fallen) / MB,
+      fellWithinMs: Date.now() - switchedOff,
+      leakedMb: LEAKED / MB,
+    };
+    console.log(
+      `memory-leak (kbPerSpin ${KB_PER_SPIN}, ${SPINS} spins): ${JSON.stringify(figures, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`,
+    );
 
     expect(afterOn - afterOff - (afterOff - start)).toBeGreaterThanOrEqual(0.75 * LEAKED);
     expect(afterOn - fallen).toBeGreaterThanOrEqual(0.75 * LEAKED);
 
     const [off, on] = await Promise.all(
-      [offTrace, onTrace].map(async (t) => (await traceSpans(o.ingest, t, 'the game span of a spin', (all) => all.some(isGameServer))).find(isGameServer)!),
+      [offTrace, onTrace].map(async (t) =>
+        (await traceSpans(o.ingest, t, 'the game span of a spin', (all) => all.some(isGameServer))).find(isGameServer)!,
+      ),
     );
     expect(on!.attributes['casino.scenario']).toBe('memory-leak');
     expect(off!.attributes['casino.scenario']).toBeUndefined();

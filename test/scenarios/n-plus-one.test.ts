@@ -46,52 +46,65 @@ describe('n-plus-one', () => {
     for (let i = 0; i < 11; i++) {
       expect((await call(o.api, 'POST', '/wallet/deposits', { token, key: randomUUID(), body: { amount: 1_000 } })).status).toBe(201);
       expect((await call(o.api, 'POST', '/bonuses/offers/reload-50/claim', { token, body: {} })).status).toBe(201);
-      expect((await call(o.api, 'POST', '/wallet/withdrawals', { token, key: randomUUID(), body: { amount: 100, forfeitBonus: true } })).status).toBe(201);
+      expect(
+        (await call(o.api, 'POST', '/wallet/withdrawals', { token, key: randomUUID(), body: { amount: 100, forfeitBonus: true } })).status,
+      ).toBe(201);
     }
     return token;
   }
 
   /** The DB spans one list request made in `service`, once its spans have arrived. */
   async function dbSpans(traceId: string, service: ServiceName, collection: string): Promise<IngestedSpan[]> {
-    const spans = await traceSpans(o.ingest, traceId, `the ${service} list request`, (all) => all.some((s) => serviceOf(s) === service && s.op === 'http.server'));
+    const spans = await traceSpans(o.ingest, traceId, `the ${service} list request`, (all) =>
+      all.some((s) => serviceOf(s) === service && s.op === 'http.server'),
+    );
     return spans.filter((s) => serviceOf(s) === service && s.op === 'db' && s.attributes['db.collection.name'] === collection);
   }
 
   const serverSpan = async (traceId: string, service: ServiceName) =>
-    (await traceSpans(o.ingest, traceId, `the ${service} server span`, (all) => all.some((s) => serviceOf(s) === service && s.op === 'http.server'))).find(
-      (s) => serviceOf(s) === service && s.op === 'http.server',
-    )!;
+    (
+      await traceSpans(o.ingest, traceId, `the ${service} server span`, (all) =>
+        all.some((s) => serviceOf(s) === service && s.op === 'http.server'),
+      )
+    ).find((s) => serviceOf(s) === service && s.op === 'http.server')!;
 
   test.each([
     ['the transaction list', '/wallet/transactions?limit=20', 'payment', 'ledger', 20],
     ['the bonus history', '/bonuses?limit=20', 'wager', 'bonuses', 11],
-  ] as const)('when n-plus-one is on, then %s makes one findOne per item, one after another, and off it is one query', async (_what, path, service, collection, items) => {
-    const token = await playerWithHistory();
-    const list = () => call<{ items: { id: string }[] }>(o.api, 'GET', path, { token });
+  ] as const)(
+    'when n-plus-one is on, then %s makes one findOne per item, one after another, and off it is one query',
+    async (_what, path, service, collection, items) => {
+      const token = await playerWithHistory();
+      const list = () => call<{ items: { id: string }[] }>(o.api, 'GET', path, { token });
 
-    const before = await list();
-    await switchScenario(o.api, 'n-plus-one', true);
-    const during = await list();
-    await switchScenario(o.api, 'n-plus-one', false);
-    const after = await list();
+      const before = await list();
+      await switchScenario(o.api, 'n-plus-one', true);
+      const during = await list();
+      await switchScenario(o.api, 'n-plus-one', false);
+      const after = await list();
 
-    // The same answer either way: only the way it is read changes.
-    expect([before.status, during.status, after.status]).toEqual([200, 200, 200]);
-    expect(before.body.items).toHaveLength(items);
-    expect(during.body).toEqual(before.body);
-    expect(after.body).toEqual(before.body);
+      // The same answer either way: only the way it is read changes.
+      expect([before.status, during.status, after.status]).toEqual([200, 200, 200]);
+      expect(before.body.items).toHaveLength(items);
+      expect(during.body).toEqual(before.body);
+      expect(after.body).toEqual(before.body);
 
-    const [off, on, offAgain] = await Promise.all([before, during, after].map((r) => dbSpans(r.traceId, service, collection)));
-    const run = longestSequentialRun(on!.filter((s) => s.attributes['db.operation.name'] === 'findOne'));
-    console.log(`n-plus-one (${service}): off ${off!.length} query, on ${on!.length} queries, ${run.count} sequential identical "${run.name}" ${String(run.query)}`);
-    expect(off!.map((s) => s.attributes['db.operation.name'])).toEqual(['find']);
-    expect(offAgain!.map((s) => s.attributes['db.operation.name'])).toEqual(['find']);
-    expect(run.count).toBeGreaterThanOrEqual(10);
-    expect(run.count).toBe(items);
-    expect(on!.length).toBe(items + 1);
-    // Marked: the N spans and the service's request span.
-    expect(on!.filter((s) => s.attributes['db.operation.name'] === 'findOne').every((s) => s.attributes['casino.scenario'] === 'n-plus-one')).toBe(true);
-    expect((await serverSpan(during.traceId, service)).attributes['casino.scenario']).toBe('n-plus-one');
-    expect((await serverSpan(after.traceId, service)).attributes['casino.scenario']).toBeUndefined();
-  });
+      const [off, on, offAgain] = await Promise.all([before, during, after].map((r) => dbSpans(r.traceId, service, collection)));
+      const run = longestSequentialRun(on!.filter((s) => s.attributes['db.operation.name'] === 'findOne'));
+      console.log(
+        `n-plus-one (${service}): off ${off!.length} query, on ${on!.length} queries, ${run.count} sequential identical "${run.name}" ${String(run.query)}`,
+      );
+      expect(off!.map((s) => s.attributes['db.operation.name'])).toEqual(['find']);
+      expect(offAgain!.map((s) => s.attributes['db.operation.name'])).toEqual(['find']);
+      expect(run.count).toBeGreaterThanOrEqual(10);
+      expect(run.count).toBe(items);
+      expect(on!.length).toBe(items + 1);
+      // Marked: the N spans and the service's request span.
+      expect(
+        on!.filter((s) => s.attributes['db.operation.name'] === 'findOne').every((s) => s.attributes['casino.scenario'] === 'n-plus-one'),
+      ).toBe(true);
+      expect((await serverSpan(during.traceId, service)).attributes['casino.scenario']).toBe('n-plus-one');
+      expect((await serverSpan(after.traceId, service)).attributes['casino.scenario']).toBeUndefined();
+    },
+  );
 });

@@ -19,7 +19,10 @@ export interface ObservedPlatform {
 export async function startObservedPlatform(env: NodeJS.ProcessEnv = {}): Promise<ObservedPlatform> {
   const ingest = new SentryIngest();
   await ingest.start();
-  const platform = await startPlatform({ ...Object.fromEntries(SERVICES.map((s) => [`SENTRY_DSN_${s.toUpperCase()}`, ingest.dsn(PROJECT[s])])), ...env });
+  const platform = await startPlatform({
+    ...Object.fromEntries(SERVICES.map((s) => [`SENTRY_DSN_${s.toUpperCase()}`, ingest.dsn(PROJECT[s])])),
+    ...env,
+  });
   return {
     platform,
     ingest,
@@ -31,7 +34,8 @@ export async function startObservedPlatform(env: NodeJS.ProcessEnv = {}): Promis
   };
 }
 
-export const serviceOf = (item: Pick<IngestedSpan, 'project'>): ServiceName | undefined => SERVICES.find((s) => PROJECT[s] === item.project);
+export const serviceOf = (item: Pick<IngestedSpan, 'project'>): ServiceName | undefined =>
+  SERVICES.find((s) => PROJECT[s] === item.project);
 
 /** A span's length in milliseconds. */
 export const durationMs = (span: IngestedSpan): number => (span.end - span.start) * 1_000;
@@ -55,12 +59,20 @@ export async function newPlayer(api: string, funds = 10_000, headers: Record<str
     headers,
   });
   expect(reg.status).toBe(201);
-  if (funds > 0) expect((await call(api, 'POST', '/wallet/deposits', { token: reg.body.accessToken, body: { amount: funds }, key: randomUUID() })).status).toBe(201);
+  if (funds > 0)
+    expect(
+      (await call(api, 'POST', '/wallet/deposits', { token: reg.body.accessToken, body: { amount: funds }, key: randomUUID() })).status,
+    ).toBe(201);
   return reg.body.accessToken;
 }
 
 /** Waits until the ingest holds the spans of a trace that `found` accepts, and returns them. */
-export function traceSpans(ingest: SentryIngest, traceId: string, what: string, found: (spans: IngestedSpan[]) => boolean): Promise<IngestedSpan[]> {
+export function traceSpans(
+  ingest: SentryIngest,
+  traceId: string,
+  what: string,
+  found: (spans: IngestedSpan[]) => boolean,
+): Promise<IngestedSpan[]> {
   return ingest.waitFor(what, () => {
     const spans = ingest.spans().filter((s) => s.traceId === traceId);
     return found(spans) ? spans : undefined;

@@ -27,7 +27,8 @@ describe('the payment-failures scenario at rate 0.3, over 300 spins through the 
   const spins: Spin[][] = [];
   const failed = () => spins.flat().filter((s) => s.answer.status !== 201);
 
-  const spin = (token: string, key: string) => call<Spin['answer']['body']>(casino.api, 'POST', '/games/lucky-sevens/spins', { token, key, body: { stake: STAKE } });
+  const spin = (token: string, key: string) =>
+    call<Spin['answer']['body']>(casino.api, 'POST', '/games/lucky-sevens/spins', { token, key, body: { stake: STAKE } });
 
   beforeAll(async () => {
     // A log line per request, each also sent to the ingest, would cost this run more than its spins.
@@ -78,7 +79,9 @@ describe('the payment-failures scenario at rate 0.3, over 300 spins through the 
 
   test('when a bet fails, then payment reports it once, with its trace, context and the scenario tag', async () => {
     const events = await casino.ingest.waitFor('one payment event per failed spin', () => {
-      const found = casino.ingest.events().filter((e) => serviceOf(e) === 'payment' && eventTrace(e.event).tags['casino.scenario'] === 'payment-failures');
+      const found = casino.ingest
+        .events()
+        .filter((e) => serviceOf(e) === 'payment' && eventTrace(e.event).tags['casino.scenario'] === 'payment-failures');
       return found.length >= failed().length ? found.map(({ event }) => event) : undefined;
     });
 
@@ -104,7 +107,9 @@ describe('the payment-failures scenario at rate 0.3, over 300 spins through the 
       const expected = DEPOSIT - settled.length * STAKE + settled.reduce((sum, s) => sum + (s.answer.body.win ?? 0), 0);
       expect((await call<{ total: number }>(casino.api, 'GET', '/wallet', { token })).body.total).toBe(expected);
     }
-    const reconcile = await runCli('reconcile', ['--url', `http://127.0.0.1:${casino.platform.ports.gateway}`], { env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN } });
+    const reconcile = await runCli('reconcile', ['--url', `http://127.0.0.1:${casino.platform.ports.gateway}`], {
+      env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
+    });
     // A failed spin's round stays started, never debited: no stake for the recovery pass to finish.
     expect(reconcile).toMatchObject({ code: 0, stdout: expect.stringMatching(/0 left half-way[\s\S]*Result: clean/) });
   });

@@ -5,9 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestedSpan } from '../support/ingest';
 import { call } from '../support/platform';
-import { durationMs, newPlayer, type ObservedPlatform, serviceOf, startObservedPlatform, switchScenario, traceSpans } from './observed-platform';
+import {
+  durationMs,
+  newPlayer,
+  type ObservedPlatform,
+  serviceOf,
+  startObservedPlatform,
+  switchScenario,
+  traceSpans,
+} from './observed-platform';
 
-const isStatusServer = (s: IngestedSpan) => serviceOf(s) === 'user' && s.op === 'http.server' && /\/players\/:playerId\/status$/.test(s.name);
+const isStatusServer = (s: IngestedSpan) =>
+  serviceOf(s) === 'user' && s.op === 'http.server' && /\/players\/:playerId\/status$/.test(s.name);
 const isPlayersRead = (s: IngestedSpan) => serviceOf(s) === 'user' && s.op === 'db' && s.attributes['db.collection.name'] === 'players';
 
 interface Lookup {
@@ -54,10 +63,14 @@ describe('slow-query', () => {
     const longerTrace = await spin(token);
     await switchScenario(o.api, 'slow-query', false);
     const afterTrace = await spin(token);
-    const [off, cachedOff, on, longer, after] = await Promise.all([offTrace, cachedTrace, onTrace, longerTrace, afterTrace].map(lookup)) as [Lookup, Lookup, Lookup, Lookup, Lookup];
+    const [off, cachedOff, on, longer, after] = (await Promise.all(
+      [offTrace, cachedTrace, onTrace, longerTrace, afterTrace].map(lookup),
+    )) as [Lookup, Lookup, Lookup, Lookup, Lookup];
 
     const figures = { off: durationMs(off.read!), on500: durationMs(on.read!), on1000: durationMs(longer.read!) };
-    console.log(`slow-query: user DB span off ${figures.off.toFixed(1)} ms, on (ms 500) ${figures.on500.toFixed(1)} ms, on (ms 1000) ${figures.on1000.toFixed(1)} ms`);
+    console.log(
+      `slow-query: user DB span off ${figures.off.toFixed(1)} ms, on (ms 500) ${figures.on500.toFixed(1)} ms, on (ms 1000) ${figures.on1000.toFixed(1)} ms`,
+    );
     // Off: a short read by id, then the cache answers and the store is not read at all.
     expect(figures.off).toBeLessThan(100);
     expect(cachedOff.read).toBeUndefined();
@@ -80,7 +93,11 @@ describe('slow-query', () => {
     expect((await call(o.api, 'POST', '/me/self-exclusion', { token: excluded, body: { days: 1 } })).status).toBe(200);
 
     await switchScenario(o.api, 'slow-query', true, { ms: 50 });
-    const refused = await call<{ type: string }>(o.api, 'POST', '/games/lucky-sevens/spins', { token: excluded, key: randomUUID(), body: { stake: 100 } });
+    const refused = await call<{ type: string }>(o.api, 'POST', '/games/lucky-sevens/spins', {
+      token: excluded,
+      key: randomUUID(),
+      body: { stake: 100 },
+    });
     const played = await call(o.api, 'POST', '/games/lucky-sevens/spins', { token: other, key: randomUUID(), body: { stake: 100 } });
     await switchScenario(o.api, 'slow-query', false);
 

@@ -43,13 +43,24 @@ export async function startDemo({ env: extra = {}, args = [], wrap = [] }: DemoO
     ...extra,
   };
   const [command, ...prefix] = wrap.length ? wrap : [process.execPath];
-  const child = spawn(command!, [...prefix, ...(wrap.length ? [process.execPath] : []), DEMO, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command!, [...prefix, ...(wrap.length ? [process.execPath] : []), DEMO, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const pid = () => (wrap.length ? childrenOf(child.pid!)[0]! : child.pid!);
-  return { pid, process: child, output, exited, gateway: ports[0]!, frontend: Number(env.FRONTEND_PORT), spotlight: Number(env.SPOTLIGHT_PORT) };
+  return {
+    pid,
+    process: child,
+    output,
+    exited,
+    gateway: ports[0]!,
+    frontend: Number(env.FRONTEND_PORT),
+    spotlight: Number(env.SPOTLIGHT_PORT),
+  };
 }
 
 /** Waits for the ready banner, noting when Spotlight first answered. */
@@ -75,7 +86,11 @@ export async function stopDemo(demo: Demo): Promise<void> {
 
 export const childrenOf = (pid: number): number[] => {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -91,7 +106,8 @@ export const commandOf = (pid: number): string => {
 };
 
 /** Resident memory in bytes, from /proc. */
-export const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+export const rssOf = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
 /** Running, that is: a process that has exited but not yet been reaped (a zombie) counts as gone. */
 export const alive = (pid: number): boolean => {

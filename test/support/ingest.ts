@@ -79,7 +79,9 @@ export class SentryIngest {
       // Browsers send envelopes cross-origin; Spotlight's content type makes them preflight first.
       res.setHeader('access-control-allow-origin', '*');
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, { 'access-control-allow-methods': 'POST', 'access-control-allow-headers': '*', 'access-control-max-age': '600' }).end();
+        res
+          .writeHead(204, { 'access-control-allow-methods': 'POST', 'access-control-allow-headers': '*', 'access-control-max-age': '600' })
+          .end();
         return;
       }
       const chunks: Buffer[] = [];
@@ -90,7 +92,9 @@ export class SentryIngest {
         if (encoding === 'gzip') body = gunzipSync(body);
         else if (encoding === 'deflate') body = inflateSync(body);
         // Sentry posts to /api/<project>/envelope/; Spotlight's sidecar takes the same envelopes at /stream.
-        const project = req.url?.startsWith('/stream') ? 'spotlight' : (/^\/api\/([^/]+)\/envelope\//.exec(req.url ?? '')?.[1] ?? 'unknown');
+        const project = req.url?.startsWith('/stream')
+          ? 'spotlight'
+          : (/^\/api\/([^/]+)\/envelope\//.exec(req.url ?? '')?.[1] ?? 'unknown');
         try {
           const { items } = parseEnvelope(body);
           this.envelopes.push({ project, raw: body.toString('utf8'), items });
@@ -139,7 +143,11 @@ export class SentryIngest {
   /** The records of a batched item type (`log`, `trace_metric`), each with its attributes flattened. */
   private records(type: string): { project: string; record: Record<string, unknown>; attributes: Record<string, unknown> }[] {
     return this.itemsOf(type).flatMap(({ project, payload }) =>
-      ((payload.items as Record<string, unknown>[]) ?? []).map((record) => ({ project, record, attributes: flatten(record.attributes as Record<string, unknown>) })),
+      ((payload.items as Record<string, unknown>[]) ?? []).map((record) => ({
+        project,
+        record,
+        attributes: flatten(record.attributes as Record<string, unknown>),
+      })),
     );
   }
 

@@ -66,7 +66,16 @@ export async function call<T = Record<string, unknown>>(
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.key) headers['idempotency-key'] = options.key;
-  const res = await fetch(`${api}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers, traceId: res.headers.get('x-trace-id') ?? '' };
+  return {
+    status: res.status,
+    body: (text ? JSON.parse(text) : undefined) as T,
+    headers: res.headers,
+    traceId: res.headers.get('x-trace-id') ?? '',
+  };
 }

@@ -42,7 +42,8 @@ export function selectorsOf(expr: string): Selector[] {
   parser.parse(expr).iterate({
     enter(ref) {
       if (ref.type.isError) problems.push(`a syntax error at ${ref.from}`);
-      if (ref.name === 'QuotedLabelName' || ref.name === 'QuotedLabelMatcher') problems.push('a quoted label name, which this check does not read');
+      if (ref.name === 'QuotedLabelName' || ref.name === 'QuotedLabelMatcher')
+        problems.push('a quoted label name, which this check does not read');
       if (ref.name !== 'VectorSelector') return;
       const node = ref.node;
       const identifier = node.getChild('Identifier');
@@ -50,7 +51,11 @@ export function selectorsOf(expr: string): Selector[] {
       for (const m of node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) {
         const [name, op, literal] = ['LabelName', 'MatchOp', 'StringLiteral'].map((type) => m.getChild(type));
         if (!name || !op || !literal) continue;
-        const matcher: Matcher = { label: expr.slice(name.from, name.to), op: expr.slice(op.from, op.to) as Matcher['op'], value: unquote(expr.slice(literal.from, literal.to)) };
+        const matcher: Matcher = {
+          label: expr.slice(name.from, name.to),
+          op: expr.slice(op.from, op.to) as Matcher['op'],
+          value: unquote(expr.slice(literal.from, literal.to)),
+        };
         if (matcher.label === '__name__' && matcher.op === '=') selector.metric = matcher.value;
         else selector.matchers.push(matcher);
       }
@@ -72,7 +77,12 @@ export function parseExposition(text: string): Exported {
     const type = /^# TYPE (\S+) (\S+)/.exec(line);
     if (type) {
       const [, name, kind] = type as unknown as [string, string, string];
-      const names = kind === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : kind === 'summary' ? [name, `${name}_sum`, `${name}_count`] : [name];
+      const names =
+        kind === 'histogram'
+          ? [`${name}_bucket`, `${name}_sum`, `${name}_count`]
+          : kind === 'summary'
+            ? [name, `${name}_sum`, `${name}_count`]
+            : [name];
       names.forEach(entry);
       continue;
     }
@@ -126,7 +136,13 @@ export function readScrapeTargets(): ScrapeTargets {
 }
 
 /** Prometheus writes these for every target itself; no service exports them. */
-export const SCRAPE_SERIES = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added']);
+export const SCRAPE_SERIES = new Set([
+  'up',
+  'scrape_duration_seconds',
+  'scrape_samples_scraped',
+  'scrape_samples_post_metric_relabeling',
+  'scrape_series_added',
+]);
 
 /** The services a selector can select from: those every `service` matcher lets through. */
 function scopeOf(matchers: Matcher[]): ServiceName[] {
@@ -150,10 +166,12 @@ export function selectorProblems(where: string, expr: string, exported: Map<Serv
   for (const { metric, matchers } of selectors) {
     const at = `${where}: ${metric}`;
     for (const m of matchers.filter((x) => x.label === 'job' && !x.op.startsWith('!'))) {
-      if (!scrape.jobs.some((job) => matches(m, job))) problems.push(`${at}: job ${m.op} "${m.value}" names no job of prometheus.yml (${scrape.jobs.join(', ')})`);
+      if (!scrape.jobs.some((job) => matches(m, job)))
+        problems.push(`${at}: job ${m.op} "${m.value}" names no job of prometheus.yml (${scrape.jobs.join(', ')})`);
     }
     if (SCRAPE_SERIES.has(metric)) {
-      for (const m of matchers) if (!scrape.labels.has(m.label)) problems.push(`${at}: label ${m.label} is not on a target of prometheus.yml`);
+      for (const m of matchers)
+        if (!scrape.labels.has(m.label)) problems.push(`${at}: label ${m.label} is not on a target of prometheus.yml`);
       continue;
     }
     const scope = scopeOf(matchers);
@@ -165,10 +183,17 @@ export function selectorProblems(where: string, expr: string, exported: Map<Serv
         continue;
       }
       for (const m of matchers) {
-        if (!labels.has(m.label) && !scrape.labels.has(m.label) && m.label !== 'le') problems.push(`${at}: ${service} exports no label ${m.label}`);
+        if (!labels.has(m.label) && !scrape.labels.has(m.label) && m.label !== 'le')
+          problems.push(`${at}: ${service} exports no label ${m.label}`);
         // Values the traffic must have produced: a selector on a route or method that no request ever has is a typo.
-        if (['service', 'method', 'route'].includes(m.label) && !m.op.startsWith('!') && ![...(labels.get(m.label) ?? [])].some((v) => matches(m, v))) {
-          problems.push(`${at}: no ${m.label} that ${service} exports matches ${m.op} "${m.value}" (it has ${[...(labels.get(m.label) ?? [])].join(', ')})`);
+        if (
+          ['service', 'method', 'route'].includes(m.label) &&
+          !m.op.startsWith('!') &&
+          ![...(labels.get(m.label) ?? [])].some((v) => matches(m, v))
+        ) {
+          problems.push(
+            `${at}: no ${m.label} that ${service} exports matches ${m.op} "${m.value}" (it has ${[...(labels.get(m.label) ?? [])].join(', ')})`,
+          );
         }
       }
     }
@@ -180,7 +205,12 @@ export function selectorProblems(where: string, expr: string, exported: Map<Serv
  * The values of `label` on the series a selector selects, as Grafana's label_values() lists them:
  * for a scrape series, from the targets of prometheus.yml; otherwise from what the services export.
  */
-export function labelValues({ metric, matchers }: Selector, label: string, exported: Map<ServiceName, Exported>, scrape: ScrapeTargets): string[] {
+export function labelValues(
+  { metric, matchers }: Selector,
+  label: string,
+  exported: Map<ServiceName, Exported>,
+  scrape: ScrapeTargets,
+): string[] {
   const values = new Set<string>();
   if (SCRAPE_SERIES.has(metric)) {
     for (const target of scrape.targets) {

@@ -33,18 +33,20 @@ export function createApi(baseUrl: string): Api {
         signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
       });
     } catch (err) {
-      if (!options.quiet) recentRequests.add({ at: Date.now(), method, path, status: 0, durationMs: Math.round(performance.now() - started), traceId: null });
+      if (!options.quiet)
+        recentRequests.add({ at: Date.now(), method, path, status: 0, durationMs: Math.round(performance.now() - started), traceId: null });
       throw new ApiError(networkProblem(err));
     }
     const text = await res.text();
-    if (!options.quiet) recentRequests.add({
-      at: Date.now(),
-      method,
-      path,
-      status: res.status,
-      durationMs: Math.round(performance.now() - started),
-      traceId: res.headers.get('x-trace-id'),
-    });
+    if (!options.quiet)
+      recentRequests.add({
+        at: Date.now(),
+        method,
+        path,
+        status: res.status,
+        durationMs: Math.round(performance.now() - started),
+        traceId: res.headers.get('x-trace-id'),
+      });
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;

@@ -30,7 +30,9 @@ export function problemFrom(status: number, statusText: string, body: unknown, h
       status: typeof p.status === 'number' ? p.status : status,
       detail: typeof p.detail === 'string' ? p.detail : '',
       traceId: typeof p.traceId === 'string' && p.traceId ? p.traceId : traceHeader,
-      errors: Array.isArray(p.errors) ? p.errors.filter((e) => e && typeof e.path === 'string' && typeof e.message === 'string') : undefined,
+      errors: Array.isArray(p.errors)
+        ? p.errors.filter((e) => e && typeof e.path === 'string' && typeof e.message === 'string')
+        : undefined,
       retryAfter,
     };
   }
@@ -74,7 +76,8 @@ export function describeProblem(problem: Problem): ProblemView {
   const s = problem.status;
   if (s === 0) return { ...base, heading: problem.title, action: 'retry' };
   if (s === 400) return { ...base, heading: 'Please check what you entered', action: 'fix-input' };
-  if (s === 401 && problem.type.endsWith(':invalid-credentials')) return { ...base, heading: 'Wrong e-mail or password', action: 'fix-input' };
+  if (s === 401 && problem.type.endsWith(':invalid-credentials'))
+    return { ...base, heading: 'Wrong e-mail or password', action: 'fix-input' };
   if (s === 401) return { ...base, heading: 'Please log in again', action: 'log-in' };
   if (s === 403) return { ...base, heading: 'Not allowed', action: 'none' };
   if (s === 404) return { ...base, heading: 'Not found', action: 'none' };

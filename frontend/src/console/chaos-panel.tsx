@@ -47,7 +47,14 @@ export function ChaosPanel({ admin, onChanged }: { admin: Api; onChanged: () => 
         {FIELDS.map(([key, label]) => (
           <span key={key} className="param">
             <label htmlFor={`${id}-${key}`}>{label}</label>
-            <input id={`${id}-${key}`} inputMode="numeric" size={5} value={form[key]} disabled={running} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />
+            <input
+              id={`${id}-${key}`}
+              inputMode="numeric"
+              size={5}
+              value={form[key]}
+              disabled={running}
+              onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+            />
           </span>
         ))}
         {running ? (

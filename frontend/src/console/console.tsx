@@ -55,7 +55,8 @@ function AdminSignIn({ apiBaseUrl, rejected, onToken }: { apiBaseUrl: string; re
     <section className="card auth" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Ops console</h2>
       <p className="muted">
-        Enter the platform's admin token (<code>ADMIN_TOKEN</code>; <code>npm run demo</code> writes a generated one to <code>.demo/admin-token</code>).
+        Enter the platform's admin token (<code>ADMIN_TOKEN</code>; <code>npm run demo</code> writes a generated one to{' '}
+        <code>.demo/admin-token</code>).
       </p>
       <form onSubmit={onSubmit} noValidate>
         <label htmlFor={`${id}-token`}>Admin token</label>

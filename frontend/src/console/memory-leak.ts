@@ -45,6 +45,10 @@ export const memoryLeak = {
     leaked = { listeners: [], intervals: [], buffers: [] };
   },
   stats(): { listeners: number; intervals: number; retainedBytes: number } {
-    return { listeners: leaked.listeners.length, intervals: leaked.intervals.length, retainedBytes: leaked.buffers.length * CHUNK_DOUBLES * 8 };
+    return {
+      listeners: leaked.listeners.length,
+      intervals: leaked.intervals.length,
+      retainedBytes: leaked.buffers.length * CHUNK_DOUBLES * 8,
+    };
   },
 };

@@ -54,7 +54,11 @@ export function MemoryPanel({ leaking }: { leaking: boolean }) {
   return (
     <section className="card memory" aria-labelledby={`${id}-title`} data-leaking={leaking}>
       <h2 id={`${id}-title`}>Browser memory</h2>
-      <p>{leaking ? 'frontend-memory-leak is on: this widget is leaking listeners, intervals and buffers.' : 'frontend-memory-leak is off: nothing is leaking.'}</p>
+      <p>
+        {leaking
+          ? 'frontend-memory-leak is on: this widget is leaking listeners, intervals and buffers.'
+          : 'frontend-memory-leak is off: nothing is leaking.'}
+      </p>
       <dl className="figures" data-testid="memory">
         <dt>JS heap</dt>
         <dd data-testid="heap-used">{now.heapBytes === null ? 'not reported by this browser' : mb(now.heapBytes)}</dd>
@@ -65,8 +69,18 @@ export function MemoryPanel({ leaking }: { leaking: boolean }) {
         <dt>Leaked intervals</dt>
         <dd data-testid="leak-intervals">{now.intervals}</dd>
       </dl>
-      <svg className="spark" viewBox="0 0 300 40" role="img" aria-label={`Heap over the last minute, now ${now.heapBytes === null ? mb(now.retainedBytes) : mb(now.heapBytes)}`}>
-        <polyline fill="none" stroke="currentColor" strokeWidth="2" points={history.map((v, i) => `${i * 10},${40 - (v / max) * 38}`).join(' ')} />
+      <svg
+        className="spark"
+        viewBox="0 0 300 40"
+        role="img"
+        aria-label={`Heap over the last minute, now ${now.heapBytes === null ? mb(now.retainedBytes) : mb(now.heapBytes)}`}
+      >
+        <polyline
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          points={history.map((v, i) => `${i * 10},${40 - (v / max) * 38}`).join(' ')}
+        />
       </svg>
     </section>
   );

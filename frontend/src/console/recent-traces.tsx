@@ -16,8 +16,11 @@ export function RecentTraces() {
           Clear
         </button>
       </div>
-      <p className="muted">Requests from this browser tab, newest first.{' '}
-        {config.traceViewer ? `Links open the trace in ${config.traceViewer}.` : 'No trace viewer is configured: start Spotlight or set SENTRY_ORG to open traces.'}
+      <p className="muted">
+        Requests from this browser tab, newest first.{' '}
+        {config.traceViewer
+          ? `Links open the trace in ${config.traceViewer}.`
+          : 'No trace viewer is configured: start Spotlight or set SENTRY_ORG to open traces.'}
       </p>
       <div className="table-scroll">
         <table data-testid="recent-traces">

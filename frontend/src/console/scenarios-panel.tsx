@@ -6,7 +6,8 @@ import type { JsonSchemaProperty, Scenario } from './types';
 
 type Draft = Record<string, string>;
 
-const draftOf = (s: Scenario): Draft => Object.fromEntries(Object.keys(s.parameters.properties ?? {}).map((k) => [k, s.params[k] === undefined ? '' : String(s.params[k])]));
+const draftOf = (s: Scenario): Draft =>
+  Object.fromEntries(Object.keys(s.parameters.properties ?? {}).map((k) => [k, s.params[k] === undefined ? '' : String(s.params[k])]));
 
 /** Turns the typed values into parameters: numbers as numbers, blanks left to the defaults. */
 export function paramsFromDraft(schema: Record<string, JsonSchemaProperty>, draft: Draft): Record<string, unknown> {
@@ -24,14 +25,22 @@ function ScenarioRow({ admin, scenario, onChanged }: { admin: Api; scenario: Sce
   const [draft, setDraft] = useState<Draft>(() => draftOf(scenario));
   const props = scenario.parameters.properties ?? {};
   const set = useAction(`switch ${scenario.name}`, async (enabled: boolean) => {
-    await admin('PUT', `/admin/scenarios/${encodeURIComponent(scenario.name)}`, { body: { enabled, params: paramsFromDraft(props, draft) } });
+    await admin('PUT', `/admin/scenarios/${encodeURIComponent(scenario.name)}`, {
+      body: { enabled, params: paramsFromDraft(props, draft) },
+    });
     await onChanged();
   });
   return (
     <li className={`scenario${scenario.enabled ? ' on' : ''}`} data-scenario={scenario.name} data-enabled={scenario.enabled}>
       <div className="scenario-head">
         <label className="switch">
-          <input type="checkbox" role="switch" checked={scenario.enabled} disabled={set.pending} onChange={(e) => void set.act(e.target.checked)} />
+          <input
+            type="checkbox"
+            role="switch"
+            checked={scenario.enabled}
+            disabled={set.pending}
+            onChange={(e) => void set.act(e.target.checked)}
+          />
           <span>{scenario.name}</span>
         </label>
         <span className="muted small">{scenario.services.join(', ')}</span>
@@ -82,7 +91,8 @@ function ScenarioRow({ admin, scenario, onChanged }: { admin: Api; scenario: Sce
 export function ScenariosPanel({ admin, scenarios, onChanged }: { admin: Api; scenarios: Scenario[]; onChanged: () => Promise<void> }) {
   const id = useId();
   const off = useAction('switch all scenarios off', async () => {
-    for (const s of scenarios.filter((x) => x.enabled)) await admin('PUT', `/admin/scenarios/${encodeURIComponent(s.name)}`, { body: { enabled: false } });
+    for (const s of scenarios.filter((x) => x.enabled))
+      await admin('PUT', `/admin/scenarios/${encodeURIComponent(s.name)}`, { body: { enabled: false } });
     await onChanged();
   });
   const on = scenarios.filter((s) => s.enabled).length;

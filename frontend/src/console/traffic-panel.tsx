@@ -18,11 +18,18 @@ export function TrafficPanel({ admin }: { admin: Api }) {
   const [think, setThink] = useState('1000');
   const running = status?.state === 'running' || status?.state === 'stopping';
   usePoll(
-    () => admin<TrafficStatus>('GET', '/admin/traffic', { quiet: true }).then(setStatus, (e: unknown) => (e instanceof ApiError ? undefined : Promise.reject(e))),
+    () =>
+      admin<TrafficStatus>('GET', '/admin/traffic', { quiet: true }).then(setStatus, (e: unknown) =>
+        e instanceof ApiError ? undefined : Promise.reject(e),
+      ),
     running ? 1_000 : 4_000,
   );
   const start = useAction('start traffic', async () => {
-    setStatus(await admin<TrafficStatus>('POST', '/admin/traffic', { body: { players: Number(players), durationSeconds: Number(duration), thinkMs: Number(think) } }));
+    setStatus(
+      await admin<TrafficStatus>('POST', '/admin/traffic', {
+        body: { players: Number(players), durationSeconds: Number(duration), thinkMs: Number(think) },
+      }),
+    );
   });
   const stop = useAction('stop traffic', async () => setStatus(await admin<TrafficStatus>('DELETE', '/admin/traffic')));
   const onSubmit = (e: FormEvent) => {
@@ -37,15 +44,36 @@ export function TrafficPanel({ admin }: { admin: Api }) {
       <form onSubmit={onSubmit} className="row wrap" noValidate>
         <span className="param">
           <label htmlFor={`${id}-players`}>Players</label>
-          <input id={`${id}-players`} inputMode="numeric" size={4} value={players} disabled={running} onChange={(e) => setPlayers(e.target.value)} />
+          <input
+            id={`${id}-players`}
+            inputMode="numeric"
+            size={4}
+            value={players}
+            disabled={running}
+            onChange={(e) => setPlayers(e.target.value)}
+          />
         </span>
         <span className="param">
           <label htmlFor={`${id}-duration`}>Seconds</label>
-          <input id={`${id}-duration`} inputMode="numeric" size={5} value={duration} disabled={running} onChange={(e) => setDuration(e.target.value)} />
+          <input
+            id={`${id}-duration`}
+            inputMode="numeric"
+            size={5}
+            value={duration}
+            disabled={running}
+            onChange={(e) => setDuration(e.target.value)}
+          />
         </span>
         <span className="param">
           <label htmlFor={`${id}-think`}>Think time (ms)</label>
-          <input id={`${id}-think`} inputMode="numeric" size={5} value={think} disabled={running} onChange={(e) => setThink(e.target.value)} />
+          <input
+            id={`${id}-think`}
+            inputMode="numeric"
+            size={5}
+            value={think}
+            disabled={running}
+            onChange={(e) => setThink(e.target.value)}
+          />
         </span>
         {running ? (
           <button type="button" onClick={() => void stop.act()} disabled={stop.pending || status?.state === 'stopping'}>
@@ -59,7 +87,9 @@ export function TrafficPanel({ admin }: { admin: Api }) {
       </form>
       {(start.problem ?? stop.problem) && <ProblemNotice problem={(start.problem ?? stop.problem)!} />}
       <p data-testid="traffic-state">
-        {!status || status.state === 'idle' ? 'No run yet.' : `${status.state[0]!.toUpperCase()}${status.state.slice(1)}${status.options ? `: ${status.options.players} players` : ''}.`}
+        {!status || status.state === 'idle'
+          ? 'No run yet.'
+          : `${status.state[0]!.toUpperCase()}${status.state.slice(1)}${status.options ? `: ${status.options.players} players` : ''}.`}
         {status?.failure && ` ${status.failure}`}
       </p>
       {running && live && (

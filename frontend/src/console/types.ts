@@ -42,7 +42,22 @@ export interface TrafficStatus {
   state: 'idle' | 'running' | 'stopping' | 'finished';
   startedAt?: string;
   options?: { players: number; durationSeconds: number };
-  live?: { elapsedSeconds?: number; requests?: number; errors?: number; refused?: number; rateLimited?: number; requestsPerSecond?: number; p50?: number; p95?: number };
-  summary?: { endedBy?: string; requests?: number; errors?: number; requestsPerSecond?: number; totals?: { spins?: number; stakedCents?: number; wonCents?: number } };
+  live?: {
+    elapsedSeconds?: number;
+    requests?: number;
+    errors?: number;
+    refused?: number;
+    rateLimited?: number;
+    requestsPerSecond?: number;
+    p50?: number;
+    p95?: number;
+  };
+  summary?: {
+    endedBy?: string;
+    requests?: number;
+    errors?: number;
+    requestsPerSecond?: number;
+    totals?: { spins?: number; stakedCents?: number; wonCents?: number };
+  };
   failure?: string;
 }

@@ -61,7 +61,13 @@ export function AuthPanel({ api, onSession }: { api: Api; onSession: (s: Session
               At least 10 characters.
             </p>
             <label htmlFor={`${id}-name`}>Display name (optional)</label>
-            <input id={`${id}-name`} autoComplete="nickname" maxLength={40} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+            <input
+              id={`${id}-name`}
+              autoComplete="nickname"
+              maxLength={40}
+              value={displayName}
+              onChange={(e) => setDisplayName(e.target.value)}
+            />
           </>
         )}
         <button type="submit" className="primary" disabled={submit.pending}>

@@ -24,7 +24,17 @@ const IDLE: string[][] = [
 ];
 
 /** A slot machine: the reels animate while the server draws; what they show is the server's result. */
-export function SlotMachine({ api, token, games, onSpun }: { api: Api; token: string; games: Game[]; onSpun: (wallet: Wallet) => Promise<void> }) {
+export function SlotMachine({
+  api,
+  token,
+  games,
+  onSpun,
+}: {
+  api: Api;
+  token: string;
+  games: Game[];
+  onSpun: (wallet: Wallet) => Promise<void>;
+}) {
   const id = useId();
   const [gameId, setGameId] = useState<string>('');
   const game = games.find((g) => g.id === gameId) ?? games[0];
@@ -34,24 +44,28 @@ export function SlotMachine({ api, token, games, onSpun }: { api: Api; token: st
   const stake = options.includes(chosen) ? chosen : (options.find((o) => o >= 100) ?? options[0] ?? chosen);
   const [result, setResult] = useState<SpinResult | null>(null);
 
-  const spin = useAction('spin', async () => {
-    if (!game) return;
-    const path = `/games/${encodeURIComponent(game.id)}/spins`;
-    const minimum = new Promise((r) => setTimeout(r, MIN_SPIN_MS));
-    // Each press is a new bet, so each gets its own key; a press while one is running is ignored.
-    try {
-      const r = await api<SpinResult>('POST', path, { token, body: { stake }, idempotencyKey: crypto.randomUUID() });
-      await minimum;
-      setResult(r);
-      return r.wallet;
-    } catch (err) {
-      await minimum;
-      setResult(null);
-      throw err;
-    }
-  }, async (wallet) => {
-    if (wallet) await onSpun(wallet);
-  });
+  const spin = useAction(
+    'spin',
+    async () => {
+      if (!game) return;
+      const path = `/games/${encodeURIComponent(game.id)}/spins`;
+      const minimum = new Promise((r) => setTimeout(r, MIN_SPIN_MS));
+      // Each press is a new bet, so each gets its own key; a press while one is running is ignored.
+      try {
+        const r = await api<SpinResult>('POST', path, { token, body: { stake }, idempotencyKey: crypto.randomUUID() });
+        await minimum;
+        setResult(r);
+        return r.wallet;
+      } catch (err) {
+        await minimum;
+        setResult(null);
+        throw err;
+      }
+    },
+    async (wallet) => {
+      if (wallet) await onSpun(wallet);
+    },
+  );
 
   const reels = result?.reels ?? IDLE;
   const winning = new Set(result?.lines.filter((l) => l.win > 0).map((l) => l.line));
@@ -91,7 +105,13 @@ export function SlotMachine({ api, token, games, onSpun }: { api: Api; token: st
         {spin.pending ? 'Spinning…' : `Spin for ${formatCents(stake)}`}
       </button>
       <p aria-live="polite" className="spin-result" data-testid="spin-result">
-        {spin.pending ? '' : result ? (result.win > 0 ? `You won ${formatCents(result.win)} on line ${[...winning].join(', ')}!` : 'No win this time.') : ''}
+        {spin.pending
+          ? ''
+          : result
+            ? result.win > 0
+              ? `You won ${formatCents(result.win)} on line ${[...winning].join(', ')}!`
+              : 'No win this time.'
+            : ''}
       </p>
       {spin.problem && <ProblemNotice problem={spin.problem} onDismiss={spin.clearProblem} />}
     </section>

@@ -10,7 +10,19 @@ import { useAction } from '../lib/use-action';
 const QUICK = [1_000, 5_000, 10_000];
 
 /** Cash, bonus and total, with deposit and withdrawal. */
-export function WalletPanel({ api, token, wallet, hasOpenBonus, onChange }: { api: Api; token: string; wallet: Wallet | null; hasOpenBonus: boolean; onChange: (w: Wallet) => Promise<void> }) {
+export function WalletPanel({
+  api,
+  token,
+  wallet,
+  hasOpenBonus,
+  onChange,
+}: {
+  api: Api;
+  token: string;
+  wallet: Wallet | null;
+  hasOpenBonus: boolean;
+  onChange: (w: Wallet) => Promise<void>;
+}) {
   const id = useId();
   const [amount, setAmount] = useState('50');
   const [mode, setMode] = useState<'deposit' | 'withdraw'>('deposit');
@@ -19,19 +31,27 @@ export function WalletPanel({ api, token, wallet, hasOpenBonus, onChange }: { ap
   const keys = useIdempotencyKey();
   const cents = parseEuros(amount);
 
-  const move = useAction(mode === 'deposit' ? 'deposit' : 'withdraw', async (value: number) => {
-    const body = mode === 'deposit' ? { amount: value } : { amount: value, ...(forfeit ? { forfeitBonus: true } : {}) };
-    const path = mode === 'deposit' ? '/wallet/deposits' : '/wallet/withdrawals';
-    try {
-      const r = await api<{ transaction: Transaction; wallet: Wallet }>('POST', path, { token, body, idempotencyKey: keys.keyFor({ path, body }) });
-      keys.settled(null);
-      setDone(`${mode === 'deposit' ? 'Deposited' : 'Withdrew'} ${formatCents(value)}.`);
-      return r.wallet;
-    } catch (err) {
-      if (err instanceof ApiError) keys.settled(err.problem);
-      throw err;
-    }
-  }, onChange);
+  const move = useAction(
+    mode === 'deposit' ? 'deposit' : 'withdraw',
+    async (value: number) => {
+      const body = mode === 'deposit' ? { amount: value } : { amount: value, ...(forfeit ? { forfeitBonus: true } : {}) };
+      const path = mode === 'deposit' ? '/wallet/deposits' : '/wallet/withdrawals';
+      try {
+        const r = await api<{ transaction: Transaction; wallet: Wallet }>('POST', path, {
+          token,
+          body,
+          idempotencyKey: keys.keyFor({ path, body }),
+        });
+        keys.settled(null);
+        setDone(`${mode === 'deposit' ? 'Deposited' : 'Withdrew'} ${formatCents(value)}.`);
+        return r.wallet;
+      } catch (err) {
+        if (err instanceof ApiError) keys.settled(err.problem);
+        throw err;
+      }
+    },
+    onChange,
+  );
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -76,11 +96,15 @@ export function WalletPanel({ api, token, wallet, hasOpenBonus, onChange }: { ap
             onChange={(e) => setAmount(e.target.value)}
           />
           <button type="submit" className="primary" disabled={move.pending || cents === null || cents <= 0}>
-            {move.pending ? 'Working…' : `${mode === 'deposit' ? 'Deposit' : 'Withdraw'}${cents !== null && cents > 0 ? ` ${formatCents(cents)}` : ''}`}
+            {move.pending
+              ? 'Working…'
+              : `${mode === 'deposit' ? 'Deposit' : 'Withdraw'}${cents !== null && cents > 0 ? ` ${formatCents(cents)}` : ''}`}
           </button>
         </div>
         <p id={`${id}-amount-hint`} className="muted">
-          {cents === null || cents <= 0 ? 'Enter an amount such as 25 or 25.50.' : `${mode === 'deposit' ? 'Deposit' : 'Withdraw'} ${formatCents(cents)}.`}
+          {cents === null || cents <= 0
+            ? 'Enter an amount such as 25 or 25.50.'
+            : `${mode === 'deposit' ? 'Deposit' : 'Withdraw'} ${formatCents(cents)}.`}
         </p>
         {mode === 'deposit' && (
           <div className="chips" role="group" aria-label="Quick amounts">

@@ -15,7 +15,8 @@ const DEFAULT_PORT = 8969;
 function readPort(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_PORT;
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new Error(`SPOTLIGHT_PORT must be a port number from 0 to 65535 (got ${JSON.stringify(value)})`);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new Error(`SPOTLIGHT_PORT must be a port number from 0 to 65535 (got ${JSON.stringify(value)})`);
   return port;
 }
 

@@ -44,10 +44,14 @@ export function uiFiles(dir = packagedUiDir()): Record<string, Buffer> {
 
   const telemetry = files[TELEMETRY_MODULE]?.toString('utf8');
   if (!telemetry || !HOSTED_DSN.test(telemetry)) {
-    throw new UiChangedError(`Spotlight's UI no longer starts its telemetry from ${TELEMETRY_MODULE}: check where it went before serving this version.`);
+    throw new UiChangedError(
+      `Spotlight's UI no longer starts its telemetry from ${TELEMETRY_MODULE}: check where it went before serving this version.`,
+    );
   }
   files[TELEMETRY_MODULE] = Buffer.from(NO_TELEMETRY);
-  const elsewhere = Object.keys(files).filter((name) => /\.(js|html|css|json)$/.test(name) && HOSTED_DSN.test(files[name]!.toString('utf8')));
+  const elsewhere = Object.keys(files).filter(
+    (name) => /\.(js|html|css|json)$/.test(name) && HOSTED_DSN.test(files[name]!.toString('utf8')),
+  );
   if (elsewhere.length > 0) {
     throw new UiChangedError(`Spotlight's UI reports to Sentry from ${elsewhere.join(', ')} too: check it before serving this version.`);
   }

@@ -21,7 +21,10 @@ interface Sidecar {
 }
 
 async function startSidecar(env: NodeJS.ProcessEnv = {}): Promise<Sidecar> {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, SPOTLIGHT_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH, SPOTLIGHT_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
@@ -48,7 +51,12 @@ function uiFilesOf(dir: string): { status: number | null; stderr: string; stdout
   return { status: run.status, stderr: run.stderr, stdout: run.stdout };
 }
 
-const packagedUi = () => spawnSync(process.execPath, ['--input-type=module', '-e', `import { packagedUiDir } from ${JSON.stringify(UI)}; console.log(packagedUiDir());`], { encoding: 'utf8' }).stdout.trim();
+const packagedUi = () =>
+  spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `import { packagedUiDir } from ${JSON.stringify(UI)}; console.log(packagedUiDir());`],
+    { encoding: 'utf8' },
+  ).stdout.trim();
 
 describe('Spotlight, the local trace viewer', () => {
   let sidecar: Sidecar;
@@ -91,7 +99,12 @@ describe('Spotlight, the local trace viewer', () => {
     expect(policy).toContain("connect-src 'self';");
     expect(policy).not.toContain('sentry.io');
     // Any origin the page could load from or talk to is its own.
-    expect(policy.split(';').flatMap((d) => d.trim().split(/\s+/).slice(1)).filter((src) => /^(https?:|wss?:|\*)/.test(src))).toEqual([]);
+    expect(
+      policy
+        .split(';')
+        .flatMap((d) => d.trim().split(/\s+/).slice(1))
+        .filter((src) => /^(https?:|wss?:|\*)/.test(src)),
+    ).toEqual([]);
     const files = JSON.parse(uiFilesOf(packagedUi()).stdout) as string[];
     for (const file of files.filter((f) => /\.(js|css|html|json)$/.test(f))) {
       const body = await (await fetch(`${sidecar.url}/${file}`)).text();
@@ -102,19 +115,26 @@ describe('Spotlight, the local trace viewer', () => {
   test('when its listening socket is looked up, then it is bound to 127.0.0.1 only', () => {
     const port = Number(new URL(sidecar.url).port);
     expect(new URL(sidecar.url).hostname).toBe('127.0.0.1');
-    const listening = [...readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1), ...readFileSync('/proc/net/tcp6', 'utf8').split('\n').slice(1)]
+    const listening = [
+      ...readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1),
+      ...readFileSync('/proc/net/tcp6', 'utf8').split('\n').slice(1),
+    ]
       .map((line) => line.trim().split(/\s+/))
       .filter((f) => f[3] === '0A' && parseInt(f[1]!.split(':')[1]!, 16) === port)
       .map((f) => f[1]!.split(':')[0]);
     expect(listening).toEqual(['0100007F']);
   });
 
-  test('when an SDK posts an envelope to /stream, then the UI\'s event stream delivers it', async () => {
+  test("when an SDK posts an envelope to /stream, then the UI's event stream delivers it", async () => {
     const controller = new AbortController();
     const stream = await fetch(`${sidecar.url}/stream`, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
     const eventId = 'abcdef0123456789abcdef0123456789';
     const envelope = `${JSON.stringify({ event_id: eventId, sent_at: new Date().toISOString() })}\n${JSON.stringify({ type: 'event' })}\n${JSON.stringify({ event_id: eventId, message: 'hello from the test', level: 'error', platform: 'node' })}\n`;
-    const posted = await fetch(`${sidecar.url}/stream`, { method: 'POST', headers: { 'content-type': 'application/x-sentry-envelope' }, body: envelope });
+    const posted = await fetch(`${sidecar.url}/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-sentry-envelope' },
+      body: envelope,
+    });
     expect(posted.status).toBe(200);
     const reader = stream.body!.getReader();
     let received = '';
@@ -137,7 +157,11 @@ describe('Spotlight started wrongly or stopped', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const started = Date.now();
-      const run = spawnSync(process.execPath, [MAIN], { env: { PATH: process.env.PATH, SPOTLIGHT_PORT: String(port) }, encoding: 'utf8', timeout: 10_000 });
+      const run = spawnSync(process.execPath, [MAIN], {
+        env: { PATH: process.env.PATH, SPOTLIGHT_PORT: String(port) },
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
       expect(run.status).toBe(1);
       expect(run.stderr).toContain(`port ${port} is in use (set SPOTLIGHT_PORT, or start without Spotlight)`);
       expect(Date.now() - started).toBeLessThan(10_000);
@@ -147,7 +171,11 @@ describe('Spotlight started wrongly or stopped', () => {
   });
 
   test('when SPOTLIGHT_PORT is not a port, then it exits 1 naming the setting', () => {
-    const run = spawnSync(process.execPath, [MAIN], { env: { PATH: process.env.PATH, SPOTLIGHT_PORT: 'eighty' }, encoding: 'utf8', timeout: 10_000 });
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, SPOTLIGHT_PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('SPOTLIGHT_PORT must be a port number from 0 to 65535 (got \\"eighty\\")');
   });

@@ -25,4 +25,3 @@ export function createApp(deps: ServiceDeps & { peers: GamePeers; rng?: Rng; now
   }
   return createServiceApp({ ...deps, routes: Router().use(spinCrash(deps.scenarios), gameRoutes(play)) });
 }
-

@@ -6,6 +6,10 @@ void runService('game', ['bets', 'stakes', 'wins'], (deps) =>
   createApp({
     ...deps,
     recoverEveryMs: 30_000,
-    peers: httpPeers({ user: peerClient(deps.config, 'user'), payment: peerClient(deps.config, 'payment'), wager: peerClient(deps.config, 'wager') }),
+    peers: httpPeers({
+      user: peerClient(deps.config, 'user'),
+      payment: peerClient(deps.config, 'payment'),
+      wager: peerClient(deps.config, 'wager'),
+    }),
   }),
 );

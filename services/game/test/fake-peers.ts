@@ -46,7 +46,11 @@ export class FakeGamePeers implements GamePeers {
     this.enter('debit', roundId);
     if (!this.bets.has(roundId)) {
       if (stake > this.cash) {
-        throw new AppError(422, { slug: 'insufficient-funds', title: 'Insufficient funds', detail: `The balance is ${this.cash} cents; the stake is ${stake}.` });
+        throw new AppError(422, {
+          slug: 'insufficient-funds',
+          title: 'Insufficient funds',
+          detail: `The balance is ${this.cash} cents; the stake is ${stake}.`,
+        });
       }
       this.cash -= stake;
       this.bets.set(roundId, stake);
@@ -71,12 +75,22 @@ export class FakeGamePeers implements GamePeers {
 
   private enter(op: 'debit' | 'credit' | 'recordWager', roundId: string): void {
     this.calls.push({ op, roundId });
-    if (this.down[op]) throw new AppError(503, { slug: 'service-unavailable', title: 'Service unavailable', detail: `The ${op} call failed.` });
+    if (this.down[op])
+      throw new AppError(503, { slug: 'service-unavailable', title: 'Service unavailable', detail: `The ${op} call failed.` });
   }
 
   private movement(type: 'bet' | 'win', roundId: string, amount: number): MovementResult {
     return {
-      transaction: { id: randomUUID(), type, amount, cash: amount, bonus: 0, balanceAfter: this.cash, createdAt: new Date().toISOString(), ref: roundId },
+      transaction: {
+        id: randomUUID(),
+        type,
+        amount,
+        cash: amount,
+        bonus: 0,
+        balanceAfter: this.cash,
+        createdAt: new Date().toISOString(),
+        ref: roundId,
+      },
       wallet: this.wallet,
     };
   }

@@ -6,7 +6,10 @@ const wallet = (cash: number) => ({ currency: 'EUR' as const, cash, bonus: 0, to
 
 /** A round just started by `playerId`, with a random id and key, at `at`. */
 function newRound(playerId: string, at = new Date('2026-03-01T12:00:00.000Z'), changes: Partial<Round> = {}): Round {
-  return { ...startedRound({ _id: randomUUID(), playerId, gameId: 'lucky-sevens', stake: 100, idempotencyKey: `spin-${randomUUID()}` }, at), ...changes };
+  return {
+    ...startedRound({ _id: randomUUID(), playerId, gameId: 'lucky-sevens', stake: 100, idempotencyKey: `spin-${randomUUID()}` }, at),
+    ...changes,
+  };
 }
 
 const reels = [
@@ -59,7 +62,9 @@ describeEachStore('round repository', (backend) => {
       const player = randomUUID();
       const key = `spin-${randomUUID()}`;
 
-      const started = await Promise.all(Array.from({ length: 20 }, () => rounds.start(newRound(player, undefined, { idempotencyKey: key }))));
+      const started = await Promise.all(
+        Array.from({ length: 20 }, () => rounds.start(newRound(player, undefined, { idempotencyKey: key }))),
+      );
 
       expect(new Set(started.map((r) => r._id)).size).toBe(1);
       expect(await rounds.byKey(player, key)).toEqual(started[0]);
@@ -68,7 +73,10 @@ describeEachStore('round repository', (backend) => {
     test('when two players use the same key, then each gets a round of their own', async () => {
       const { rounds } = opened();
       const key = `spin-${randomUUID()}`;
-      const [ada, bob] = [newRound(randomUUID(), undefined, { idempotencyKey: key }), newRound(randomUUID(), undefined, { idempotencyKey: key })];
+      const [ada, bob] = [
+        newRound(randomUUID(), undefined, { idempotencyKey: key }),
+        newRound(randomUUID(), undefined, { idempotencyKey: key }),
+      ];
 
       await rounds.start(ada);
       const bobs = await rounds.start(bob);
@@ -134,7 +142,9 @@ describeEachStore('round repository', (backend) => {
       await rounds.start(round);
 
       const attempts = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => rounds.advance(round._id, 'started', { status: 'debited', wallet: wallet(1_000 + i) }, new Date())),
+        Array.from({ length: 10 }, (_, i) =>
+          rounds.advance(round._id, 'started', { status: 'debited', wallet: wallet(1_000 + i) }, new Date()),
+        ),
       );
 
       const winners = attempts.filter((r) => r !== null);

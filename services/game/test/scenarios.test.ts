@@ -52,7 +52,14 @@ describe('the game scenarios', () => {
     const deps = testDeps('game');
     deps.scenarios.replace({ 'memory-leak': { enabled: true, params: { kbPerSpin: 64 } } });
     const spinHistory = new SpinHistoryCache(deps.logger).watch(deps.scenarios);
-    const play: PlayDeps = { ...deps, rounds: new RoundRepository(deps.store), peers: new FakeGamePeers(), rng: seededRng(7), now: () => new Date(), spinHistory };
+    const play: PlayDeps = {
+      ...deps,
+      rounds: new RoundRepository(deps.store),
+      peers: new FakeGamePeers(),
+      rng: seededRng(7),
+      now: () => new Date(),
+      spinHistory,
+    };
     const game = findGame('lucky-sevens')!;
 
     for (let i = 0; i < 3; i++) await playRound(play, { playerId: randomUUID(), game, stake: 100, idempotencyKey: randomUUID() });
@@ -84,7 +91,10 @@ describe('the game scenarios', () => {
     expect(res.body.detail).toContain('no money was taken');
     expect(peers.ops()).toEqual(['playerStatus']);
     expect(peers.wallet.cash).toBe(10_000);
-    expect(await reconcileRounds({ rounds: new RoundRepository(deps.store), now: () => new Date() })).toMatchObject({ rounds: 0, differences: [] });
+    expect(await reconcileRounds({ rounds: new RoundRepository(deps.store), now: () => new Date() })).toMatchObject({
+      rounds: 0,
+      differences: [],
+    });
   });
 
   test('when bad-release is on at rate 0 or switched off, then spins settle', async () => {

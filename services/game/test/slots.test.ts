@@ -19,13 +19,16 @@ describe('slot maths', () => {
       },
     );
 
-    test.each(GAMES.map((g) => [g.id, g] as const))('when %s states its RTP, then it is the exact maths rounded to 2 decimals and between 90% and 99%', (_id, game) => {
-      const rtp = statedRtp(game);
+    test.each(GAMES.map((g) => [g.id, g] as const))(
+      'when %s states its RTP, then it is the exact maths rounded to 2 decimals and between 90% and 99%',
+      (_id, game) => {
+        const rtp = statedRtp(game);
 
-      expect(rtp).toBe(Math.round(mathOf(game).rtp * 10_000) / 100);
-      expect(rtp).toBeGreaterThanOrEqual(90);
-      expect(rtp).toBeLessThanOrEqual(99);
-    });
+        expect(rtp).toBe(Math.round(mathOf(game).rtp * 10_000) / 100);
+        expect(rtp).toBeGreaterThanOrEqual(90);
+        expect(rtp).toBeLessThanOrEqual(99);
+      },
+    );
 
     test('when the same seed is used twice, then the same reels come out, and every draw is a valid stop', () => {
       const a = seededRng(7);

@@ -295,8 +295,18 @@ describe('game service', () => {
     const player = '3f1c2a9e-8a47-4c1e-9d55-6f0b1d2e3a4b';
     const spinPath = `/players/${player}/games/lucky-sevens/spins`;
     test.each<[string, string, unknown, Record<string, string>]>([
-      ['a player id that is not a uuid', '/players/not-a-uuid/games/lucky-sevens/spins', { stake: 100 }, { 'Idempotency-Key': randomUUID() }],
-      ['a game id that is not a catalogue id', `/players/${player}/games/Lucky_Sevens/spins`, { stake: 100 }, { 'Idempotency-Key': randomUUID() }],
+      [
+        'a player id that is not a uuid',
+        '/players/not-a-uuid/games/lucky-sevens/spins',
+        { stake: 100 },
+        { 'Idempotency-Key': randomUUID() },
+      ],
+      [
+        'a game id that is not a catalogue id',
+        `/players/${player}/games/Lucky_Sevens/spins`,
+        { stake: 100 },
+        { 'Idempotency-Key': randomUUID() },
+      ],
       ['no Idempotency-Key', spinPath, { stake: 100 }, {}],
       ['an Idempotency-Key with spaces', spinPath, { stake: 100 }, { 'Idempotency-Key': 'not a valid key' }],
       ['a negative stake', spinPath, { stake: -100 }, { 'Idempotency-Key': randomUUID() }],
@@ -307,7 +317,10 @@ describe('game service', () => {
     ])('when a spin has %s, then it is a 400 problem and nobody is called', async (_what, path, body, headers) => {
       const { app, peers } = setup();
 
-      const res = await request(app).post(path).set(headers).send(body as object);
+      const res = await request(app)
+        .post(path)
+        .set(headers)
+        .send(body as object);
 
       expect(res.status).toBe(400);
       expect(res.type).toBe('application/problem+json');

@@ -13,7 +13,9 @@ const ALLOWED_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'se
 const EXPOSED_HEADERS = ['x-trace-id', 'idempotent-replayed', 'retry-after', 'ratelimit', 'ratelimit-policy', 'www-authenticate'];
 
 /** The gateway: the public API, its documentation, authentication and rate limits. */
-export function createApp(deps: ServiceDeps & { upstreams: Upstreams; spec?: Record<string, unknown>; syncScenariosEveryMs?: number }): Express {
+export function createApp(
+  deps: ServiceDeps & { upstreams: Upstreams; spec?: Record<string, unknown>; syncScenariosEveryMs?: number },
+): Express {
   const control = new ScenarioControl(deps);
   const chaos = new ChaosRunner(control, deps.scenarios, deps.logger);
   if (deps.syncScenariosEveryMs) control.startSync(deps.syncScenariosEveryMs);

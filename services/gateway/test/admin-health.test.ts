@@ -11,7 +11,10 @@ const healthBody = (service: string, status: 'ok' | 'warn' | 'down') => ({
   status,
   service,
   version: '0.1.0',
-  components: { store: { status: status === 'down' ? 'down' : 'ok' }, cache: { status: status === 'warn' ? 'warn' : 'ok', state: 'ready' } },
+  components: {
+    store: { status: status === 'down' ? 'down' : 'ok' },
+    cache: { status: status === 'warn' ? 'warn' : 'ok', state: 'ready' },
+  },
 });
 
 interface Item {
@@ -60,11 +63,17 @@ describe('GET /api/v1/admin/health', () => {
     expect(wager!.health).toEqual(healthBody('wager', 'ok'));
     // The gateway's own entry is its /health body, built in process, not fetched.
     const ownHealth = await request(g.app).get('/health');
-    expect(own!.health).toMatchObject({ status: own!.status, service: 'gateway', pid: process.pid, components: { store: { status: 'ok' } } });
+    expect(own!.health).toMatchObject({
+      status: own!.status,
+      service: 'gateway',
+      pid: process.pid,
+      components: { store: { status: 'ok' } },
+    });
     expect(Object.keys(own!.health!).sort()).toEqual(Object.keys(ownHealth.body).sort());
     expect(Object.keys(own!.health!.components as object).sort()).toEqual(Object.keys(ownHealth.body.components).sort());
     // One GET /health each, the 503 included: no retries.
-    for (const name of ['user', 'game', 'payment', 'wager'] as const) expect(g.fakes[name].requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /health']);
+    for (const name of ['user', 'game', 'payment', 'wager'] as const)
+      expect(g.fakes[name].requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /health']);
   });
 
   test('when a service refuses connections, then it shows unreachable at once with the error, while the rest are ok', async () => {
@@ -85,7 +94,12 @@ describe('GET /api/v1/admin/health', () => {
       ['wager', 'ok'],
     ]);
     const game = byService(items).game!;
-    expect(game).toEqual({ service: 'game', status: 'unreachable', latencyMs: expect.any(Number), error: expect.stringContaining('game service is unavailable') });
+    expect(game).toEqual({
+      service: 'game',
+      status: 'unreachable',
+      latencyMs: expect.any(Number),
+      error: expect.stringContaining('game service is unavailable'),
+    });
     expect(game.error).toContain('ECONNREFUSED');
     expect(game.latencyMs).toBeLessThan(1_000);
     expect(tookMs).toBeLessThan(1_000);
@@ -102,7 +116,12 @@ describe('GET /api/v1/admin/health', () => {
 
     expect(res.status).toBe(200);
     const { user, game, payment, wager } = byService(res.body.items as Item[]);
-    expect(wager).toEqual({ service: 'wager', status: 'unreachable', latencyMs: expect.any(Number), error: expect.stringContaining('did not answer in time') });
+    expect(wager).toEqual({
+      service: 'wager',
+      status: 'unreachable',
+      latencyMs: expect.any(Number),
+      error: expect.stringContaining('did not answer in time'),
+    });
     expect(wager!.latencyMs).toBeGreaterThanOrEqual(1_900);
     expect(tookMs).toBeGreaterThanOrEqual(1_900);
     expect(tookMs).toBeLessThan(3_500);

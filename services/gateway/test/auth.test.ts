@@ -29,23 +29,30 @@ const BAD_CREDENTIALS: [string, (g: Gateway) => Record<string, string>][] = [
 
 describe('gateway authentication', () => {
   describe('player routes', () => {
-    const cases = PLAYER_ROUTES.flatMap((route) => BAD_CREDENTIALS.map(([how, headers]) => [describeRoute(route), how, route, headers] as const));
+    const cases = PLAYER_ROUTES.flatMap((route) =>
+      BAD_CREDENTIALS.map(([how, headers]) => [describeRoute(route), how, route, headers] as const),
+    );
 
-    test.each(cases)('when %s is called %s, then it is a 401 problem asking for a bearer token and nothing is forwarded', async (_name, _how, route, headers) => {
-      const g = await gateway();
+    test.each(cases)(
+      'when %s is called %s, then it is a 401 problem asking for a bearer token and nothing is forwarded',
+      async (_name, _how, route, headers) => {
+        const g = await gateway();
 
-      const res = await call(g.app, route, { headers: headers(g) });
+        const res = await call(g.app, route, { headers: headers(g) });
 
-      expectProblem(res, 401, 'unauthorized');
-      expect(res.headers['www-authenticate']).toBe('Bearer');
-      expect(g.upstreamRequests()).toEqual([]);
-    });
+        expectProblem(res, 401, 'unauthorized');
+        expect(res.headers['www-authenticate']).toBe('Bearer');
+        expect(g.upstreamRequests()).toEqual([]);
+      },
+    );
 
     test('when no token is sent, then the problem says a token is required; when a bad one is sent, that it is invalid or expired', async () => {
       const g = await gateway();
 
       const missing = await request(g.app).get('/api/v1/wallet');
-      const expired = await request(g.app).get('/api/v1/wallet').set(bearer(g.playerToken(randomUUID(), -60)));
+      const expired = await request(g.app)
+        .get('/api/v1/wallet')
+        .set(bearer(g.playerToken(randomUUID(), -60)));
 
       expect(missing.body.detail).toBe('A valid bearer token is required.');
       expect(expired.body.detail).toBe('The access token is invalid or expired.');
@@ -56,7 +63,9 @@ describe('gateway authentication', () => {
       const playerId = randomUUID();
       g.fakes.payment.answer({ status: 200, body: { currency: 'EUR', cash: 1_200, bonus: 0, total: 1_200 } });
 
-      const res = await request(g.app).get('/api/v1/wallet').set(bearer(g.playerToken(playerId)));
+      const res = await request(g.app)
+        .get('/api/v1/wallet')
+        .set(bearer(g.playerToken(playerId)));
 
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ currency: 'EUR', cash: 1_200, bonus: 0, total: 1_200 });
@@ -97,7 +106,10 @@ describe('gateway authentication', () => {
   describe('admin routes', () => {
     const ADMIN_CALLS = [
       ['GET /api/v1/admin/scenarios', (g: Gateway) => request(g.app).get('/api/v1/admin/scenarios')],
-      ['PUT /api/v1/admin/scenarios/anything', (g: Gateway) => request(g.app).put('/api/v1/admin/scenarios/anything').send({ enabled: true })],
+      [
+        'PUT /api/v1/admin/scenarios/anything',
+        (g: Gateway) => request(g.app).put('/api/v1/admin/scenarios/anything').send({ enabled: true }),
+      ],
       ['GET /api/v1/admin/reconciliation', (g: Gateway) => request(g.app).get('/api/v1/admin/reconciliation')],
       ['GET /api/v1/admin/health', (g: Gateway) => request(g.app).get('/api/v1/admin/health')],
       ['GET /api/v1/admin/chaos', (g: Gateway) => request(g.app).get('/api/v1/admin/chaos')],

@@ -19,10 +19,19 @@ describe('gateway when an upstream fails', () => {
       g.fakes.payment.answer({
         status: 422,
         headers: { 'content-type': 'application/problem+json' },
-        body: { type: 'urn:casino:problem:deposit-limit-exceeded', title: 'Deposit limit exceeded', status: 422, detail, traceId: '0'.repeat(32) },
+        body: {
+          type: 'urn:casino:problem:deposit-limit-exceeded',
+          title: 'Deposit limit exceeded',
+          status: 422,
+          detail,
+          traceId: '0'.repeat(32),
+        },
       });
 
-      const res = await request(g.app).post('/api/v1/wallet/deposits').set(bearer(g.playerToken(randomUUID()))).send({ amount: 600_00 });
+      const res = await request(g.app)
+        .post('/api/v1/wallet/deposits')
+        .set(bearer(g.playerToken(randomUUID())))
+        .send({ amount: 600_00 });
 
       expectProblem(res, 422, 'deposit-limit-exceeded');
       expect(res.body).toMatchObject({ title: 'Deposit limit exceeded', detail });
@@ -32,7 +41,10 @@ describe('gateway when an upstream fails', () => {
 
     test('when the game service says the game does not exist, then the player gets that 404', async () => {
       const g = await gateway();
-      g.fakes.game.answer({ status: 404, body: { type: 'urn:casino:problem:game-not-found', title: 'Not found', status: 404, detail: 'There is no game mega-reels.' } });
+      g.fakes.game.answer({
+        status: 404,
+        body: { type: 'urn:casino:problem:game-not-found', title: 'Not found', status: 404, detail: 'There is no game mega-reels.' },
+      });
 
       const res = await request(g.app).get('/api/v1/games/mega-reels');
 
@@ -43,9 +55,21 @@ describe('gateway when an upstream fails', () => {
     test('when a withdrawal is refused with field errors, then the player gets the same field errors', async () => {
       const g = await gateway();
       const errors = [{ path: 'amount', message: 'must be at most your cash balance' }];
-      g.fakes.payment.answer({ status: 409, body: { type: 'urn:casino:problem:bonus-wagering-open', title: 'Conflict', status: 409, detail: 'Forfeit the bonus first.', errors } });
+      g.fakes.payment.answer({
+        status: 409,
+        body: {
+          type: 'urn:casino:problem:bonus-wagering-open',
+          title: 'Conflict',
+          status: 409,
+          detail: 'Forfeit the bonus first.',
+          errors,
+        },
+      });
 
-      const res = await request(g.app).post('/api/v1/wallet/withdrawals').set(bearer(g.playerToken(randomUUID()))).send({ amount: 100 });
+      const res = await request(g.app)
+        .post('/api/v1/wallet/withdrawals')
+        .set(bearer(g.playerToken(randomUUID())))
+        .send({ amount: 100 });
 
       expectProblem(res, 409, 'bonus-wagering-open');
       expect(res.body.errors).toEqual(errors);
@@ -54,25 +78,53 @@ describe('gateway when an upstream fails', () => {
 
   describe('an upstream is down, slow or broken', () => {
     test.each([
-      ['the wallet', 'payment', (g: Awaited<ReturnType<typeof gateway>>) => request(g.app).get('/api/v1/wallet').set(bearer(g.playerToken(randomUUID())))],
-      ['a deposit', 'payment', (g: Awaited<ReturnType<typeof gateway>>) => request(g.app).post('/api/v1/wallet/deposits').set(bearer(g.playerToken(randomUUID()))).send({ amount: 100 })],
-      ['a login', 'user', (g: Awaited<ReturnType<typeof gateway>>) => request(g.app).post('/api/v1/auth/login').send({ email: 'a@example.com', password: 'correct horse battery staple' })],
+      [
+        'the wallet',
+        'payment',
+        (g: Awaited<ReturnType<typeof gateway>>) =>
+          request(g.app)
+            .get('/api/v1/wallet')
+            .set(bearer(g.playerToken(randomUUID()))),
+      ],
+      [
+        'a deposit',
+        'payment',
+        (g: Awaited<ReturnType<typeof gateway>>) =>
+          request(g.app)
+            .post('/api/v1/wallet/deposits')
+            .set(bearer(g.playerToken(randomUUID())))
+            .send({ amount: 100 }),
+      ],
+      [
+        'a login',
+        'user',
+        (g: Awaited<ReturnType<typeof gateway>>) =>
+          request(g.app).post('/api/v1/auth/login').send({ email: 'a@example.com', password: 'correct horse battery staple' }),
+      ],
       ['the catalogue', 'game', (g: Awaited<ReturnType<typeof gateway>>) => request(g.app).get('/api/v1/games')],
-    ] as const)('when %s is asked for and the %s service is unreachable, then it is a quick 503 service-unavailable naming it', async (_what, service, send) => {
-      const g = await gateway({ urls: { [service]: await closedUrl() } });
+    ] as const)(
+      'when %s is asked for and the %s service is unreachable, then it is a quick 503 service-unavailable naming it',
+      async (_what, service, send) => {
+        const g = await gateway({ urls: { [service]: await closedUrl() } });
 
-      const [res, ms] = await elapsed(() => send(g));
+        const [res, ms] = await elapsed(() => send(g));
 
-      expectProblem(res, 503, 'service-unavailable');
-      expect(res.body.detail).toBe(`The ${service} service is unavailable.`);
-      expect(ms).toBeLessThan(1_000);
-    });
+        expectProblem(res, 503, 'service-unavailable');
+        expect(res.body.detail).toBe(`The ${service} service is unavailable.`);
+        expect(ms).toBeLessThan(1_000);
+      },
+    );
 
     test('when the game service takes longer than DOWNSTREAM_TIMEOUT_MS on a spin, then the player gets a 504 within the timeout, and the spin is not retried', async () => {
       const g = await gateway({ env: { DOWNSTREAM_TIMEOUT_MS: '200' } });
       g.fakes.game.answer({ status: 201, body: { roundId: randomUUID() }, delayMs: 1_000 });
 
-      const [res, ms] = await elapsed(() => request(g.app).post('/api/v1/games/lucky-sevens/spins').set(bearer(g.playerToken(randomUUID()))).send({ stake: 100 }));
+      const [res, ms] = await elapsed(() =>
+        request(g.app)
+          .post('/api/v1/games/lucky-sevens/spins')
+          .set(bearer(g.playerToken(randomUUID())))
+          .send({ stake: 100 }),
+      );
 
       expectProblem(res, 504, 'upstream-timeout');
       expect(res.body.detail).toBe('The game service did not answer in time.');
@@ -85,7 +137,11 @@ describe('gateway when an upstream fails', () => {
       const g = await gateway({ env: { DOWNSTREAM_TIMEOUT_MS: '200' } });
       g.fakes.payment.answer({ status: 200, body: {}, delayMs: 1_000 });
 
-      const [res, ms] = await elapsed(() => request(g.app).get('/api/v1/wallet').set(bearer(g.playerToken(randomUUID()))));
+      const [res, ms] = await elapsed(() =>
+        request(g.app)
+          .get('/api/v1/wallet')
+          .set(bearer(g.playerToken(randomUUID()))),
+      );
 
       expectProblem(res, 504, 'upstream-timeout');
       expect(ms).toBeLessThan(800);
@@ -93,9 +149,15 @@ describe('gateway when an upstream fails', () => {
 
     test('when payment fails with a 500, then the player gets a 502 upstream-error, the failure is not retried, and the gateway logs it with the trace id', async () => {
       const g = await gateway();
-      g.fakes.payment.answer({ status: 500, body: { type: 'urn:casino:problem:internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side.' } });
+      g.fakes.payment.answer({
+        status: 500,
+        body: { type: 'urn:casino:problem:internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side.' },
+      });
 
-      const res = await request(g.app).post('/api/v1/wallet/deposits').set(bearer(g.playerToken(randomUUID()))).send({ amount: 100 });
+      const res = await request(g.app)
+        .post('/api/v1/wallet/deposits')
+        .set(bearer(g.playerToken(randomUUID())))
+        .send({ amount: 100 });
 
       expectProblem(res, 502, 'upstream-error');
       expect(res.body.detail).toContain('payment service failed');
@@ -108,7 +170,9 @@ describe('gateway when an upstream fails', () => {
       const g = await gateway();
       g.fakes.wager.answer({ status: 200, headers: { 'content-type': 'text/html' }, raw: '<html><body>Welcome to nginx!</body></html>' });
 
-      const res = await request(g.app).get('/api/v1/bonuses/offers').set(bearer(g.playerToken(randomUUID())));
+      const res = await request(g.app)
+        .get('/api/v1/bonuses/offers')
+        .set(bearer(g.playerToken(randomUUID())));
 
       expectProblem(res, 502, 'upstream-error');
       expect(res.body.detail).toBe('The wager service sent an unreadable answer.');
@@ -128,7 +192,9 @@ describe('gateway when an upstream fails', () => {
       const g = await gateway();
       g.fakes.payment.answer({ status: 503, body: { detail: 'draining' } });
 
-      const res = await request(g.app).get('/api/v1/wallet').set(bearer(g.playerToken(randomUUID())));
+      const res = await request(g.app)
+        .get('/api/v1/wallet')
+        .set(bearer(g.playerToken(randomUUID())));
 
       expectProblem(res, 503, 'service-unavailable');
       expect(g.fakes.payment.requests).toHaveLength(3);
@@ -141,7 +207,9 @@ describe('gateway when an upstream fails', () => {
       const wallet = { currency: 'EUR', cash: 4_200, bonus: 0, total: 4_200 };
       g.fakes.payment.answer({ status: 503, body: { detail: 'starting' } }, { status: 200, body: wallet });
 
-      const res = await request(g.app).get('/api/v1/wallet').set(bearer(g.playerToken(randomUUID())));
+      const res = await request(g.app)
+        .get('/api/v1/wallet')
+        .set(bearer(g.playerToken(randomUUID())));
 
       expect(res.status).toBe(200);
       expect(res.body).toEqual(wallet);
@@ -150,9 +218,14 @@ describe('gateway when an upstream fails', () => {
 
     test('when the user service answers a login with 503 once, then the login is not retried, since it carries no idempotency key', async () => {
       const g = await gateway();
-      g.fakes.user.answer({ status: 503, body: { detail: 'starting' } }, { status: 200, body: { accessToken: 'a.b.c', tokenType: 'Bearer', expiresIn: 3600 } });
+      g.fakes.user.answer(
+        { status: 503, body: { detail: 'starting' } },
+        { status: 200, body: { accessToken: 'a.b.c', tokenType: 'Bearer', expiresIn: 3600 } },
+      );
 
-      const res = await request(g.app).post('/api/v1/auth/login').send({ email: 'a@example.com', password: 'correct horse battery staple' });
+      const res = await request(g.app)
+        .post('/api/v1/auth/login')
+        .send({ email: 'a@example.com', password: 'correct horse battery staple' });
 
       expectProblem(res, 503, 'service-unavailable');
       expect(g.fakes.user.requests).toHaveLength(1);
@@ -163,7 +236,10 @@ describe('gateway when an upstream fails', () => {
       ['with a generated key', {}],
     ])('when a deposit %s fails with 503 once, then it is retried with the same idempotency key and succeeds', async (_how, headers) => {
       const g = await gateway();
-      const movement = { transaction: { id: randomUUID(), type: 'deposit', amount: 700 }, wallet: { currency: 'EUR', cash: 700, bonus: 0, total: 700 } };
+      const movement = {
+        transaction: { id: randomUUID(), type: 'deposit', amount: 700 },
+        wallet: { currency: 'EUR', cash: 700, bonus: 0, total: 700 },
+      };
       g.fakes.payment.answer({ status: 503, body: { detail: 'starting' } }, { status: 201, body: movement });
 
       const res = await request(g.app)

@@ -35,7 +35,11 @@ describe('gateway forwarding', () => {
         const expected = route.forwarded(playerId);
         const [seen, ...more] = g.fakes[route.upstream].requests;
         expect(more).toEqual([]);
-        expect({ method: seen?.method, path: seen?.path, query: seen?.query }).toEqual({ method: expected.method, path: expected.path, query: expected.query ?? {} });
+        expect({ method: seen?.method, path: seen?.path, query: seen?.query }).toEqual({
+          method: expected.method,
+          path: expected.path,
+          query: expected.query ?? {},
+        });
         if (expected.body !== undefined) expect(seen?.body).toEqual(expected.body);
         for (const other of UPSTREAM_NAMES.filter((name) => name !== route.upstream)) expect(g.fakes[other].requests).toEqual([]);
       },
@@ -45,7 +49,10 @@ describe('gateway forwarding', () => {
       const g = await gateway();
       const playerId = randomUUID();
 
-      await request(g.app).get('/api/v1/wallet/transactions').set(bearer(g.playerToken(playerId))).expect(200);
+      await request(g.app)
+        .get('/api/v1/wallet/transactions')
+        .set(bearer(g.playerToken(playerId)))
+        .expect(200);
 
       expect(g.fakes.payment.requests[0]?.query).toEqual({ limit: '20' });
     });
@@ -54,7 +61,11 @@ describe('gateway forwarding', () => {
       const g = await gateway();
       const playerId = randomUUID();
 
-      await request(g.app).post('/api/v1/bonuses/offers/reload-50/claim').set(bearer(g.playerToken(playerId))).send({}).expect(200);
+      await request(g.app)
+        .post('/api/v1/bonuses/offers/reload-50/claim')
+        .set(bearer(g.playerToken(playerId)))
+        .send({})
+        .expect(200);
 
       expect(g.fakes.wager.requests[0]).toMatchObject({ path: `/players/${playerId}/bonuses`, body: { offerId: 'reload-50' } });
     });
@@ -81,9 +92,19 @@ describe('gateway forwarding', () => {
       const alice = randomUUID();
       const bob = randomUUID();
 
-      await request(g.app).get('/api/v1/wallet').set(bearer(g.playerToken(alice))).expect(200);
-      await request(g.app).get('/api/v1/wallet').set(bearer(g.playerToken(bob))).expect(200);
-      await request(g.app).post('/api/v1/wallet/deposits').set(bearer(g.playerToken(bob))).send({ amount: 100 }).expect(200);
+      await request(g.app)
+        .get('/api/v1/wallet')
+        .set(bearer(g.playerToken(alice)))
+        .expect(200);
+      await request(g.app)
+        .get('/api/v1/wallet')
+        .set(bearer(g.playerToken(bob)))
+        .expect(200);
+      await request(g.app)
+        .post('/api/v1/wallet/deposits')
+        .set(bearer(g.playerToken(bob)))
+        .send({ amount: 100 })
+        .expect(200);
 
       expect(g.fakes.payment.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
         `GET /wallets/${alice}`,
@@ -117,7 +138,9 @@ describe('gateway forwarding', () => {
     ])("when a player asks for another player's %s by id, then there is no such route", async (_what, path) => {
       const g = await gateway();
 
-      const res = await request(g.app).get(path(randomUUID())).set(bearer(g.playerToken(randomUUID())));
+      const res = await request(g.app)
+        .get(path(randomUUID()))
+        .set(bearer(g.playerToken(randomUUID())));
 
       expectProblem(res, 404, 'route-not-found');
       expect(g.upstreamRequests()).toEqual([]);
@@ -172,7 +195,10 @@ describe('gateway forwarding', () => {
 
     test('when the upstream answers a replay, then the player sees Idempotent-Replayed: true with the first result', async () => {
       const g = await gateway();
-      const first = { transaction: { id: randomUUID(), type: 'deposit', amount: 500 }, wallet: { currency: 'EUR', cash: 500, bonus: 0, total: 500 } };
+      const first = {
+        transaction: { id: randomUUID(), type: 'deposit', amount: 500 },
+        wallet: { currency: 'EUR', cash: 500, bonus: 0, total: 500 },
+      };
       g.fakes.payment.answer({ status: 201, body: first }, { status: 201, body: first, headers: { 'idempotent-replayed': 'true' } });
       const headers = { ...bearer(g.playerToken(randomUUID())), 'idempotency-key': 'deposit-0000-0001' };
 
@@ -184,7 +210,10 @@ describe('gateway forwarding', () => {
       expect(replay.status).toBe(201);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(replay.body).toEqual(original.body);
-      expect(g.fakes.payment.requests.map((r) => r.headers['idempotency-key'])).toEqual(['client:deposit-0000-0001', 'client:deposit-0000-0001']);
+      expect(g.fakes.payment.requests.map((r) => r.headers['idempotency-key'])).toEqual([
+        'client:deposit-0000-0001',
+        'client:deposit-0000-0001',
+      ]);
     });
   });
 });

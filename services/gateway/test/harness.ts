@@ -3,7 +3,14 @@
  * services (real Express apps on 127.0.0.1, port 0) that record every request they get and answer
  * what the test tells them to.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -166,7 +173,11 @@ let parsedSpec: Spec | undefined;
 
 /** The gateway with four fresh fake upstreams. `app` is what to hand to supertest. */
 export async function gateway(options: GatewayOptions = {}) {
-  const deps = testDeps('gateway', { env: options.env ?? {}, ...(options.cache ? { cache: options.cache } : {}), ...(options.store ? { store: options.store } : {}) });
+  const deps = testDeps('gateway', {
+    env: options.env ?? {},
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.store ? { store: options.store } : {}),
+  });
   const fakes = {} as Record<UpstreamName, FakeUpstream>;
   const upstreams = {} as Record<UpstreamName, ServiceClient>;
   for (const service of UPSTREAM_NAMES) {
@@ -198,7 +209,9 @@ export async function gateway(options: GatewayOptions = {}) {
 
 // ---- the OpenAPI document
 
-export type Spec = { paths: Record<string, Record<string, { responses?: Record<string, unknown>; requestBody?: unknown; security?: unknown[] }>> };
+export type Spec = {
+  paths: Record<string, Record<string, { responses?: Record<string, unknown>; requestBody?: unknown; security?: unknown[] }>>;
+};
 
 export const SPEC_FILE = join(__dirname, '..', '..', '..', 'openapi.yaml');
 export const loadSpecFile = (): Spec => parse(readFileSync(SPEC_FILE, 'utf8')) as Spec;
@@ -239,13 +252,22 @@ export function expectObservedErrorsDocumented(): void {
 export const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /** A problem+json answer with the given status and type slug, whose traceId is the response's. */
-export function expectProblem(res: { status: number; type: string; headers: Record<string, string>; body: Record<string, unknown> }, status: number, slug: string): void {
+export function expectProblem(
+  res: { status: number; type: string; headers: Record<string, string>; body: Record<string, unknown> },
+  status: number,
+  slug: string,
+): void {
   expect({ status: res.status, type: res.type, problem: res.body.type }).toEqual({
     status,
     type: 'application/problem+json',
     problem: `urn:casino:problem:${slug}`,
   });
-  expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), traceId: expect.stringMatching(TRACE_ID) });
+  expect(res.body).toMatchObject({
+    status,
+    title: expect.any(String),
+    detail: expect.any(String),
+    traceId: expect.stringMatching(TRACE_ID),
+  });
   expect(res.headers['x-trace-id']).toBe(res.body.traceId);
 }
 
@@ -301,7 +323,13 @@ export const FORWARDED_ROUTES: readonly RouteCase[] = [
     upstream: 'user',
     forwarded: (id) => ({ method: 'POST', path: `/players/${id}/self-exclusion`, body: { days: 7 } }),
   },
-  { method: 'get', path: '/api/v1/wallet', auth: 'player', upstream: 'payment', forwarded: (id) => ({ method: 'GET', path: `/wallets/${id}` }) },
+  {
+    method: 'get',
+    path: '/api/v1/wallet',
+    auth: 'player',
+    upstream: 'payment',
+    forwarded: (id) => ({ method: 'GET', path: `/wallets/${id}` }),
+  },
   {
     method: 'get',
     path: '/api/v1/wallet/transactions?limit=5&type=deposit',
@@ -326,7 +354,13 @@ export const FORWARDED_ROUTES: readonly RouteCase[] = [
     forwarded: (id) => ({ method: 'POST', path: `/wallets/${id}/withdrawals`, body: { amount: 1_000, forfeitBonus: true } }),
   },
   { method: 'get', path: '/api/v1/games', auth: 'public', upstream: 'game', forwarded: () => ({ method: 'GET', path: '/games' }) },
-  { method: 'get', path: '/api/v1/games/lucky-sevens', auth: 'public', upstream: 'game', forwarded: () => ({ method: 'GET', path: '/games/lucky-sevens' }) },
+  {
+    method: 'get',
+    path: '/api/v1/games/lucky-sevens',
+    auth: 'public',
+    upstream: 'game',
+    forwarded: () => ({ method: 'GET', path: '/games/lucky-sevens' }),
+  },
   {
     method: 'post',
     path: '/api/v1/games/lucky-sevens/spins',
@@ -342,7 +376,13 @@ export const FORWARDED_ROUTES: readonly RouteCase[] = [
     upstream: 'game',
     forwarded: (id) => ({ method: 'GET', path: `/players/${id}/rounds`, query: { limit: '20' } }),
   },
-  { method: 'get', path: '/api/v1/bonuses/offers', auth: 'player', upstream: 'wager', forwarded: () => ({ method: 'GET', path: '/offers' }) },
+  {
+    method: 'get',
+    path: '/api/v1/bonuses/offers',
+    auth: 'player',
+    upstream: 'wager',
+    forwarded: () => ({ method: 'GET', path: '/offers' }),
+  },
   {
     method: 'post',
     path: '/api/v1/bonuses/offers/welcome-100/claim',
@@ -375,8 +415,14 @@ export const KEYED_ROUTES = FORWARDED_ROUTES.filter((r) => /deposits|withdrawals
 export const describeRoute = (r: Pick<RouteCase, 'method' | 'path'>) => `${r.method.toUpperCase()} ${r.path}`;
 
 /** Calls a route as a client would: its valid body unless told otherwise, the headers given. */
-export function call(app: RequestListener, route: Pick<RouteCase, 'method' | 'path' | 'body'>, options: { headers?: Record<string, string>; body?: unknown } = {}) {
-  const req = request(app)[route.method](route.path).set(options.headers ?? {});
+export function call(
+  app: RequestListener,
+  route: Pick<RouteCase, 'method' | 'path' | 'body'>,
+  options: { headers?: Record<string, string>; body?: unknown } = {},
+) {
+  const req = request(app)
+    [route.method](route.path)
+    .set(options.headers ?? {});
   const body = 'body' in options ? options.body : route.body;
   return body === undefined ? req : req.send(body as object);
 }

@@ -34,13 +34,19 @@ describe('gateway HTTP behaviour', () => {
 
       expect(res.status).toBe(200);
       expect(res.headers['access-control-allow-origin']).toBe('*');
-      expect(list(res.headers['access-control-expose-headers'])).toEqual(expect.arrayContaining(['x-trace-id', 'idempotent-replayed', 'retry-after', 'www-authenticate']));
+      expect(list(res.headers['access-control-expose-headers'])).toEqual(
+        expect.arrayContaining(['x-trace-id', 'idempotent-replayed', 'retry-after', 'www-authenticate']),
+      );
     });
 
     test('when CORS_ORIGINS names the casino site, then only that origin is allowed', async () => {
       const g = await gateway({ env: { CORS_ORIGINS: 'https://casino.example, https://admin.casino.example' } });
       const preflight = (origin: string) =>
-        request(g.app).options('/api/v1/wallet').set('origin', origin).set('access-control-request-method', 'GET').set('access-control-request-headers', 'authorization');
+        request(g.app)
+          .options('/api/v1/wallet')
+          .set('origin', origin)
+          .set('access-control-request-method', 'GET')
+          .set('access-control-request-headers', 'authorization');
 
       const allowed = await preflight('https://casino.example');
       const other = await preflight('https://evil.example');
@@ -62,7 +68,10 @@ describe('gateway HTTP behaviour', () => {
         await request(g.app).get('/api/v1/rounds?limit=0').set(player),
         await request(g.app).post('/api/v1/wallet/deposits').set(player).send({ amount: 100 }),
         await request(g.app).get('/api/v1/nowhere'),
-        await request(g.app).post('/api/v1/wallet/deposits').set(player).send({ amount: 100, padding: 'x'.repeat(20_000) }),
+        await request(g.app)
+          .post('/api/v1/wallet/deposits')
+          .set(player)
+          .send({ amount: 100, padding: 'x'.repeat(20_000) }),
         await request(g.app).options('/api/v1/wallet').set('origin', 'https://casino.example').set('access-control-request-method', 'GET'),
         await request(g.app).get('/healthz'),
         await request(g.app).get('/api-docs.json'),
@@ -74,15 +83,26 @@ describe('gateway HTTP behaviour', () => {
 
     test.each([
       ['an unknown route', (g: Awaited<ReturnType<typeof gateway>>) => request(g.app).get('/api/v1/jackpots'), 404, 'route-not-found'],
-      ['an unknown method on a known path', (g: Awaited<ReturnType<typeof gateway>>) => request(g.app).delete('/api/v1/wallet').set(bearer(g.playerToken(randomUUID()))), 404, 'route-not-found'],
+      [
+        'an unknown method on a known path',
+        (g: Awaited<ReturnType<typeof gateway>>) =>
+          request(g.app)
+            .delete('/api/v1/wallet')
+            .set(bearer(g.playerToken(randomUUID()))),
+        404,
+        'route-not-found',
+      ],
       ['a request with no token', (g: Awaited<ReturnType<typeof gateway>>) => request(g.app).get('/api/v1/me'), 401, 'unauthorized'],
-    ] as const)('when the gateway answers %s with a problem, then the problem carries the same trace id as the header', async (_what, send, status, slug) => {
-      const g = await gateway();
+    ] as const)(
+      'when the gateway answers %s with a problem, then the problem carries the same trace id as the header',
+      async (_what, send, status, slug) => {
+        const g = await gateway();
 
-      const res = await send(g);
+        const res = await send(g);
 
-      expectProblem(res, status, slug);
-    });
+        expectProblem(res, status, slug);
+      },
+    );
   });
 
   describe('security headers', () => {

@@ -40,7 +40,7 @@ describe('the delaying dispatcher', () => {
     expect(end - answeredAt.at(-1)!).toBeGreaterThanOrEqual(199);
   });
 
-  test('when the delay outlasts the call\'s timeout, then the call is a 504 and the connection serves the next call', async () => {
+  test("when the delay outlasts the call's timeout, then the call is a 504 and the connection serves the next call", async () => {
     await expect(client(100).get('/games', { dispatcher: delayingDispatcher(500) })).rejects.toMatchObject({ status: 504 });
 
     await expect(client().get('/games')).resolves.toMatchObject({ ok: true });

@@ -99,7 +99,10 @@ describe('gateway API documentation', () => {
       const inSpec = specOperations(spec).filter((r) => r.includes(' /api/v1/'));
 
       expect(inCode).toHaveLength(new Set(inCode).size);
-      expect({ undocumented: inCode.filter((r) => !inSpec.includes(r)), missing: inSpec.filter((r) => !inCode.includes(r)) }).toEqual({ undocumented: [], missing: [] });
+      expect({ undocumented: inCode.filter((r) => !inSpec.includes(r)), missing: inSpec.filter((r) => !inCode.includes(r)) }).toEqual({
+        undocumented: [],
+        missing: [],
+      });
       expect(inCode.length).toBeGreaterThanOrEqual(19);
     });
 

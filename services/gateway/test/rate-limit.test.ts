@@ -22,7 +22,7 @@ afterEach(async () => {
 async function redisCache(namespace: string): Promise<RedisCache> {
   const cache = new RedisCache(REDIS_URL, namespace, testDeps('gateway').logger);
   caches.push(cache);
-  for (const start = Date.now(); cache.status() !== 'ready'; ) {
+  for (const start = Date.now(); cache.status() !== 'ready';) {
     if (Date.now() - start > 3_000) throw new Error(`Redis at ${REDIS_URL} is not ready; these tests need it`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -48,14 +48,21 @@ describe('gateway rate limit on sign-up and login', () => {
       const fourth = await login(g.app);
 
       expect(allowed.map((r) => r.status)).toEqual([200, 200, 200]);
-      expect(allowed.map((r) => r.headers.ratelimit)).toEqual([expect.stringContaining('r=2'), expect.stringContaining('r=1'), expect.stringContaining('r=0')]);
+      expect(allowed.map((r) => r.headers.ratelimit)).toEqual([
+        expect.stringContaining('r=2'),
+        expect.stringContaining('r=1'),
+        expect.stringContaining('r=0'),
+      ]);
       expectRateLimited(fourth);
       expect(g.fakes.user.requests).toHaveLength(3);
     });
 
     test('when a client registers twice and logs in once, then the next sign-up is refused: both share one budget', async () => {
       const g = await gateway({ env: LIMIT });
-      const register = () => request(g.app).post('/api/v1/auth/register').send({ ...credentials, email: `p-${randomUUID().slice(0, 8)}@example.com` });
+      const register = () =>
+        request(g.app)
+          .post('/api/v1/auth/register')
+          .send({ ...credentials, email: `p-${randomUUID().slice(0, 8)}@example.com` });
 
       await register().expect(200);
       await register().expect(200);
@@ -99,7 +106,8 @@ describe('gateway rate limit on sign-up and login', () => {
     test('when no proxy is trusted (TRUST_PROXY=false), then X-Forwarded-For is ignored and cannot buy a fresh budget', async () => {
       const g = await gateway({ env: { ...LIMIT, TRUST_PROXY: 'false' } });
       const statuses = [];
-      for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4']) statuses.push((await login(g.app).set('x-forwarded-for', ip)).status);
+      for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4'])
+        statuses.push((await login(g.app).set('x-forwarded-for', ip)).status);
 
       expect(statuses).toEqual([200, 200, 200, 429]);
     });

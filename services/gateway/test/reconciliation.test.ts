@@ -32,7 +32,15 @@ function rounds(overrides: Partial<RoundReconciliation> = {}): RoundReconciliati
 }
 
 function bonuses(overrides: Partial<BonusReconciliation> = {}): BonusReconciliation {
-  return { bonuses: 2, wagers: 40, byStatus: { active: 1, completed: 1 }, amount: 1_500, activeBonusPlayers: ['p-1'], differences: [], ...overrides };
+  return {
+    bonuses: 2,
+    wagers: 40,
+    byStatus: { active: 1, completed: 1 },
+    amount: 1_500,
+    activeBonusPlayers: ['p-1'],
+    differences: [],
+    ...overrides,
+  };
 }
 
 describe('combining the reconciliation', () => {
@@ -54,10 +62,34 @@ describe('combining the reconciliation', () => {
   test.each([
     ['a round took a stake without a bet in the ledger', ledger(), bonuses(), rounds({ bets: 31 }), 'round-bets'],
     ['a winning round was never paid', ledger(), bonuses(), rounds({ wins: 5 }), 'round-wins'],
-    ['a bonus was never credited', ledger({ byType: { ...ledger().byType, bonus_credit: { count: 1, amount: 1_000 } } }), bonuses(), rounds(), 'bonus-credits'],
-    ['a completed bonus was never converted', ledger({ byType: { ...ledger().byType, bonus_conversion: { count: 0, amount: 0 } } }), bonuses(), rounds(), 'bonus-conversions'],
-    ['a forfeited bonus still holds its money', ledger(), bonuses({ byStatus: { completed: 1, forfeited: 1 }, activeBonusPlayers: [] }), rounds(), 'bonus-forfeits'],
-    ['a wallet holds bonus money without an active bonus', ledger({ walletsWithBonus: ['p-1', 'p-2'] }), bonuses(), rounds(), 'bonus-money'],
+    [
+      'a bonus was never credited',
+      ledger({ byType: { ...ledger().byType, bonus_credit: { count: 1, amount: 1_000 } } }),
+      bonuses(),
+      rounds(),
+      'bonus-credits',
+    ],
+    [
+      'a completed bonus was never converted',
+      ledger({ byType: { ...ledger().byType, bonus_conversion: { count: 0, amount: 0 } } }),
+      bonuses(),
+      rounds(),
+      'bonus-conversions',
+    ],
+    [
+      'a forfeited bonus still holds its money',
+      ledger(),
+      bonuses({ byStatus: { completed: 1, forfeited: 1 }, activeBonusPlayers: [] }),
+      rounds(),
+      'bonus-forfeits',
+    ],
+    [
+      'a wallet holds bonus money without an active bonus',
+      ledger({ walletsWithBonus: ['p-1', 'p-2'] }),
+      bonuses(),
+      rounds(),
+      'bonus-money',
+    ],
   ])('when %s, then the report is not ok and names that check', (_what, l, b, r, failing) => {
     const report = combineReconciliation(l, b, r, AT);
 
@@ -66,7 +98,12 @@ describe('combining the reconciliation', () => {
   });
 
   test('when a service reports its own difference, then the report is not ok even though every cross-check passes', () => {
-    const mismatch = { walletId: 'p-1', problem: 'balance-mismatch' as const, wallet: { cash: 1, bonus: 0 }, ledger: { cash: 0, bonus: 0 } };
+    const mismatch = {
+      walletId: 'p-1',
+      problem: 'balance-mismatch' as const,
+      wallet: { cash: 1, bonus: 0 },
+      ledger: { cash: 0, bonus: 0 },
+    };
 
     const halfWay = { roundId: 'r-1', playerId: 'p-1', problem: 'unfinished' as const, detail: 'stake taken, stopped at debited' };
 
@@ -93,7 +130,10 @@ describe('GET /api/v1/admin/reconciliation', () => {
 
   test('when payment is down, then the operator gets a 503 problem rather than a partial report', async () => {
     const g = await gateway();
-    g.fakes.payment.answer({ status: 503, body: { type: 'urn:casino:problem:store-unavailable', title: 'Service unavailable', status: 503, detail: 'down' } });
+    g.fakes.payment.answer({
+      status: 503,
+      body: { type: 'urn:casino:problem:store-unavailable', title: 'Service unavailable', status: 503, detail: 'down' },
+    });
     g.fakes.wager.answer({ status: 200, body: bonuses() });
     g.fakes.game.answer({ status: 200, body: rounds() });
 

@@ -6,7 +6,10 @@ import { bearer, closeAll, closedUrl, expectProblem, gateway, UPSTREAM_NAMES } f
 afterEach(closeAll);
 
 const put = (g: Awaited<ReturnType<typeof gateway>>, name: string, body: unknown) =>
-  request(g.app).put(`/api/v1/admin/scenarios/${name}`).set(bearer(g.adminToken)).send(body as object);
+  request(g.app)
+    .put(`/api/v1/admin/scenarios/${name}`)
+    .set(bearer(g.adminToken))
+    .send(body as object);
 
 describe('scenario control', () => {
   test('when the catalogue is listed, then each scenario says what it does, where, its parameters with their defaults, and that it is off', async () => {
@@ -37,7 +40,12 @@ describe('scenario control', () => {
     const res = await put(g, 'payment-failures', { enabled: true, params: { rate: 0.3 } });
 
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: 'payment-failures', enabled: true, params: { rate: 0.3 }, reached: { user: true, game: true, payment: true, wager: true } });
+    expect(res.body).toMatchObject({
+      name: 'payment-failures',
+      enabled: true,
+      params: { rate: 0.3 },
+      reached: { user: true, game: true, payment: true, wager: true },
+    });
     for (const name of UPSTREAM_NAMES) {
       expect(g.fakes[name].requests.map((r) => [r.method, r.path, r.body])).toEqual([
         ['PUT', '/internal/scenarios', { 'payment-failures': { enabled: true, params: { rate: 0.3 } } }],
@@ -63,17 +71,20 @@ describe('scenario control', () => {
     ['an unknown parameter', 'slow-query', { seconds: 3 }, 'params'],
     ['a downstream that is not a service', 'latency', { service: 'database' }, 'params.service'],
     ['a parameter for a scenario that takes none', 'n-plus-one', { depth: 2 }, 'params'],
-  ])('when a scenario is given %s, then it is a 400 problem naming the parameter, and nothing changes', async (_what, name, params, path) => {
-    const g = await gateway();
+  ])(
+    'when a scenario is given %s, then it is a 400 problem naming the parameter, and nothing changes',
+    async (_what, name, params, path) => {
+      const g = await gateway();
 
-    const res = await put(g, name, { enabled: true, params });
+      const res = await put(g, name, { enabled: true, params });
 
-    expectProblem(res, 400, 'invalid-request');
-    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
-    expect(res.body.detail).toContain(`Invalid parameters for ${name}`);
-    expect(g.upstreamRequests()).toEqual([]);
-    expect(g.deps.scenarios.active(name as 'slow-query')).toBeUndefined();
-  });
+      expectProblem(res, 400, 'invalid-request');
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+      expect(res.body.detail).toContain(`Invalid parameters for ${name}`);
+      expect(g.upstreamRequests()).toEqual([]);
+      expect(g.deps.scenarios.active(name as 'slow-query')).toBeUndefined();
+    },
+  );
 
   test('when a service cannot be reached, then the change still takes and the answer says which service it did not reach yet', async () => {
     const g = await gateway({ urls: { wager: await closedUrl() } });
@@ -101,7 +112,9 @@ describe('scenario control', () => {
 
     const res = await request(g.app).get('/api/v1/admin/scenarios').set(bearer(g.adminToken));
 
-    const on = res.body.items.filter((s: { enabled: boolean }) => s.enabled).map((s: { name: string; params: unknown }) => [s.name, s.params]);
+    const on = res.body.items
+      .filter((s: { enabled: boolean }) => s.enabled)
+      .map((s: { name: string; params: unknown }) => [s.name, s.params]);
     expect(on).toEqual([
       ['slow-query', { ms: 500 }],
       ['cache-outage', {}],
@@ -180,8 +193,14 @@ describe('chaos mode', () => {
   test('when chaos settings are out of bounds, then it is a 400 problem and chaos does not start', async () => {
     const g = await gateway();
 
-    const res = await request(g.app).post('/api/v1/admin/chaos').set(bearer(g.adminToken)).send({ minDurationSeconds: 50, maxDurationSeconds: 10 });
-    const unknown = await request(g.app).post('/api/v1/admin/chaos').set(bearer(g.adminToken)).send({ scenarios: ['frontend-memory-leak'] });
+    const res = await request(g.app)
+      .post('/api/v1/admin/chaos')
+      .set(bearer(g.adminToken))
+      .send({ minDurationSeconds: 50, maxDurationSeconds: 10 });
+    const unknown = await request(g.app)
+      .post('/api/v1/admin/chaos')
+      .set(bearer(g.adminToken))
+      .send({ scenarios: ['frontend-memory-leak'] });
 
     expectProblem(res, 400, 'invalid-request');
     expectProblem(unknown, 400, 'invalid-request');

@@ -28,10 +28,25 @@ const wallet = { currency: 'EUR', cash: 50_000, bonus: 0, total: 50_000 };
 async function platform() {
   const g = await gateway({ env: { RATE_LIMIT_AUTH_PER_MINUTE: '10000' } });
   const token = g.playerToken(randomUUID());
-  g.fakes.user.answer({ status: 201, body: { player: { id: randomUUID(), email: 'p@x.test', displayName: 'P' }, accessToken: token, tokenType: 'Bearer', expiresIn: 3600 } });
-  g.fakes.game.answer({ status: 200, body: { items: CATALOGUE, roundId: randomUUID(), gameId: 'lucky-sevens', stake: 10, win: 0, reels: [], lines: [], wallet } });
-  g.fakes.payment.answer({ status: 200, body: { ...wallet, transaction: { id: randomUUID(), type: 'deposit', amount: 1 }, wallet, items: [] } });
-  g.fakes.wager.answer({ status: 200, body: { bonus: { id: randomUUID(), offerId: 'welcome-100', status: 'active', amount: 1_000, wageringRequired: 35_000, wagered: 0 }, items: [] } });
+  g.fakes.user.answer({
+    status: 201,
+    body: { player: { id: randomUUID(), email: 'p@x.test', displayName: 'P' }, accessToken: token, tokenType: 'Bearer', expiresIn: 3600 },
+  });
+  g.fakes.game.answer({
+    status: 200,
+    body: { items: CATALOGUE, roundId: randomUUID(), gameId: 'lucky-sevens', stake: 10, win: 0, reels: [], lines: [], wallet },
+  });
+  g.fakes.payment.answer({
+    status: 200,
+    body: { ...wallet, transaction: { id: randomUUID(), type: 'deposit', amount: 1 }, wallet, items: [] },
+  });
+  g.fakes.wager.answer({
+    status: 200,
+    body: {
+      bonus: { id: randomUUID(), offerId: 'welcome-100', status: 'active', amount: 1_000, wageringRequired: 35_000, wagered: 0 },
+      items: [],
+    },
+  });
 
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -49,7 +64,7 @@ async function platform() {
 }
 
 const waitFor = async (what: () => Promise<boolean>, timeoutMs = 10_000) => {
-  for (const start = Date.now(); !(await what()); ) {
+  for (const start = Date.now(); !(await what());) {
     if (Date.now() - start > timeoutMs) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -68,17 +83,33 @@ describe('the admin traffic API', () => {
   test('when an admin starts a run, then it is 201 and running, GET shows live figures, and the players play through this gateway', async () => {
     const { g, app, admin } = await platform();
 
-    const started = await request(app).post('/api/v1/admin/traffic').set(admin).send({ players: 3, durationSeconds: 60, seed: 7, thinkMs: 20 });
+    const started = await request(app)
+      .post('/api/v1/admin/traffic')
+      .set(admin)
+      .send({ players: 3, durationSeconds: 60, seed: 7, thinkMs: 20 });
     // Players arrive over the first seconds: wait until all three have signed up and one has spun.
-    await waitFor(async () => g.fakes.user.requests.filter((r) => r.path === '/players').length === 3 && g.fakes.game.requests.some((r) => r.path.endsWith('/spins')));
+    await waitFor(
+      async () =>
+        g.fakes.user.requests.filter((r) => r.path === '/players').length === 3 &&
+        g.fakes.game.requests.some((r) => r.path.endsWith('/spins')),
+    );
     const status = await request(app).get('/api/v1/admin/traffic').set(admin);
     await request(app).delete('/api/v1/admin/traffic').set(admin);
 
     expect(started.status).toBe(201);
-    expect(started.body).toMatchObject({ state: 'running', options: { players: 3, durationSeconds: 60, seed: 7, thinkMs: 20, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) } });
+    expect(started.body).toMatchObject({
+      state: 'running',
+      options: { players: 3, durationSeconds: 60, seed: 7, thinkMs: 20, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) },
+    });
     expect(status.body.state).toBe('running');
     expect(status.body.live.requests).toBeGreaterThan(3);
-    expect(status.body.live).toMatchObject({ errors: 0, elapsedSeconds: expect.any(Number), requestsPerSecond: expect.any(Number), p50: expect.any(Number), p95: expect.any(Number) });
+    expect(status.body.live).toMatchObject({
+      errors: 0,
+      elapsedSeconds: expect.any(Number),
+      requestsPerSecond: expect.any(Number),
+      p50: expect.any(Number),
+      p95: expect.any(Number),
+    });
     expect(g.fakes.user.requests.filter((r) => r.path === '/players')).toHaveLength(3);
     expect(g.fakes.payment.requests.some((r) => r.path.endsWith('/deposits'))).toBe(true);
   });
@@ -109,9 +140,14 @@ describe('the admin traffic API', () => {
     await request(app).delete('/api/v1/admin/traffic').set(admin);
 
     expect(stopped.status).toBe(200);
-    expect(stopped.body).toMatchObject({ state: 'finished', summary: { endedBy: 'stopped', errors: 0, totals: { players: 2, registered: 2 } } });
+    expect(stopped.body).toMatchObject({
+      state: 'finished',
+      summary: { endedBy: 'stopped', errors: 0, totals: { players: 2, registered: 2 } },
+    });
     expect(stopped.body.summary.totals.spins).toBeGreaterThan(0);
-    expect(stopped.body.summary.operations.map((o: { operation: string }) => o.operation)).toEqual(expect.arrayContaining(['games', 'register', 'deposit', 'spin']));
+    expect(stopped.body.summary.operations.map((o: { operation: string }) => o.operation)).toEqual(
+      expect.arrayContaining(['games', 'register', 'deposit', 'spin']),
+    );
     expect(sentSince).toBe(0);
     expect(again.status).toBe(201);
   });
@@ -130,20 +166,33 @@ describe('the admin traffic API', () => {
 
   test('when the game catalogue cannot be read, then the start is a 503 traffic-unavailable problem and nothing runs', async () => {
     const { g, app, admin } = await platform();
-    g.fakes.game.answer({ status: 503, body: { type: 'urn:casino:problem:store-unavailable', title: 'Service unavailable', status: 503, detail: 'down' } });
+    g.fakes.game.answer({
+      status: 503,
+      body: { type: 'urn:casino:problem:store-unavailable', title: 'Service unavailable', status: 503, detail: 'down' },
+    });
 
     const res = await request(app).post('/api/v1/admin/traffic').set(admin).send({ players: 1 });
     const status = await request(app).get('/api/v1/admin/traffic').set(admin);
 
     expectProblem(res, 503, 'traffic-unavailable');
-    expect(res.body.detail).toMatch(/^The traffic run could not start: the gateway at http:\/\/127\.0\.0\.1:\d+ answered 503 to GET \/api\/v1\/games\.$/);
+    expect(res.body.detail).toMatch(
+      /^The traffic run could not start: the gateway at http:\/\/127\.0\.0\.1:\d+ answered 503 to GET \/api\/v1\/games\.$/,
+    );
     expect(status.body).toEqual({ state: 'idle' });
     expect(g.fakes.user.requests).toEqual([]);
   });
 
   test('when the body is out of bounds, of the wrong type or has unknown fields, then it is 400 and nothing starts', async () => {
     const { g, app, admin } = await platform();
-    const bodies = [{ players: 201 }, { players: 0 }, { durationSeconds: 3601 }, { thinkMs: -1 }, { seed: 1.5 }, { players: '5' }, { players: 5, rate: 9 }];
+    const bodies = [
+      { players: 201 },
+      { players: 0 },
+      { durationSeconds: 3601 },
+      { thinkMs: -1 },
+      { seed: 1.5 },
+      { players: '5' },
+      { players: 5, rate: 9 },
+    ];
 
     const answers = await Promise.all(bodies.map((body) => request(app).post('/api/v1/admin/traffic').set(admin).send(body)));
     const status = await request(app).get('/api/v1/admin/traffic').set(admin);

@@ -20,7 +20,9 @@ const password = 'correct horse battery staple';
 /** Sends a bad request as a signed-in player, so only validation can refuse it. */
 async function sendBad({ method, path, body, raw }: BadRequest) {
   const g = await gateway();
-  let req = request(g.app)[method](path).set(bearer(g.playerToken(randomUUID())));
+  let req = request(g.app)
+    [method](path)
+    .set(bearer(g.playerToken(randomUUID())));
   if (raw !== undefined) req = req.set('content-type', 'application/json').send(raw);
   else if (body !== undefined) req = req.send(body as object);
   const res = await req;
@@ -39,18 +41,25 @@ describe('gateway validation at the edge', () => {
       ['a registration', { method: 'post', path: '/api/v1/auth/register', raw: `{"email": "a@example.com", "password": "${password}",}` }],
       ['a spin', { method: 'post', path: SPIN, raw: "{'stake': 100}" }],
       ['a deposit whose body is a bare string', { method: 'post', path: DEPOSIT, raw: '"100"' }],
-    ] as [string, BadRequest][])('when %s has malformed JSON, then it is a 400 problem saying so and nothing is forwarded', async (_what, bad) => {
-      const { res, g } = await sendBad(bad);
+    ] as [string, BadRequest][])(
+      'when %s has malformed JSON, then it is a 400 problem saying so and nothing is forwarded',
+      async (_what, bad) => {
+        const { res, g } = await sendBad(bad);
 
-      expectProblem(res, 400, 'invalid-request');
-      expect(res.body.detail).toBe('The request body is not valid JSON.');
-      expect(g.upstreamRequests()).toEqual([]);
-    });
+        expectProblem(res, 400, 'invalid-request');
+        expect(res.body.detail).toBe('The request body is not valid JSON.');
+        expect(g.upstreamRequests()).toEqual([]);
+      },
+    );
 
     test.each([
       // wrong types
       ['a registration with a numeric email', post('/api/v1/auth/register', { email: 5, password }), 'email'],
-      ['a registration with a numeric password', post('/api/v1/auth/register', { email: 'a@example.com', password: 12345678901 }), 'password'],
+      [
+        'a registration with a numeric password',
+        post('/api/v1/auth/register', { email: 'a@example.com', password: 12345678901 }),
+        'password',
+      ],
       ['a login with a boolean password', post('/api/v1/auth/login', { email: 'a@example.com', password: true }), 'password'],
       ['a limit given as words', { method: 'put', path: '/api/v1/me/limits', body: { dailyDepositLimit: 'lots' } }, 'dailyDepositLimit'],
       ['a self-exclusion with days as a string', post('/api/v1/me/self-exclusion', { days: '7' }), 'days'],
@@ -72,22 +81,37 @@ describe('gateway validation at the edge', () => {
       ['a withdrawal naming a player', post(WITHDRAW, { amount: 100, playerId: randomUUID() }), '(body)'],
       ['a spin that names its own win', post(SPIN, { stake: 100, win: 1_000_000 }), '(body)'],
       ['a login that asks to be admin', post('/api/v1/auth/login', { email: 'a@example.com', password, admin: true }), '(body)'],
-      ['a registration that picks its player id', post('/api/v1/auth/register', { email: 'a@example.com', password, id: randomUUID() }), '(body)'],
-      ['a limit that sets the status too', { method: 'put', path: '/api/v1/me/limits', body: { dailyDepositLimit: 100, status: 'active' } }, '(body)'],
+      [
+        'a registration that picks its player id',
+        post('/api/v1/auth/register', { email: 'a@example.com', password, id: randomUUID() }),
+        '(body)',
+      ],
+      [
+        'a limit that sets the status too',
+        { method: 'put', path: '/api/v1/me/limits', body: { dailyDepositLimit: 100, status: 'active' } },
+        '(body)',
+      ],
       // operator injection
       ['a login with a Mongo operator as email', post('/api/v1/auth/login', { email: { $gt: '' }, password }), 'email'],
-      ['a login with a Mongo operator as password', post('/api/v1/auth/login', { email: 'a@example.com', password: { $ne: null } }), 'password'],
+      [
+        'a login with a Mongo operator as password',
+        post('/api/v1/auth/login', { email: 'a@example.com', password: { $ne: null } }),
+        'password',
+      ],
       ['a registration with a Mongo operator as email', post('/api/v1/auth/register', { email: { $regex: '.*' }, password }), 'email'],
       // claims take no body
       ['a claim naming another offer', post('/api/v1/bonuses/offers/welcome-100/claim', { offerId: 'reload-50' }), '(body)'],
       ['a claim with an amount', post('/api/v1/bonuses/offers/welcome-100/claim', { amount: 100_000 }), '(body)'],
-    ] as [string, BadRequest, string][])('when %s is sent, then it is a 400 problem naming %s and nothing is forwarded', async (_what, bad, field) => {
-      const { res, g, fields } = await sendBad(bad);
+    ] as [string, BadRequest, string][])(
+      'when %s is sent, then it is a 400 problem naming %s and nothing is forwarded',
+      async (_what, bad, field) => {
+        const { res, g, fields } = await sendBad(bad);
 
-      expectProblem(res, 400, 'invalid-request');
-      expect(fields).toContain(field);
-      expect(g.upstreamRequests()).toEqual([]);
-    });
+        expectProblem(res, 400, 'invalid-request');
+        expect(fields).toContain(field);
+        expect(g.upstreamRequests()).toEqual([]);
+      },
+    );
   });
 
   describe('money amounts', () => {
@@ -141,11 +165,14 @@ describe('gateway validation at the edge', () => {
     ];
 
     test.each(
-      BAD_IDS.flatMap(([how, id]) => [
-        ['game', how, { method: 'get', path: `/api/v1/games/${id}` }],
-        ['spin', how, post(`/api/v1/games/${id}/spins`, { stake: 100 })],
-        ['bonus claim', how, post(`/api/v1/bonuses/offers/${id}/claim`)],
-      ] as [string, string, BadRequest][]),
+      BAD_IDS.flatMap(
+        ([how, id]) =>
+          [
+            ['game', how, { method: 'get', path: `/api/v1/games/${id}` }],
+            ['spin', how, post(`/api/v1/games/${id}/spins`, { stake: 100 })],
+            ['bonus claim', how, post(`/api/v1/bonuses/offers/${id}/claim`)],
+          ] as [string, string, BadRequest][],
+      ),
     )('when the %s id is %s, then it is a 400 problem and nothing is forwarded', async (_what, _how, bad) => {
       const { res, g } = await sendBad(bad);
 

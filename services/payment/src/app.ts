@@ -20,4 +20,3 @@ export function createApp(deps: ServiceDeps & { peers: PaymentPeers; now?: () =>
   const reconcile = () => reconcileLedger(deps.store);
   return createServiceApp({ ...deps, routes: paymentRoutes({ ...deps, ledger, limits, reconcile }) });
 }
-

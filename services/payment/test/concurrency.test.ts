@@ -45,7 +45,11 @@ describeEachStore('payment under concurrency', (backend) => {
     const { app, deps, stored } = setup();
     const player = newPlayer();
     await request(app).post(`/wallets/${player}/deposits`).set('Idempotency-Key', newKey()).send({ amount: 10_000 }).expect(201);
-    await request(app).post(`/wallets/${player}/bonus-credits`).set('Idempotency-Key', newKey()).send({ amount: 5_000, bonusId: randomUUID() }).expect(201);
+    await request(app)
+      .post(`/wallets/${player}/bonus-credits`)
+      .set('Idempotency-Key', newKey())
+      .send({ amount: 5_000, bonusId: randomUUID() })
+      .expect(201);
     const writes = watchWalletWrites(deps.store);
     const server = await listening(app);
 
@@ -85,7 +89,9 @@ describeEachStore('payment under concurrency', (backend) => {
     const server = await listening(app);
 
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => request(server).post(`/wallets/${player}/deposits`).set('Idempotency-Key', key).send({ amount: 2_500 })),
+      Array.from({ length: 50 }, () =>
+        request(server).post(`/wallets/${player}/deposits`).set('Idempotency-Key', key).send({ amount: 2_500 }),
+      ),
     ).finally(() => close(server));
 
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
@@ -105,7 +111,9 @@ describeEachStore('payment under concurrency', (backend) => {
     const round = randomUUID();
     await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
 
-    const results = await Promise.all(Array.from({ length: 50 }, () => ledger.move(player, `round:${round}:bet`, { type: 'bet', amount: 300 }, round)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => ledger.move(player, `round:${round}:bet`, { type: 'bet', amount: 300 }, round)),
+    );
 
     expect(new Set(results.map((r) => r.transaction.id)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
@@ -153,7 +161,8 @@ describeEachStore('payment under concurrency', (backend) => {
       await ledger.move(wallet, newKey(), { type: 'bonus_credit', amount: 1_000 }, randomUUID());
     }
     const writes = watchWalletWrites(store);
-    const move = (wallet: string, movement: Movement, ref: string | null = null) => ledger.move(wallet, newKey(movement.type), movement, ref);
+    const move = (wallet: string, movement: Movement, ref: string | null = null) =>
+      ledger.move(wallet, newKey(movement.type), movement, ref);
     /** A bet, then the win of its round, staked as the bet was. */
     const round = async (wallet: string): Promise<MoveResult[]> => {
       const id = randomUUID();
@@ -171,14 +180,20 @@ describeEachStore('payment under concurrency', (backend) => {
     ];
 
     const outcomes = await Promise.allSettled(
-      wallets.flatMap((wallet) => Array.from({ length: 36 }, async (_, i) => ({ wallet, answers: [await kinds[i % kinds.length]!(wallet)].flat() }))),
+      wallets.flatMap((wallet) =>
+        Array.from({ length: 36 }, async (_, i) => ({ wallet, answers: [await kinds[i % kinds.length]!(wallet)].flat() })),
+      ),
     );
 
     const failures = outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason);
-    const moved = outcomes.flatMap((o) => (o.status === 'fulfilled' ? o.value.answers.map((a) => ({ wallet: o.value.wallet, answer: a })) : []));
+    const moved = outcomes.flatMap((o) =>
+      o.status === 'fulfilled' ? o.value.answers.map((a) => ({ wallet: o.value.wallet, answer: a })) : [],
+    );
     expect(failures.filter((err) => !(err instanceof InsufficientFundsError))).toEqual([]);
     expect(moved.length).toBeGreaterThan(100);
-    expect(new Set(moved.map((m) => m.answer.transaction.type))).toEqual(new Set(['deposit', 'bet', 'win', 'bonus_credit', 'bonus_conversion', 'withdrawal']));
+    expect(new Set(moved.map((m) => m.answer.transaction.type))).toEqual(
+      new Set(['deposit', 'bet', 'win', 'bonus_credit', 'bonus_conversion', 'withdrawal']),
+    );
     expect(moved.filter((m) => m.answer.replayed)).toEqual([]);
     expect(writes.filter((w) => w.cash < 0 || w.bonus < 0)).toEqual([]);
     for (const wallet of wallets) {
@@ -198,7 +213,9 @@ describeEachStore('payment under concurrency', (backend) => {
     await request(app).post(`/wallets/${player}/deposits`).set('Idempotency-Key', newKey()).send({ amount: 1_000 }).expect(201);
     // Every conditional wallet write loses, as if other payments always got there first.
     const write = stored.wallets.findOneAndUpdate.bind(stored.wallets);
-    const contended = jest.spyOn(stored.wallets, 'findOneAndUpdate').mockImplementation(async (filter, ...rest) => ('applied.id' in filter ? null : write(filter, ...rest)));
+    const contended = jest
+      .spyOn(stored.wallets, 'findOneAndUpdate')
+      .mockImplementation(async (filter, ...rest) => ('applied.id' in filter ? null : write(filter, ...rest)));
     const body = { amount: 400, roundId, gameId: 'lucky-sevens' };
 
     const busy = await request(app).post(`/wallets/${player}/bets`).set('Idempotency-Key', `round:${roundId}:bet`).send(body);
@@ -232,7 +249,9 @@ describeEachStore('payment under concurrency', (backend) => {
     const server = await listening(app);
 
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => request(server).post(`/wallets/${player}/deposits`).set('Idempotency-Key', newKey()).send({ amount: 500 })),
+      Array.from({ length: 5 }, () =>
+        request(server).post(`/wallets/${player}/deposits`).set('Idempotency-Key', newKey()).send({ amount: 500 }),
+      ),
     ).finally(() => close(server));
 
     expect(results.filter((r) => r.status === 201)).toHaveLength(2);

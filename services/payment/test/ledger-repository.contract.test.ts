@@ -55,7 +55,10 @@ async function writeToWallet({ stored }: Setup, entry: StoredEntry): Promise<voi
 }
 
 /** Steps 1 and 2 of a movement, as a request that died before marking the entry applied left them. */
-async function diedAfterWalletWrite(s: Setup, ...args: Parameters<typeof insertPending> extends [Setup, ...infer R] ? R : never): Promise<StoredEntry> {
+async function diedAfterWalletWrite(
+  s: Setup,
+  ...args: Parameters<typeof insertPending> extends [Setup, ...infer R] ? R : never
+): Promise<StoredEntry> {
   const entry = await insertPending(s, ...args);
   await writeToWallet(s, entry);
   return entry;
@@ -90,8 +93,14 @@ describeEachStore('ledger repository', (backend) => {
       const credit = await ledger.move(player, newKey(), { type: 'bonus_credit', amount: 500 }, bonusId);
       const bet = await ledger.move(player, newKey(), { type: 'bet', amount: 1_200 }, round);
 
-      expect(deposit).toMatchObject({ replayed: false, transaction: { type: 'deposit', amount: 1_000, cash: 1_000, bonus: 0, balanceAfter: 1_000, ref: null } });
-      expect(credit).toMatchObject({ replayed: false, transaction: { type: 'bonus_credit', amount: 500, bonus: 500, balanceAfter: 1_500, ref: bonusId } });
+      expect(deposit).toMatchObject({
+        replayed: false,
+        transaction: { type: 'deposit', amount: 1_000, cash: 1_000, bonus: 0, balanceAfter: 1_000, ref: null },
+      });
+      expect(credit).toMatchObject({
+        replayed: false,
+        transaction: { type: 'bonus_credit', amount: 500, bonus: 500, balanceAfter: 1_500, ref: bonusId },
+      });
       expect(bet).toMatchObject({
         replayed: false,
         transaction: { type: 'bet', amount: -1_200, cash: -1_000, bonus: -200, balanceAfter: 300, ref: round },
@@ -142,7 +151,12 @@ describeEachStore('ledger repository', (backend) => {
 
       await expect(ledger.move(player, key, { type: 'bet', amount: 500 }, randomUUID())).rejects.toMatchObject(shortfall(500, 300));
 
-      expect(await stored.entries.findOne({ walletId: player, idempotencyKey: key })).toMatchObject({ status: 'rejected', cash: 0, bonus: 0, rejection: { needed: 500, available: 300 } });
+      expect(await stored.entries.findOne({ walletId: player, idempotencyKey: key })).toMatchObject({
+        status: 'rejected',
+        cash: 0,
+        bonus: 0,
+        rejection: { needed: 500, available: 300 },
+      });
       expect(await ledger.balances(player)).toEqual({ cash: 300, bonus: 0 });
       expect((await ledger.transactions(player, { limit: 10 })).map((t) => t.type)).toEqual(['deposit']);
       expect(await ledgerDifferences(store, player)).toEqual([]);
@@ -172,7 +186,9 @@ describeEachStore('ledger repository', (backend) => {
       await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
       await ledger.move(player, newKey(), { type: 'bonus_credit', amount: 5_000 }, randomUUID());
 
-      await expect(ledger.move(player, newKey(), { type: 'withdrawal', amount: 1_001 }, null)).rejects.toMatchObject(shortfall(1_001, 1_000));
+      await expect(ledger.move(player, newKey(), { type: 'withdrawal', amount: 1_001 }, null)).rejects.toMatchObject(
+        shortfall(1_001, 1_000),
+      );
 
       expect(await ledger.balances(player)).toEqual({ cash: 1_000, bonus: 5_000 });
     });
@@ -199,7 +215,14 @@ describeEachStore('ledger repository', (backend) => {
       const { ledger, stored, store, clock } = s;
       const player = newPlayer();
       await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      const crashed = await diedAfterWalletWrite(s, player, 'crashed-deposit', { type: 'deposit', amount: 500 }, { cash: 500, bonus: 0 }, clock.now());
+      const crashed = await diedAfterWalletWrite(
+        s,
+        player,
+        'crashed-deposit',
+        { type: 'deposit', amount: 500 },
+        { cash: 500, bonus: 0 },
+        clock.now(),
+      );
       await ledger.move(player, newKey(), { type: 'deposit', amount: 200 }, null);
 
       const replay = await ledger.replay(player, 'crashed-deposit', { type: 'deposit', amount: 500 });
@@ -210,7 +233,10 @@ describeEachStore('ledger repository', (backend) => {
         wallet: { cash: 1_500, bonus: 0, total: 1_500 },
       });
       expect(await ledger.balances(player)).toEqual({ cash: 1_700, bonus: 0 });
-      expect(await stored.entries.findOne({ _id: crashed._id })).toMatchObject({ status: 'applied', balanceAfter: { cash: 1_500, bonus: 0 } });
+      expect(await stored.entries.findOne({ _id: crashed._id })).toMatchObject({
+        status: 'applied',
+        balanceAfter: { cash: 1_500, bonus: 0 },
+      });
       expect(await ledgerDifferences(store, player)).toEqual([]);
     });
 
@@ -219,7 +245,14 @@ describeEachStore('ledger repository', (backend) => {
       const { ledger, clock } = s;
       const player = newPlayer();
       await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      await diedAfterWalletWrite(s, player, 'crashed-withdrawal', { type: 'withdrawal', amount: 400 }, { cash: -400, bonus: 0 }, clock.now());
+      await diedAfterWalletWrite(
+        s,
+        player,
+        'crashed-withdrawal',
+        { type: 'withdrawal', amount: 400 },
+        { cash: -400, bonus: 0 },
+        clock.now(),
+      );
 
       const first = await ledger.replay(player, 'crashed-withdrawal', { type: 'withdrawal', amount: 400 });
       const second = await ledger.replay(player, 'crashed-withdrawal', { type: 'withdrawal', amount: 400 });
@@ -236,11 +269,22 @@ describeEachStore('ledger repository', (backend) => {
       const round = randomUUID();
       await ledger.move(player, newKey(), { type: 'deposit', amount: 300 }, null);
       await ledger.move(player, newKey(), { type: 'bonus_credit', amount: 1_000 }, randomUUID());
-      const crashed = await diedAfterWalletWrite(s, player, `round:${round}:bet`, { type: 'bet', amount: 800 }, { cash: -300, bonus: -500 }, clock.now(), round);
+      const crashed = await diedAfterWalletWrite(
+        s,
+        player,
+        `round:${round}:bet`,
+        { type: 'bet', amount: 800 },
+        { cash: -300, bonus: -500 },
+        clock.now(),
+        round,
+      );
 
       const result = await ledger.move(player, `round:${round}:bet`, { type: 'bet', amount: 800 }, round);
 
-      expect(result).toMatchObject({ replayed: true, transaction: { id: crashed._id, amount: -800, cash: -300, bonus: -500, balanceAfter: 500, ref: round } });
+      expect(result).toMatchObject({
+        replayed: true,
+        transaction: { id: crashed._id, amount: -800, cash: -300, bonus: -500, balanceAfter: 500, ref: round },
+      });
       expect(await ledger.balances(player)).toEqual({ cash: 0, bonus: 500 });
       expect(await ledger.stakeOf(player, round)).toEqual({ cash: 300, bonus: 500 });
       expect(await ledgerDifferences(store, player)).toEqual([]);
@@ -253,7 +297,14 @@ describeEachStore('ledger repository', (backend) => {
       const { ledger, clock, store, stored } = s;
       const player = newPlayer();
       await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      const crashed = await diedAfterWalletWrite(s, player, 'crashed-bet', { type: 'bet', amount: 300 }, { cash: -300, bonus: 0 }, clock.now());
+      const crashed = await diedAfterWalletWrite(
+        s,
+        player,
+        'crashed-bet',
+        { type: 'bet', amount: 300 },
+        { cash: -300, bonus: 0 },
+        clock.now(),
+      );
       await ledger.move(player, newKey(), { type: 'deposit', amount: 200 }, null);
 
       expect(await ledgerDifferences(store, player)).toEqual([]);
@@ -265,7 +316,11 @@ describeEachStore('ledger repository', (backend) => {
       await ledger.recover();
       await ledger.recover();
 
-      expect(await stored.entries.findOne({ _id: crashed._id })).toMatchObject({ status: 'applied', cash: -300, balanceAfter: { cash: 700, bonus: 0 } });
+      expect(await stored.entries.findOne({ _id: crashed._id })).toMatchObject({
+        status: 'applied',
+        cash: -300,
+        balanceAfter: { cash: 700, bonus: 0 },
+      });
       expect(await ledger.balances(player)).toEqual({ cash: 900, bonus: 0 });
       expect(await ledgerDifferences(store, player)).toEqual([]);
     });
@@ -275,7 +330,14 @@ describeEachStore('ledger repository', (backend) => {
       const { ledger, clock, store, stored } = s;
       const player = newPlayer();
       await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      const crashed = await insertPending(s, player, 'crashed-deposit', { type: 'deposit', amount: 500 }, { cash: 500, bonus: 0 }, clock.now());
+      const crashed = await insertPending(
+        s,
+        player,
+        'crashed-deposit',
+        { type: 'deposit', amount: 500 },
+        { cash: 500, bonus: 0 },
+        clock.now(),
+      );
       clock.advance(10_001);
 
       await ledger.recover();
@@ -303,7 +365,9 @@ describeEachStore('ledger repository', (backend) => {
       const entry = await insertPending(s, ghost, newKey(), { type: 'deposit', amount: 500 }, { cash: 500, bonus: 0 }, clock.now());
       await stored.entries.updateOne({ _id: entry._id }, { $set: { status: 'applied', balanceAfter: { cash: 500, bonus: 0 } } });
 
-      expect(await ledgerDifferences(store, ghost)).toEqual([{ walletId: ghost, problem: 'entries-without-wallet', wallet: null, ledger: { cash: 500, bonus: 0 } }]);
+      expect(await ledgerDifferences(store, ghost)).toEqual([
+        { walletId: ghost, problem: 'entries-without-wallet', wallet: null, ledger: { cash: 500, bonus: 0 } },
+      ]);
     });
   });
 
@@ -313,13 +377,24 @@ describeEachStore('ledger repository', (backend) => {
       const { ledger, clock, store, stored } = s;
       const player = newPlayer();
       await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      const crashed = await insertPending(s, player, 'crashed-deposit', { type: 'deposit', amount: 500 }, { cash: 500, bonus: 0 }, clock.now());
+      const crashed = await insertPending(
+        s,
+        player,
+        'crashed-deposit',
+        { type: 'deposit', amount: 500 },
+        { cash: 500, bonus: 0 },
+        clock.now(),
+      );
       clock.advance(10_001);
 
       const finished = await ledger.replay(player, 'crashed-deposit', { type: 'deposit', amount: 500 });
       const again = await ledger.replay(player, 'crashed-deposit', { type: 'deposit', amount: 500 });
 
-      expect(finished).toMatchObject({ replayed: true, transaction: { id: crashed._id, amount: 500, balanceAfter: 1_500 }, wallet: { total: 1_500 } });
+      expect(finished).toMatchObject({
+        replayed: true,
+        transaction: { id: crashed._id, amount: 500, balanceAfter: 1_500 },
+        wallet: { total: 1_500 },
+      });
       expect(again?.transaction).toEqual(finished?.transaction);
       expect(await ledger.balances(player)).toEqual({ cash: 1_500, bonus: 0 });
       expect(await stored.entries.count({ walletId: player, idempotencyKey: 'crashed-deposit' })).toBe(1);
@@ -334,7 +409,9 @@ describeEachStore('ledger repository', (backend) => {
       await insertPending(s, player, 'crashed-deposit', { type: 'deposit', amount: 500 }, { cash: 500, bonus: 0 }, clock.now());
       clock.advance(60_000);
 
-      const replays = await Promise.all(Array.from({ length: 20 }, () => ledger.replay(player, 'crashed-deposit', { type: 'deposit', amount: 500 })));
+      const replays = await Promise.all(
+        Array.from({ length: 20 }, () => ledger.replay(player, 'crashed-deposit', { type: 'deposit', amount: 500 })),
+      );
 
       expect(new Set(replays.map((r) => r?.transaction.id)).size).toBe(1);
       expect(new Set(replays.map((r) => r?.transaction.balanceAfter))).toEqual(new Set([1_500]));
@@ -352,10 +429,16 @@ describeEachStore('ledger repository', (backend) => {
       await ledger.move(player, newKey(), { type: 'withdrawal', amount: 900 }, null);
       clock.advance(10_001);
 
-      await expect(ledger.move(player, `round:${round}:bet`, { type: 'bet', amount: 800 }, round)).rejects.toMatchObject(shortfall(800, 100));
+      await expect(ledger.move(player, `round:${round}:bet`, { type: 'bet', amount: 800 }, round)).rejects.toMatchObject(
+        shortfall(800, 100),
+      );
 
       expect(await ledger.balances(player)).toEqual({ cash: 100, bonus: 0 });
-      expect(await stored.entries.findOne({ idempotencyKey: `round:${round}:bet` })).toMatchObject({ status: 'rejected', cash: 0, bonus: 0 });
+      expect(await stored.entries.findOne({ idempotencyKey: `round:${round}:bet` })).toMatchObject({
+        status: 'rejected',
+        cash: 0,
+        bonus: 0,
+      });
       expect(await ledger.stakeOf(player, round)).toBeNull();
     });
 
@@ -366,7 +449,15 @@ describeEachStore('ledger repository', (backend) => {
       const bonusId = randomUUID();
       await ledger.move(player, newKey(), { type: 'bonus_credit', amount: 2_500 }, bonusId);
       // Planned when the bonus was 2,500, then the request died; the player kept playing on bonus money.
-      await insertPending(s, player, `bonus:${bonusId}:conversions`, { type: 'bonus_conversion' }, { cash: 2_500, bonus: -2_500 }, clock.now(), bonusId);
+      await insertPending(
+        s,
+        player,
+        `bonus:${bonusId}:conversions`,
+        { type: 'bonus_conversion' },
+        { cash: 2_500, bonus: -2_500 },
+        clock.now(),
+        bonusId,
+      );
       await ledger.move(player, newKey(), { type: 'bet', amount: 500 }, randomUUID());
       clock.advance(10_001);
 
@@ -383,7 +474,15 @@ describeEachStore('ledger repository', (backend) => {
       const player = newPlayer();
       const bonusId = randomUUID();
       await ledger.move(player, newKey(), { type: 'bonus_credit', amount: 2_500 }, bonusId);
-      await insertPending(s, player, `bonus:${bonusId}:conversions`, { type: 'bonus_conversion' }, { cash: 2_500, bonus: -2_500 }, clock.now(), bonusId);
+      await insertPending(
+        s,
+        player,
+        `bonus:${bonusId}:conversions`,
+        { type: 'bonus_conversion' },
+        { cash: 2_500, bonus: -2_500 },
+        clock.now(),
+        bonusId,
+      );
       await ledger.move(player, newKey(), { type: 'win', amount: 1_500, stake: { cash: 0, bonus: 100 } }, randomUUID());
       clock.advance(10_001);
 
@@ -427,8 +526,12 @@ describeEachStore('ledger repository', (backend) => {
       const player = newPlayer();
       await ledger.move(player, 'deposit-key-1', { type: 'deposit', amount: 1_000 }, null);
 
-      await expect(ledger.move(player, 'deposit-key-1', { type: 'deposit', amount: 1_001 }, null)).rejects.toBeInstanceOf(IdempotencyMismatchError);
-      await expect(ledger.move(player, 'deposit-key-1', { type: 'withdrawal', amount: 1_000 }, null)).rejects.toBeInstanceOf(IdempotencyMismatchError);
+      await expect(ledger.move(player, 'deposit-key-1', { type: 'deposit', amount: 1_001 }, null)).rejects.toBeInstanceOf(
+        IdempotencyMismatchError,
+      );
+      await expect(ledger.move(player, 'deposit-key-1', { type: 'withdrawal', amount: 1_000 }, null)).rejects.toBeInstanceOf(
+        IdempotencyMismatchError,
+      );
 
       expect(await ledger.balances(player)).toEqual({ cash: 1_000, bonus: 0 });
     });
@@ -449,7 +552,11 @@ describeEachStore('ledger repository', (backend) => {
   describe('transaction history', () => {
     /** Three applied deposits a millisecond apart, whose ids sort oldest first, so a sort that misses the dates shows up. */
     async function threeDeposits({ stored }: Setup, walletId: string) {
-      for (const [n, at] of [[1, '2026-03-01T12:00:00.001Z'], [2, '2026-03-01T12:00:00.002Z'], [3, '2026-03-01T12:00:00.003Z']] as const) {
+      for (const [n, at] of [
+        [1, '2026-03-01T12:00:00.001Z'],
+        [2, '2026-03-01T12:00:00.002Z'],
+        [3, '2026-03-01T12:00:00.003Z'],
+      ] as const) {
         await stored.entries.insertOne({
           _id: `${n}-${randomUUID()}`,
           walletId,
@@ -479,7 +586,6 @@ describeEachStore('ledger repository', (backend) => {
       expect(oldest.map((t) => t.amount)).toEqual([100, 200]);
     });
   });
-
 
   describe('transaction history, from moves', () => {
     test('when a wallet has several movements, then the list is newest first, limited, filtered by type, and oldest first on request', async () => {

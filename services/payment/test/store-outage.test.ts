@@ -18,7 +18,11 @@ describe('payment while its database is unreachable', () => {
     expect(deposit.status).toBe(503);
     expect(deposit.headers['content-type']).toContain('application/problem+json');
     expect(deposit.headers['retry-after']).toBe('2');
-    expect(deposit.body).toMatchObject({ type: 'urn:casino:problem:store-unavailable', status: 503, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(deposit.body).toMatchObject({
+      type: 'urn:casino:problem:store-unavailable',
+      status: 503,
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect(JSON.stringify(deposit.body)).not.toContain('ECONNREFUSED');
     expect(ready.status).toBe(503);
     expect((await request(app).get('/healthz')).status).toBe(200);

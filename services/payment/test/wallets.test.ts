@@ -55,7 +55,16 @@ describe('payment service', () => {
       expect(res.status).toBe(201);
       expect(res.headers['idempotent-replayed']).toBeUndefined();
       expect(res.body).toEqual({
-        transaction: { id: expect.any(String), type: 'deposit', amount: 2_500, cash: 2_500, bonus: 0, balanceAfter: 2_500, createdAt: expect.any(String), ref: null },
+        transaction: {
+          id: expect.any(String),
+          type: 'deposit',
+          amount: 2_500,
+          cash: 2_500,
+          bonus: 0,
+          balanceAfter: 2_500,
+          createdAt: expect.any(String),
+          ref: null,
+        },
         wallet: wallet(2_500, 0),
       });
       expect(await walletOf(app, player)).toEqual(wallet(2_500, 0));
@@ -166,7 +175,14 @@ describe('payment service', () => {
       const res = await post(app, `/wallets/${player}/withdrawals`, { amount: 1_200 });
 
       expect(res.status).toBe(201);
-      expect(res.body.transaction).toMatchObject({ type: 'withdrawal', amount: -1_200, cash: -1_200, bonus: 0, balanceAfter: 3_800, ref: null });
+      expect(res.body.transaction).toMatchObject({
+        type: 'withdrawal',
+        amount: -1_200,
+        cash: -1_200,
+        bonus: 0,
+        balanceAfter: 3_800,
+        ref: null,
+      });
       expect(res.body.wallet).toEqual(wallet(3_800, 0));
       expect(await walletOf(app, player)).toEqual(wallet(3_800, 0));
     });
@@ -315,7 +331,12 @@ describe('payment service', () => {
       const player = newPlayer();
       const roundId = randomUUID();
       await deposit(app, player, 1_000);
-      const first = await post(app, `/wallets/${player}/bets`, { amount: 400, roundId, gameId: 'lucky-sevens' }, `round:${roundId}:bet`).expect(201);
+      const first = await post(
+        app,
+        `/wallets/${player}/bets`,
+        { amount: 400, roundId, gameId: 'lucky-sevens' },
+        `round:${roundId}:bet`,
+      ).expect(201);
 
       const replay = await post(app, `/wallets/${player}/bets`, { amount: 400, roundId, gameId: 'lucky-sevens' }, `round:${roundId}:bet`);
 
@@ -338,7 +359,7 @@ describe('payment service', () => {
       expect(await walletOf(app, player)).toEqual(wallet(1_000, 0));
     });
 
-    test('when the round\'s bet was refused, then a win for it is still a 409 and nothing is paid', async () => {
+    test("when the round's bet was refused, then a win for it is still a 409 and nothing is paid", async () => {
       const { app } = setup();
       const player = newPlayer();
       const roundId = randomUUID();
@@ -363,7 +384,14 @@ describe('payment service', () => {
 
       // 1,601 * 500/800 = 1,000.6: bonus gets 1,000, cash the other 601.
       expect(res.status).toBe(201);
-      expect(res.body.transaction).toMatchObject({ type: 'win', amount: 1_601, cash: 601, bonus: 1_000, balanceAfter: 2_101, ref: roundId });
+      expect(res.body.transaction).toMatchObject({
+        type: 'win',
+        amount: 1_601,
+        cash: 601,
+        bonus: 1_000,
+        balanceAfter: 2_101,
+        ref: roundId,
+      });
       expect(await walletOf(app, player)).toEqual(wallet(601, 1_500));
     });
 
@@ -408,7 +436,14 @@ describe('payment service', () => {
       const res = await post(app, `/wallets/${player}/bonus-credits`, { amount: 2_500, bonusId });
 
       expect(res.status).toBe(201);
-      expect(res.body.transaction).toMatchObject({ type: 'bonus_credit', amount: 2_500, cash: 0, bonus: 2_500, balanceAfter: 3_500, ref: bonusId });
+      expect(res.body.transaction).toMatchObject({
+        type: 'bonus_credit',
+        amount: 2_500,
+        cash: 0,
+        bonus: 2_500,
+        balanceAfter: 3_500,
+        ref: bonusId,
+      });
       expect(await walletOf(app, player)).toEqual(wallet(1_000, 2_500));
     });
 
@@ -423,7 +458,14 @@ describe('payment service', () => {
       const res = await post(app, `/wallets/${player}/bonus-conversions`, { bonusId });
 
       expect(res.status).toBe(201);
-      expect(res.body.transaction).toMatchObject({ type: 'bonus_conversion', amount: 0, cash: 2_200, bonus: -2_200, balanceAfter: 2_200, ref: bonusId });
+      expect(res.body.transaction).toMatchObject({
+        type: 'bonus_conversion',
+        amount: 0,
+        cash: 2_200,
+        bonus: -2_200,
+        balanceAfter: 2_200,
+        ref: bonusId,
+      });
       expect(await walletOf(app, player)).toEqual(wallet(2_200, 0));
     });
 
@@ -453,7 +495,14 @@ describe('payment service', () => {
       const res = await post(app, `/wallets/${player}/bonus-forfeits`, { bonusId });
 
       expect(res.status).toBe(201);
-      expect(res.body.transaction).toMatchObject({ type: 'bonus_forfeit', amount: -2_500, cash: 0, bonus: -2_500, balanceAfter: 1_000, ref: bonusId });
+      expect(res.body.transaction).toMatchObject({
+        type: 'bonus_forfeit',
+        amount: -2_500,
+        cash: 0,
+        bonus: -2_500,
+        balanceAfter: 1_000,
+        ref: bonusId,
+      });
       expect(await walletOf(app, player)).toEqual(wallet(1_000, 0));
     });
   });
@@ -479,13 +528,15 @@ describe('payment service', () => {
       const res = await request(app).get(`/wallets/${player}/transactions`);
 
       expect(res.status).toBe(200);
-      expect(res.body.items.map((t: { type: string; amount: number; balanceAfter: number }) => [t.type, t.amount, t.balanceAfter])).toEqual([
-        ['withdrawal', -100, 2_600],
-        ['win', 2_400, 2_700],
-        ['bet', -1_200, 300],
-        ['bonus_credit', 500, 1_500],
-        ['deposit', 1_000, 1_000],
-      ]);
+      expect(res.body.items.map((t: { type: string; amount: number; balanceAfter: number }) => [t.type, t.amount, t.balanceAfter])).toEqual(
+        [
+          ['withdrawal', -100, 2_600],
+          ['win', 2_400, 2_700],
+          ['bet', -1_200, 300],
+          ['bonus_credit', 500, 1_500],
+          ['deposit', 1_000, 1_000],
+        ],
+      );
     });
 
     test('when the list is limited, filtered by type or put oldest first, then it shows just that', async () => {
@@ -554,7 +605,10 @@ describe('payment service', () => {
       ['a too short Idempotency-Key', { body: { amount: 100 }, key: 'short', status: 400, slug: 'invalid-request' }],
       ['an Idempotency-Key with spaces', { body: { amount: 100 }, key: 'has spaces in it', status: 400, slug: 'invalid-request' }],
       ['an Idempotency-Key over 200 characters', { body: { amount: 100 }, key: 'k'.repeat(201), status: 400, slug: 'invalid-request' }],
-      ['a player id that is not a uuid', { path: '/wallets/not-a-player/deposits', body: { amount: 100 }, status: 400, slug: 'invalid-request' }],
+      [
+        'a player id that is not a uuid',
+        { path: '/wallets/not-a-player/deposits', body: { amount: 100 }, status: 400, slug: 'invalid-request' },
+      ],
       ['a body over 16 kB', { body: { amount: 100, note: 'x'.repeat(17 * 1024) }, status: 413, slug: 'payload-too-large' }],
     ])('when a deposit has %s, then it is a 4xx problem with a trace id and no money moves', async (_what, c) => {
       const { app, stored } = setup();

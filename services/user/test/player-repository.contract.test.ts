@@ -69,7 +69,7 @@ describeEachStore('player repository', (backend) => {
     test('when ten registrations of one email in different cases race, then exactly one is created', async () => {
       const { players } = opened();
       const email = `race-${randomUUID().slice(0, 8)}@example.com`;
-      const cased = (i: number) => [...email].map((c, j) => ((i >> j % 4) & 1 ? c.toUpperCase() : c)).join('');
+      const cased = (i: number) => [...email].map((c, j) => ((i >> (j % 4)) & 1 ? c.toUpperCase() : c)).join('');
       const racers = Array.from({ length: 10 }, (_, i) => newPlayer({ email: cased(i) }));
 
       const outcomes = await Promise.allSettled(racers.map((p) => players.create(p, 'hash')));

@@ -20,7 +20,12 @@ describe('user service', () => {
       const res = await request(app).post('/players').send({ email: 'Ada@Example.com', password, displayName: 'Ada' });
 
       expect(res.status).toBe(201);
-      expect(res.body.player).toEqual({ id: expect.any(String), email: 'Ada@Example.com', displayName: 'Ada', createdAt: expect.any(String) });
+      expect(res.body.player).toEqual({
+        id: expect.any(String),
+        email: 'Ada@Example.com',
+        displayName: 'Ada',
+        createdAt: expect.any(String),
+      });
       expect(verifyAccessToken(res.body.accessToken, deps.config.jwt.secret)).toEqual({ playerId: res.body.player.id });
     });
 

@@ -53,7 +53,10 @@ describe('slow-query in the user service', () => {
 
     deps.scenarios.replace({ 'slow-query': { enabled: true, params: { ms: 80 } } });
     const start = performance.now();
-    const [a, b] = await Promise.all([request(app).get(`/players/${excluded.id}/status`), request(app).get(`/players/${active.id}/status`)]);
+    const [a, b] = await Promise.all([
+      request(app).get(`/players/${excluded.id}/status`),
+      request(app).get(`/players/${active.id}/status`),
+    ]);
     const elapsed = performance.now() - start;
     const missing = await request(app).get(`/players/${randomUUID()}/status`);
     const commandsWhileOn = [...cache.commands];

@@ -122,7 +122,11 @@ describeEachStore('bonus repository', (backend) => {
 
       const history = await bonuses.history(player, 3);
 
-      expect(history.map((b) => b.createdAt.toISOString())).toEqual(['2026-03-04T00:00:00.000Z', '2026-03-03T00:00:00.000Z', '2026-03-02T00:00:00.000Z']);
+      expect(history.map((b) => b.createdAt.toISOString())).toEqual([
+        '2026-03-04T00:00:00.000Z',
+        '2026-03-03T00:00:00.000Z',
+        '2026-03-02T00:00:00.000Z',
+      ]);
       expect(history.every((b) => b.status === 'expired')).toBe(true);
     });
   });
@@ -147,7 +151,9 @@ describeEachStore('bonus repository', (backend) => {
       const bonus = newBonus();
       await bonuses.create(bonus, newKey());
 
-      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => bonuses.settle(bonus.id, i % 2 ? 'expired' : 'forfeited', CLAIMED)));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => bonuses.settle(bonus.id, i % 2 ? 'expired' : 'forfeited', CLAIMED)),
+      );
 
       const settled = results.filter((r) => r !== null);
       expect(settled).toHaveLength(1);

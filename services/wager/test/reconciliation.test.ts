@@ -115,7 +115,12 @@ describe('bonus reconciliation', () => {
     expect((await reconcileBonuses(store, NOW)).differences).toEqual([]);
     const later = new Date(NOW.getTime() + 60_000);
     expect((await reconcileBonuses(store, later)).differences).toEqual([
-      { bonusId: bonus.id, playerId: bonus.playerId, problem: 'uncounted-wager', detail: `round ${round} (stake 300) was recorded but never counted` },
+      {
+        bonusId: bonus.id,
+        playerId: bonus.playerId,
+        problem: 'uncounted-wager',
+        detail: `round ${round} (stake 300) was recorded but never counted`,
+      },
     ]);
 
     expect((await repo.addWager(bonus, round, 300, later))?.wagered).toBe(300);

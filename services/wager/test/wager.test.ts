@@ -33,8 +33,20 @@ describe('wager service', () => {
 
       expect(res.status).toBe(200);
       expect(res.body.items).toEqual([
-        expect.objectContaining({ id: 'welcome-100', matchPercent: 100, maxAmount: 10_000, wageringMultiplier: 35, qualifyingDeposit: 'first' }),
-        expect.objectContaining({ id: 'reload-50', matchPercent: 50, maxAmount: 5_000, wageringMultiplier: 20, qualifyingDeposit: 'latest' }),
+        expect.objectContaining({
+          id: 'welcome-100',
+          matchPercent: 100,
+          maxAmount: 10_000,
+          wageringMultiplier: 35,
+          qualifyingDeposit: 'first',
+        }),
+        expect.objectContaining({
+          id: 'reload-50',
+          matchPercent: 50,
+          maxAmount: 5_000,
+          wageringMultiplier: 20,
+          qualifyingDeposit: 'latest',
+        }),
       ]);
     });
   });
@@ -70,7 +82,9 @@ describe('wager service', () => {
         createdAt: '2026-03-01T12:00:00.000Z',
         expiresAt: '2026-03-31T12:00:00.000Z',
       });
-      expect(peers.moved('bonus_credit')).toEqual([{ type: 'bonus_credit', playerId: player, bonusId: res.body.bonus.id, cash: 0, bonus: 2_500 }]);
+      expect(peers.moved('bonus_credit')).toEqual([
+        { type: 'bonus_credit', playerId: player, bonusId: res.body.bonus.id, cash: 0, bonus: 2_500 },
+      ]);
       expect(peers.wallet(player)).toMatchObject({ cash: 10_500, bonus: 2_500, total: 13_000 });
       expect(await active(app, player)).toEqual(res.body.bonus);
     });
@@ -129,7 +143,12 @@ describe('wager service', () => {
       peers.addDeposit(player, 3_001);
       const accepted = await claim(app, player, 'reload-50');
       expect(accepted.status).toBe(201);
-      expect(accepted.body.bonus).toMatchObject({ offerId: 'reload-50', amount: 1_500, wageringRequired: 30_000, expiresAt: '2026-03-08T12:00:00.000Z' });
+      expect(accepted.body.bonus).toMatchObject({
+        offerId: 'reload-50',
+        amount: 1_500,
+        wageringRequired: 30_000,
+        expiresAt: '2026-03-08T12:00:00.000Z',
+      });
     });
 
     test('when the reload bonus would match less than a cent, then it is a 422 and no empty bonus blocks the player', async () => {
@@ -316,7 +335,9 @@ describe('wager service', () => {
 
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ bonus: null });
-      expect(peers.moved('bonus_forfeit')).toEqual([{ type: 'bonus_forfeit', playerId: player, bonusId: bonus.id, cash: 0, bonus: -2_000 }]);
+      expect(peers.moved('bonus_forfeit')).toEqual([
+        { type: 'bonus_forfeit', playerId: player, bonusId: bonus.id, cash: 0, bonus: -2_000 },
+      ]);
       expect(peers.wallet(player)).toMatchObject({ cash: 2_000, bonus: 0 });
       expect((await history(app, player))[0]).toMatchObject({ id: bonus.id, status: 'expired', wagered: 1_000 });
       await request(app).get(`/players/${player}/bonuses/active`).expect(200);
@@ -396,7 +417,10 @@ describe('wager service', () => {
     test.each([
       ['a player id that is not a uuid', () => ['get', '/players/not-a-uuid/bonuses/active']],
       ['a claim without an Idempotency-Key', () => ['post', `/players/${player}/bonuses`, { offerId: 'welcome-100' }, {}]],
-      ['a claim with a too short Idempotency-Key', () => ['post', `/players/${player}/bonuses`, { offerId: 'welcome-100' }, { 'Idempotency-Key': 'abc' }]],
+      [
+        'a claim with a too short Idempotency-Key',
+        () => ['post', `/players/${player}/bonuses`, { offerId: 'welcome-100' }, { 'Idempotency-Key': 'abc' }],
+      ],
       ['a claim with an extra field', () => ['post', `/players/${player}/bonuses`, { offerId: 'welcome-100', amount: 1_000_000 }]],
       ['a claim with an offer id that is not a catalogue id', () => ['post', `/players/${player}/bonuses`, { offerId: { $ne: null } }]],
       ['a wager with a negative stake', () => ['post', `/players/${player}/wagers`, { roundId: round, stake: -100 }]],

@@ -20,7 +20,11 @@ export interface AdminAnswer<T> {
 
 export interface AdminApi {
   base: string;
-  call<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, options?: { body?: unknown; timeoutMs?: number }): Promise<AdminAnswer<T>>;
+  call<T>(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    options?: { body?: unknown; timeoutMs?: number },
+  ): Promise<AdminAnswer<T>>;
 }
 
 function adminToken(root: string, env: Record<string, string | undefined>): string {

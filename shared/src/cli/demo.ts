@@ -110,7 +110,9 @@ async function main(): Promise<void> {
     frontend = await startFrontendServer(settings, join(root, 'frontend', 'dist'));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    console.error(`The frontend did not start: ${e.code === 'EADDRINUSE' ? `port ${env.FRONTEND_PORT || 3000} is in use (set FRONTEND_PORT)` : e.message}`);
+    console.error(
+      `The frontend did not start: ${e.code === 'EADDRINUSE' ? `port ${env.FRONTEND_PORT || 3000} is in use (set FRONTEND_PORT)` : e.message}`,
+    );
     await shutdown(1);
     return;
   }
@@ -124,7 +126,11 @@ async function main(): Promise<void> {
 
   const gw = `http://localhost:${platform.ports.gateway}`;
   const lobby = frontend.url.replace('127.0.0.1', 'localhost');
-  const sentry = !parseConfig('gateway', env).sentry.enabled ? 'off (SENTRY_ENABLED=false)' : env.SENTRY_DSN ? 'sending to your DSN' : 'no DSN: nothing leaves this machine';
+  const sentry = !parseConfig('gateway', env).sentry.enabled
+    ? 'off (SENTRY_ENABLED=false)'
+    : env.SENTRY_DSN
+      ? 'sending to your DSN'
+      : 'no DSN: nothing leaves this machine';
   const spotlight = platform.spotlight
     ? `${platform.spotlight.url}  traces, errors, logs, profiles`
     : settings.runtime.spotlightUrl
@@ -144,7 +150,9 @@ async function main(): Promise<void> {
       `  Services     user :${platform.ports.user}  game :${platform.ports.game}  payment :${platform.ports.payment}  wager :${platform.ports.wager} (internal)`,
       `  Sentry       ${sentry}`,
       adminTokenFile ? `  Admin token  generated for this run, in ${adminTokenFile}` : '  Admin token  from ADMIN_TOKEN',
-      ...(settings.runtime.traceViewer ? [`  Spin in the lobby, then open its trace from the ops console's Recent traces (${settings.runtime.traceViewer}).`] : []),
+      ...(settings.runtime.traceViewer
+        ? [`  Spin in the lobby, then open its trace from the ops console's Recent traces (${settings.runtime.traceViewer}).`]
+        : []),
       '  Ctrl-C stops everything.',
       '',
     ].join('\n') + '\n',

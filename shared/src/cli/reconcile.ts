@@ -53,7 +53,9 @@ export function summary(report: ReconciliationReport): string {
 async function main(): Promise<void> {
   let options: { url?: string; json?: boolean; help?: boolean };
   try {
-    ({ values: options } = parseArgs({ options: { url: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values: options } = parseArgs({
+      options: { url: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
   } catch (err) {
     return fail(`${(err as Error).message}\n${USAGE}`);
   }

@@ -41,7 +41,8 @@ export function paramsFrom(flags: string[]): Record<string, unknown> {
     const value = inline ?? flags[++i];
     if (value === undefined) throw new CannotRun(`--${rawName} needs a value`);
     const name = rawName.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-    params[name] = value === 'true' ? true : value === 'false' ? false : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+    params[name] =
+      value === 'true' ? true : value === 'false' ? false : value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
   }
   return params;
 }
@@ -61,7 +62,13 @@ function line(s: ScenarioView): string {
   return `${s.enabled ? 'ON ' : 'off'}  ${s.name.padEnd(21)} ${params.padEnd(24)} ${s.services.join(',')}`;
 }
 
-async function expect200<T>(api: AdminApi, method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown, ok = [200]): Promise<T> {
+async function expect200<T>(
+  api: AdminApi,
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+  ok = [200],
+): Promise<T> {
   const answer = await api.call<T>(method, path, body === undefined ? {} : { body });
   if (!ok.includes(answer.status)) throw new Refused(answerLine(answer.status, answer.body));
   return answer.body;
@@ -105,7 +112,9 @@ async function run(argv: string[]): Promise<unknown> {
         if (!changed.length) return 'No scenario was on.';
         return changed
           .map((s) => {
-            const missed = Object.entries(s.reached ?? {}).filter(([, ok]) => !ok).map(([svc]) => svc);
+            const missed = Object.entries(s.reached ?? {})
+              .filter(([, ok]) => !ok)
+              .map(([svc]) => svc);
             return `${line(s)}${missed.length ? `\n     not reached yet (they catch up within 2 s): ${missed.join(', ')}` : ''}`;
           })
           .join('\n');
@@ -114,7 +123,11 @@ async function run(argv: string[]): Promise<unknown> {
     }
     case 'chaos': {
       const [action, ...flags] = rest;
-      const status = (s: { running: boolean; active: { name: string; until: string }[]; history: { at: string; name: string; action: string }[] }) =>
+      const status = (s: {
+        running: boolean;
+        active: { name: string; until: string }[];
+        history: { at: string; name: string; action: string }[];
+      }) =>
         [
           `chaos ${s.running ? 'running' : 'stopped'}`,
           ...s.active.map((a) => `  on: ${a.name} until ${a.until}`),
@@ -128,12 +141,24 @@ async function run(argv: string[]): Promise<unknown> {
       }
       if (action !== 'start') throw new CannotRun(`chaos needs start, status or stop\n${USAGE}`);
       const given = paramsFrom(flags);
-      const names: Record<string, string> = { interval: 'intervalSeconds', min: 'minDurationSeconds', max: 'maxDurationSeconds', concurrent: 'maxConcurrent', seed: 'seed', scenarios: 'scenarios' };
+      const names: Record<string, string> = {
+        interval: 'intervalSeconds',
+        min: 'minDurationSeconds',
+        max: 'maxDurationSeconds',
+        concurrent: 'maxConcurrent',
+        seed: 'seed',
+        scenarios: 'scenarios',
+      };
       const settings: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(given)) {
         const field = names[key];
         if (!field) throw new CannotRun(`chaos start does not know --${key}\n${USAGE}`);
-        settings[field] = field === 'scenarios' ? String(value).split(',').map((s) => s.trim()) : value;
+        settings[field] =
+          field === 'scenarios'
+            ? String(value)
+                .split(',')
+                .map((s) => s.trim())
+            : value;
       }
       const body = await expect200<Parameters<typeof status>[0]>(api, 'POST', '/chaos', settings, [201]);
       print(body, () => status(body));

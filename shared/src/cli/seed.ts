@@ -8,7 +8,16 @@
  */
 import { parseOptions, unknownFlag } from '../cli-flags';
 import { ConfigError, parseConfig, readDotEnv } from '../config';
-import { formatSummary, MAX_SEED, numberFlag, SEED_DEFAULTS, type SeedOptions, seedPlatform, SeedUnreachableError, SeedUsageError } from '../seed';
+import {
+  formatSummary,
+  MAX_SEED,
+  numberFlag,
+  SEED_DEFAULTS,
+  type SeedOptions,
+  seedPlatform,
+  SeedUnreachableError,
+  SeedUsageError,
+} from '../seed';
 
 const USAGE = 'usage: npm run seed -- [--players N] [--spins N] [--seed N] [--concurrency N] [--json]';
 const FLAGS: Record<keyof SeedOptions, [min: number, max: number]> = {
@@ -37,14 +46,19 @@ async function main(): Promise<number> {
   const json = argv.includes('--json');
   // The seeder reaches the services as any of them reaches the others; the game's settings need no secrets.
   const config = parseConfig('game', { ...readDotEnv(), ...process.env });
-  if (!json) console.log(`Seeding ${chosen.players} players x ${chosen.spins} spins (seed ${chosen.seed}) into user ${config.urls.user}, game ${config.urls.game}, payment ${config.urls.payment}, wager ${config.urls.wager}...`);
+  if (!json)
+    console.log(
+      `Seeding ${chosen.players} players x ${chosen.spins} spins (seed ${chosen.seed}) into user ${config.urls.user}, game ${config.urls.game}, payment ${config.urls.payment}, wager ${config.urls.wager}...`,
+    );
   try {
     const { summary } = await seedPlatform(config.urls, chosen);
     console.log(json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     return summary.failures.count === 0 ? 0 : 1;
   } catch (err) {
     if (!(err instanceof SeedUnreachableError)) throw err;
-    console.error(`seed: nothing seeded: ${err.message} Start it with \`npm run demo\`, or point USER_URL, GAME_URL, PAYMENT_URL and WAGER_URL at it.`);
+    console.error(
+      `seed: nothing seeded: ${err.message} Start it with \`npm run demo\`, or point USER_URL, GAME_URL, PAYMENT_URL and WAGER_URL at it.`,
+    );
     return 1;
   }
 }

@@ -32,7 +32,9 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a Sentry slug (l
 const match = z.enum(['all', 'any', 'none']);
 /** Conditions, filters and actions are Sentry rule classes with fields of their own. */
 const ruleNode = z.looseObject({
-  id: z.string().regex(/^sentry\./, 'must name a Sentry rule class, such as sentry.rules.conditions.first_seen_event.FirstSeenEventCondition'),
+  id: z
+    .string()
+    .regex(/^sentry\./, 'must name a Sentry rule class, such as sentry.rules.conditions.first_seen_event.FirstSeenEventCondition'),
 });
 
 /** The body of POST /api/0/projects/{org}/{project}/rules/, plus the project it belongs to. */
@@ -87,7 +89,10 @@ const metricAlertSchema = z
       .max(2),
   })
   .refine((rule) => rule.triggers.some((t) => t.label === 'critical'), { message: 'a critical trigger is required', path: ['triggers'] })
-  .refine((rule) => new Set(rule.triggers.map((t) => t.label)).size === rule.triggers.length, { message: 'one trigger per label', path: ['triggers'] });
+  .refine((rule) => new Set(rule.triggers.map((t) => t.label)).size === rule.triggers.length, {
+    message: 'one trigger per label',
+    path: ['triggers'],
+  });
 
 const uniqueNames = (rules: { name: string }[]) => new Set(rules.map((r) => r.name)).size === rules.length;
 
@@ -154,18 +159,34 @@ function targets(rules: AlertRules, settings: Settings, api: string): Target[] {
   if (!org) throw new RunError('SENTRY_ORG is not set: give the slug of your Sentry organization, in the environment or .env.', 2);
   const projectFor = (name: string, own: string | undefined) => {
     const project = own ?? settings.SENTRY_PROJECT;
-    if (!project) throw new RunError(`SENTRY_PROJECT is not set, and the rule "${name}" names no project of its own: set it in the environment or .env.`, 2);
+    if (!project)
+      throw new RunError(
+        `SENTRY_PROJECT is not set, and the rule "${name}" names no project of its own: set it in the environment or .env.`,
+        2,
+      );
     return project;
   };
   const orgPath = `${api}/api/0/organizations/${encodeURIComponent(org)}`;
   return [
     ...rules.issueAlerts.map(({ project: own, ...body }): Target => {
       const project = projectFor(body.name, own);
-      return { kind: 'issue alert', name: body.name, project, collection: `${api}/api/0/projects/${encodeURIComponent(org)}/${encodeURIComponent(project)}/rules/`, body };
+      return {
+        kind: 'issue alert',
+        name: body.name,
+        project,
+        collection: `${api}/api/0/projects/${encodeURIComponent(org)}/${encodeURIComponent(project)}/rules/`,
+        body,
+      };
     }),
     ...rules.metricAlerts.map((rule): Target => {
       const project = projectFor(rule.name, rule.projects?.[0]);
-      return { kind: 'metric alert', name: rule.name, project, collection: `${orgPath}/alert-rules/`, body: { ...rule, projects: [project] } };
+      return {
+        kind: 'metric alert',
+        name: rule.name,
+        project,
+        collection: `${orgPath}/alert-rules/`,
+        body: { ...rule, projects: [project] },
+      };
     }),
   ];
 }
@@ -208,7 +229,10 @@ class SentryApi {
         // not JSON: keep the text
       }
       const hint = res.status === 401 || res.status === 403 ? ' (check SENTRY_AUTH_TOKEN and that it has the alerts:write scope)' : '';
-      throw new RunError(`Sentry answered ${res.status} ${res.statusText} to ${request.method} ${request.url}${hint}: ${detail || '(no body)'}`, 1);
+      throw new RunError(
+        `Sentry answered ${res.status} ${res.statusText} to ${request.method} ${request.url}${hint}: ${detail || '(no body)'}`,
+        1,
+      );
     }
     try {
       return { body: text ? JSON.parse(text) : undefined, link: res.headers.get('link') };
@@ -244,9 +268,13 @@ function printRequest(request: ApiRequest, note?: string): void {
 
 function dryRun(planned: Target[], token: string | undefined): void {
   console.log('Dry run: nothing is sent. A real run makes these requests (the token redacted):\n');
-  for (const url of new Set(planned.map((t) => t.collection))) printRequest({ method: 'GET', url }, 'lists the existing rules, page by page');
+  for (const url of new Set(planned.map((t) => t.collection)))
+    printRequest({ method: 'GET', url }, 'lists the existing rules, page by page');
   for (const t of planned) {
-    printRequest({ method: 'POST', url: t.collection, body: t.body }, `or PUT ${t.collection}<id>/ with the same body when the ${t.kind} "${t.name}" already exists in ${t.project}`);
+    printRequest(
+      { method: 'POST', url: t.collection, body: t.body },
+      `or PUT ${t.collection}<id>/ with the same body when the ${t.kind} "${t.name}" already exists in ${t.project}`,
+    );
   }
   if (!token) console.log('SENTRY_AUTH_TOKEN is not set: a real run needs it.');
 }
@@ -257,8 +285,12 @@ async function apply(planned: Target[], api: SentryApi): Promise<void> {
   const counts = { created: 0, updated: 0 };
   for (const t of planned) {
     // Metric alerts are listed for the whole organization: the same name may exist in another project.
-    const found = existing.get(t.collection)!.find((r) => r.name === t.name && (t.kind === 'issue alert' || (r.projects ?? []).includes(t.project)));
-    const request: ApiRequest = found ? { method: 'PUT', url: `${t.collection}${encodeURIComponent(found.id)}/`, body: t.body } : { method: 'POST', url: t.collection, body: t.body };
+    const found = existing
+      .get(t.collection)!
+      .find((r) => r.name === t.name && (t.kind === 'issue alert' || (r.projects ?? []).includes(t.project)));
+    const request: ApiRequest = found
+      ? { method: 'PUT', url: `${t.collection}${encodeURIComponent(found.id)}/`, body: t.body }
+      : { method: 'POST', url: t.collection, body: t.body };
     const { body } = await api.send(request);
     const id = (body as { id?: unknown } | undefined)?.id ?? found?.id ?? '?';
     console.log(`${found ? 'updated' : 'created'} ${t.kind} "${t.name}" in ${t.project} (id ${String(id)})`);
@@ -270,7 +302,9 @@ async function apply(planned: Target[], api: SentryApi): Promise<void> {
 async function main(): Promise<void> {
   let options: { 'dry-run'?: boolean; file?: string; help?: boolean };
   try {
-    ({ values: options } = parseArgs({ options: { 'dry-run': { type: 'boolean' }, file: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values: options } = parseArgs({
+      options: { 'dry-run': { type: 'boolean' }, file: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
   } catch (err) {
     throw new RunError(`${(err as Error).message}\n${USAGE}`, 2);
   }
@@ -282,7 +316,10 @@ async function main(): Promise<void> {
   const api = (settings.SENTRY_URL ?? DEFAULT_URL).replace(/\/+$/, '');
   // A dry run shows what would be sent without needing the token.
   if (!token && !options['dry-run']) {
-    throw new RunError('SENTRY_AUTH_TOKEN is not set: create an auth token with the alerts:write scope and set it in the environment or .env.', 2);
+    throw new RunError(
+      'SENTRY_AUTH_TOKEN is not set: create an auth token with the alerts:write scope and set it in the environment or .env.',
+      2,
+    );
   }
   const planned = targets(readRules(file), settings, api);
   const shown = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);

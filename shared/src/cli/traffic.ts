@@ -81,7 +81,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function players(chosen: Chosen): Promise<number> {
-  const traffic: TrafficOptions = { url: chosen.url, players: chosen.players, durationSeconds: chosen.durationSeconds, seed: chosen.seed, thinkMs: chosen.thinkMs };
+  const traffic: TrafficOptions = {
+    url: chosen.url,
+    players: chosen.players,
+    durationSeconds: chosen.durationSeconds,
+    seed: chosen.seed,
+    thinkMs: chosen.thinkMs,
+  };
   const run = await startTraffic(traffic);
   stopCurrent = () => void run.stop();
   const tty = process.stderr.isTTY === true;
@@ -95,7 +101,9 @@ async function players(chosen: Chosen): Promise<number> {
     stopOnComplete: false,
   });
   if (tty || !chosen.json) {
-    process.stderr.write(`Traffic: ${chosen.players} players, seed ${chosen.seed}, think ${chosen.thinkMs} ms, for ${clock(chosen.durationSeconds)} against ${chosen.url} (Ctrl-C stops)\n`);
+    process.stderr.write(
+      `Traffic: ${chosen.players} players, seed ${chosen.seed}, think ${chosen.thinkMs} ms, for ${clock(chosen.durationSeconds)} against ${chosen.url} (Ctrl-C stops)\n`,
+    );
     bar.start(chosen.durationSeconds, 0, { ...liveFields(run.status().live), total_time: clock(chosen.durationSeconds) });
   }
   const tick = setInterval(() => {
@@ -125,7 +133,12 @@ async function burst(chosen: Chosen): Promise<number> {
   const { instance, result } = startBurst(burstOptions, setup, tokens);
   // Ctrl-C now ends the burst early; autocannon still reports what it measured.
   stopCurrent = () => instance.stop();
-  if (!chosen.json) autocannon.track(instance, { outputStream: process.stderr, renderProgressBar: process.stderr.isTTY === true, renderResultsTable: false });
+  if (!chosen.json)
+    autocannon.track(instance, {
+      outputStream: process.stderr,
+      renderProgressBar: process.stderr.isTTY === true,
+      renderResultsTable: false,
+    });
   const figures = { setup, result: await result };
   if (chosen.json) {
     console.log(JSON.stringify(burstJson(figures), null, 2));

@@ -58,11 +58,21 @@ class MongooseCollection<T extends Document> implements Collection<T> {
   }
 
   findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
-    return mapErrors(this.name, () => this.model.findOne(filter).sort(options.sort ?? {}).session(this.session).lean<T>().exec());
+    return mapErrors(this.name, () =>
+      this.model
+        .findOne(filter)
+        .sort(options.sort ?? {})
+        .session(this.session)
+        .lean<T>()
+        .exec(),
+    );
   }
 
   find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    let query = this.model.find(filter).sort(options.sort ?? {}).session(this.session);
+    let query = this.model
+      .find(filter)
+      .sort(options.sort ?? {})
+      .session(this.session);
     if (options.skip) query = query.skip(options.skip);
     if (options.limit) query = query.limit(options.limit);
     return mapErrors(this.name, () => query.lean<T[]>().exec());
@@ -74,7 +84,9 @@ class MongooseCollection<T extends Document> implements Collection<T> {
 
   updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
     return mapErrors(this.name, async () => {
-      const r = await this.model.updateOne(filter, update, { upsert: options.upsert ?? false, runValidators: true, session: this.session ?? undefined }).exec();
+      const r = await this.model
+        .updateOne(filter, update, { upsert: options.upsert ?? false, runValidators: true, session: this.session ?? undefined })
+        .exec();
       return { matched: r.matchedCount, modified: r.modifiedCount, upserted: r.upsertedCount > 0 };
     });
   }

@@ -131,7 +131,9 @@ export function isUnreachable(err: unknown): boolean {
   const labels = e.errorLabels ? [...e.errorLabels] : [];
   if (labels.includes('TransientTransactionError') || labels.includes('ResetPool')) return true;
   // mongoose refuses operations outright while it has no connection (bufferCommands off).
-  return e.name === 'MongooseError' && /initial connection|buffering timed out|connection .*closed|client was closed/i.test(e.message ?? '');
+  return (
+    e.name === 'MongooseError' && /initial connection|buffering timed out|connection .*closed|client was closed/i.test(e.message ?? '')
+  );
 }
 
 export function indexName(spec: IndexSpec): string {

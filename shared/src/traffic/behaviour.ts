@@ -73,7 +73,15 @@ export type Action =
 export type Pause = 'action' | 'spin' | 'break';
 
 /** A new player's view: nothing known yet. */
-export const freshView = (): PlayerView => ({ signedIn: false, registered: false, wallet: null, bonus: 'unknown', deposits: 0, canDeposit: true, spinsThisSession: 0 });
+export const freshView = (): PlayerView => ({
+  signedIn: false,
+  registered: false,
+  wallet: null,
+  bonus: 'unknown',
+  deposits: 0,
+  canDeposit: true,
+  spinsThisSession: 0,
+});
 
 const byId = (catalogue: readonly GameView[]) => [...catalogue].sort((a, b) => a.id.localeCompare(b.id));
 
@@ -167,7 +175,13 @@ export class PlayerBehaviour {
 
   private deposit(view: PlayerView): Action {
     const first = view.deposits === 0;
-    const claim = first ? (this.profile.claimsWelcome ? WELCOME_OFFER : null) : this.rng(100) < this.profile.reloadPercent ? RELOAD_OFFER : null;
+    const claim = first
+      ? this.profile.claimsWelcome
+        ? WELCOME_OFFER
+        : null
+      : this.rng(100) < this.profile.reloadPercent
+        ? RELOAD_OFFER
+        : null;
     return { kind: 'deposit', amount: first ? this.profile.firstDeposit : this.profile.topUp, claim };
   }
 
@@ -177,7 +191,9 @@ export class PlayerBehaviour {
     const count = 1 + this.rng(2 * this.profile.burstMean);
     // Whole steps only, rounded down: rounding to the nearest step could ask for more than the player has.
     const affordable = Math.floor(total / game.stakeStep) * game.stakeStep;
-    const stakes = Array.from({ length: count }, () => fitStake(game, Math.min(this.profile.stakeLevel * pick(this.rng, [0.5, 1, 1, 1, 2]), affordable)));
+    const stakes = Array.from({ length: count }, () =>
+      fitStake(game, Math.min(this.profile.stakeLevel * pick(this.rng, [0.5, 1, 1, 1, 2]), affordable)),
+    );
     return { kind: 'spins', gameId: game.id, stakes };
   }
 }

@@ -50,7 +50,10 @@ export function burstTarget(catalogue: readonly GameView[]): { gameId: string; s
 }
 
 /** Signs in and funds one player per connection. Throws TrafficSetupError when the gateway does not answer or refuses one. */
-export async function prepareBurst(options: BurstOptions, signal: AbortSignal = new AbortController().signal): Promise<{ setup: BurstSetup; tokens: string[] }> {
+export async function prepareBurst(
+  options: BurstOptions,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<{ setup: BurstSetup; tokens: string[] }> {
   const started = performance.now();
   setMaxListeners(options.connections + 10, signal);
   const stats = new TrafficStats();
@@ -77,7 +80,11 @@ export async function prepareBurst(options: BurstOptions, signal: AbortSignal = 
 }
 
 /** Starts autocannon; `instance` is for autocannon.track and stop(). */
-export function startBurst(options: BurstOptions, setup: BurstSetup, tokens: readonly string[]): { instance: autocannon.Instance; result: Promise<autocannon.Result> } {
+export function startBurst(
+  options: BurstOptions,
+  setup: BurstSetup,
+  tokens: readonly string[],
+): { instance: autocannon.Instance; result: Promise<autocannon.Result> } {
   let connection = 0;
   let instance!: autocannon.Instance;
   const result = new Promise<autocannon.Result>((resolve, reject) => {
@@ -112,8 +119,18 @@ export function burstJson({ setup, result }: BurstFigures) {
     setup,
     connections: result.connections,
     durationSeconds: result.duration,
-    requests: { total: result.requests.total, sent: result.requests.sent, perSecond: { mean: result.requests.average, stddev: result.requests.stddev, min: result.requests.min, max: result.requests.max } },
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
+    requests: {
+      total: result.requests.total,
+      sent: result.requests.sent,
+      perSecond: { mean: result.requests.average, stddev: result.requests.stddev, min: result.requests.min, max: result.requests.max },
+    },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.average,
+    },
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, s]) => [status, s.count ?? 0])),
     non2xx: result.non2xx,
     errors: result.errors,

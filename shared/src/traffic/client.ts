@@ -153,7 +153,7 @@ export class TrafficClient {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
 
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       if (signal.aborted) throw new TrafficStopped();
       const started = performance.now();
       let res: Raw;
@@ -175,7 +175,13 @@ export class TrafficClient {
       const type = (parsed as { type?: unknown } | undefined)?.type;
       const problem = typeof type === 'string' && type.startsWith(PROBLEM_PREFIX) ? type.slice(PROBLEM_PREFIX.length) : undefined;
       const ok = res.status >= 200 && res.status < 300;
-      const answer: TrafficAnswer<T> = { status: res.status, ok, body: parsed as T, problem, replayed: header(res.headers, 'idempotent-replayed') === 'true' };
+      const answer: TrafficAnswer<T> = {
+        status: res.status,
+        ok,
+        body: parsed as T,
+        problem,
+        replayed: header(res.headers, 'idempotent-replayed') === 'true',
+      };
 
       if (res.status === 429) {
         stats.record(request.operation, 429, 'rate-limited', latency);

@@ -54,10 +54,21 @@ export function formatTrafficSummary(s: TrafficSummary): string {
   ];
   const rows = [
     ['operation', 'count', 'errors', 'refused', '429s', 'p50', 'p95', 'p99'],
-    ...s.operations.map((op) => [op.operation, n(op.count), byStatus(op.errors), byStatus(op.refused), n(op.rateLimited), ms(op.p50), ms(op.p95), ms(op.p99)]),
+    ...s.operations.map((op) => [
+      op.operation,
+      n(op.count),
+      byStatus(op.errors),
+      byStatus(op.refused),
+      n(op.rateLimited),
+      ms(op.p50),
+      ms(op.p95),
+      ms(op.p99),
+    ]),
   ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
   // Names and statuses read left to right; numbers line up on the right.
-  const table = rows.map((row) => `  ${row.map((cell, col) => (col === 0 || col === 2 || col === 3 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')}`.trimEnd());
+  const table = rows.map((row) =>
+    `  ${row.map((cell, col) => (col === 0 || col === 2 || col === 3 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')}`.trimEnd(),
+  );
   return [...head, ...table].join('\n');
 }

@@ -100,7 +100,8 @@ export class SimulatedPlayer {
     if (!this.view.signedIn && this.view.registered) await this.act({ kind: 'login' });
     if (!this.token) throw new TrafficSetupError(`player ${index} could not sign in`, true);
     await this.deposit(amount, null);
-    if (this.tally.deposits === 0) throw new TrafficSetupError(`player ${index} could not deposit (the daily deposit limit, or a failure: see the gateway's log)`, true);
+    if (this.tally.deposits === 0)
+      throw new TrafficSetupError(`player ${index} could not deposit (the daily deposit limit, or a failure: see the gateway's log)`, true);
     return this.token;
   }
 
@@ -123,7 +124,10 @@ export class SimulatedPlayer {
     switch (action.kind) {
       case 'register': {
         const body = { email: profile.email, password: profile.password, displayName: profile.displayName };
-        const answer = await this.send<RegisterResult>({ operation: 'register', method: 'POST', path: '/auth/register', body, expect: [409] }, false);
+        const answer = await this.send<RegisterResult>(
+          { operation: 'register', method: 'POST', path: '/auth/register', body, expect: [409] },
+          false,
+        );
         if (answer.ok) {
           this.token = answer.body.accessToken;
           Object.assign(view, { signedIn: true, registered: true, wallet: { cash: 0, bonus: 0 }, bonus: 'none' });

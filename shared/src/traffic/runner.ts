@@ -122,37 +122,47 @@ export async function startTraffic(options: TrafficOptions): Promise<TrafficRun>
   };
   const deadline = setTimeout(() => end('deadline'), options.durationSeconds * 1000);
 
-  const done = Promise.all(players.map((p) => p.play())).then((tallies) => {
-    clearTimeout(deadline);
-    client.close();
-    const totals = stats.totalsNow();
-    const elapsedSeconds = stats.elapsedSeconds();
-    summary = {
-      options: shown,
-      endedBy,
-      elapsedSeconds: Math.round(elapsedSeconds * 10) / 10,
-      ...totals,
-      rateLimitWaitSeconds: Math.round(stats.rateLimitWaitMs / 100) / 10,
-      requestsPerSecond: Math.round((totals.requests / Math.max(elapsedSeconds, 0.001)) * 10) / 10,
-      latencyMs: stats.overall(),
-      operations: stats.operations(),
-      totals: totalsOf(tallies),
-      players: tallies,
-    };
-    state = 'finished';
-    return summary;
-  }, (err: unknown) => {
-    clearTimeout(deadline);
-    controller.abort();
-    client.close();
-    failure = err instanceof Error ? err.message : String(err);
-    state = 'finished';
-    throw err;
-  });
+  const done = Promise.all(players.map((p) => p.play())).then(
+    (tallies) => {
+      clearTimeout(deadline);
+      client.close();
+      const totals = stats.totalsNow();
+      const elapsedSeconds = stats.elapsedSeconds();
+      summary = {
+        options: shown,
+        endedBy,
+        elapsedSeconds: Math.round(elapsedSeconds * 10) / 10,
+        ...totals,
+        rateLimitWaitSeconds: Math.round(stats.rateLimitWaitMs / 100) / 10,
+        requestsPerSecond: Math.round((totals.requests / Math.max(elapsedSeconds, 0.001)) * 10) / 10,
+        latencyMs: stats.overall(),
+        operations: stats.operations(),
+        totals: totalsOf(tallies),
+        players: tallies,
+      };
+      state = 'finished';
+      return summary;
+    },
+    (err: unknown) => {
+      clearTimeout(deadline);
+      controller.abort();
+      client.close();
+      failure = err instanceof Error ? err.message : String(err);
+      state = 'finished';
+      throw err;
+    },
+  );
 
   return {
     done,
-    status: () => ({ state, startedAt, options: shown, live: stats.live(), ...(summary ? { summary } : {}), ...(failure ? { failure } : {}) }),
+    status: () => ({
+      state,
+      startedAt,
+      options: shown,
+      live: stats.live(),
+      ...(summary ? { summary } : {}),
+      ...(failure ? { failure } : {}),
+    }),
     stop: () => {
       end('stopped');
       return done;

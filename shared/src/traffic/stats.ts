@@ -5,7 +5,19 @@
  */
 
 /** Every call a simulated player makes, in the order the summary table lists them. */
-export const OPERATIONS = ['games', 'register', 'login', 'deposit', 'claim', 'spin', 'wallet', 'transactions', 'rounds', 'bonus', 'withdraw'] as const;
+export const OPERATIONS = [
+  'games',
+  'register',
+  'login',
+  'deposit',
+  'claim',
+  'spin',
+  'wallet',
+  'transactions',
+  'rounds',
+  'bonus',
+  'withdraw',
+] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /**
@@ -82,7 +94,8 @@ export class TrafficStats {
   /** One request: its status (`network` when nothing came back), how it counts, and how long it took. */
   record(operation: Operation, status: number | 'network', outcome: Outcome, latencyMs?: number): void {
     let counts = this.byOperation.get(operation);
-    if (!counts) this.byOperation.set(operation, (counts = { count: 0, ok: 0, refused: new Map(), errors: new Map(), rateLimited: 0, latencies: [] }));
+    if (!counts)
+      this.byOperation.set(operation, (counts = { count: 0, ok: 0, refused: new Map(), errors: new Map(), rateLimited: 0, latencies: [] }));
     counts.count++;
     this.totals.requests++;
     if (outcome === 'ok') {

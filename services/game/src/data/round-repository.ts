@@ -24,7 +24,18 @@ export interface Round {
 
 /** A round as it starts: nothing taken, drawn or paid yet. */
 export function startedRound(fields: Pick<Round, '_id' | 'playerId' | 'gameId' | 'stake' | 'idempotencyKey'>, at: Date): Round {
-  return { ...fields, status: 'started', reels: null, lines: [], win: null, wallet: null, failure: null, wagerRecorded: null, createdAt: at, updatedAt: at };
+  return {
+    ...fields,
+    status: 'started',
+    reels: null,
+    lines: [],
+    win: null,
+    wallet: null,
+    failure: null,
+    wagerRecorded: null,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 export const roundsSpec: CollectionSpec = {

@@ -62,12 +62,17 @@ export class SpinHistoryCache {
   remember(kb: number): void {
     const bytes = kb * 1024;
     if (this.held + bytes > this.capBytes) {
-      if (!this.capped) this.logger.warn({ heldBytes: this.held, capBytes: this.capBytes }, 'memory-leak scenario reached its cap; the cache stops growing');
+      if (!this.capped)
+        this.logger.warn(
+          { heldBytes: this.held, capBytes: this.capBytes },
+          'memory-leak scenario reached its cap; the cache stops growing',
+        );
       this.capped = true;
       return;
     }
     const blocks: number[][] = [];
-    for (let left = kb; left > 0; left -= BLOCK_KB) blocks.push(new Array<number>(Math.min(left, BLOCK_KB) * NUMBERS_PER_KB).fill(this.entries.length + 0.5));
+    for (let left = kb; left > 0; left -= BLOCK_KB)
+      blocks.push(new Array<number>(Math.min(left, BLOCK_KB) * NUMBERS_PER_KB).fill(this.entries.length + 0.5));
     this.entries.push(blocks);
     this.held += bytes;
   }

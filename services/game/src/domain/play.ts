@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import * as Sentry from '@sentry/node';
-import { AppError, annotate, Attr, euros, type Logger, type Metrics, scenarioApplied, type Scenarios, type SpinResult, withSpan } from '@casino/shared';
+import {
+  AppError,
+  annotate,
+  Attr,
+  euros,
+  type Logger,
+  type Metrics,
+  scenarioApplied,
+  type Scenarios,
+  type SpinResult,
+  withSpan,
+} from '@casino/shared';
 import { type Round, type RoundRepository, startedRound } from '../data/round-repository';
 import type { GamePeers } from '../data/peers';
 import { failIfRegressed } from './bad-release';
@@ -76,7 +87,11 @@ export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ resu
     replayed = round._id !== id;
   }
   if (round.gameId !== game.id || round.stake !== stake) {
-    throw AppError.unprocessable('idempotency-key-reused', 'Idempotency key reused', 'This Idempotency-Key was already used for a different spin.');
+    throw AppError.unprocessable(
+      'idempotency-key-reused',
+      'Idempotency key reused',
+      'This Idempotency-Key was already used for a different spin.',
+    );
   }
   annotate({ [Attr.roundId]: round._id, [Attr.gameId]: game.id, [Attr.stake]: stake, [Attr.idempotentReplay]: replayed });
 
@@ -132,7 +147,10 @@ export async function play(deps: PlayDeps, request: SpinRequest): Promise<{ resu
           // The recovery pass sends it again later (wager counts a round once).
           wagerRecorded = false;
           Sentry.captureException(err, { tags: { [Attr.roundId]: id }, level: 'warning' });
-          deps.logger.warn({ err: { message: (err as Error).message }, roundId: id }, 'wagering progress not recorded for round; it will be retried');
+          deps.logger.warn(
+            { err: { message: (err as Error).message }, roundId: id },
+            'wagering progress not recorded for round; it will be retried',
+          );
         }
         const settled = await rounds.advance(id, 'drawn', { status: 'settled', wallet, wagerRecorded }, now());
         if (settled) {

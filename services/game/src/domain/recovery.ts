@@ -23,7 +23,10 @@ export async function recoverRounds(deps: PlayDeps): Promise<{ finished: number;
       result.finished++;
     } catch (err) {
       result.failed++;
-      deps.logger.warn({ err: { message: (err as Error).message }, roundId: round._id }, 'could not finish an interrupted round; will retry');
+      deps.logger.warn(
+        { err: { message: (err as Error).message }, roundId: round._id },
+        'could not finish an interrupted round; will retry',
+      );
     }
   }
   for (const round of await deps.rounds.wagersNotRecorded(before, BATCH)) {
@@ -33,7 +36,10 @@ export async function recoverRounds(deps: PlayDeps): Promise<{ finished: number;
       result.wagersSent++;
     } catch (err) {
       result.failed++;
-      deps.logger.warn({ err: { message: (err as Error).message }, roundId: round._id }, 'could not send a round\'s stake to wager; will retry');
+      deps.logger.warn(
+        { err: { message: (err as Error).message }, roundId: round._id },
+        "could not send a round's stake to wager; will retry",
+      );
     }
   }
   return result;
@@ -48,8 +54,18 @@ export async function reconcileRounds(deps: Pick<PlayDeps, 'rounds' | 'now'>): P
     deps.rounds.wagersNotRecorded(before, 1000),
   ]);
   const differences: RoundDifference[] = [
-    ...unfinished.map((r) => ({ roundId: r._id, playerId: r.playerId, problem: 'unfinished' as const, detail: `stake taken, stopped at ${r.status}` })),
-    ...unsent.map((r) => ({ roundId: r._id, playerId: r.playerId, problem: 'wager-not-recorded' as const, detail: `stake ${r.stake} not yet counted by wager` })),
+    ...unfinished.map((r) => ({
+      roundId: r._id,
+      playerId: r.playerId,
+      problem: 'unfinished' as const,
+      detail: `stake taken, stopped at ${r.status}`,
+    })),
+    ...unsent.map((r) => ({
+      roundId: r._id,
+      playerId: r.playerId,
+      problem: 'wager-not-recorded' as const,
+      detail: `stake ${r.stake} not yet counted by wager`,
+    })),
   ];
   const count = (status: keyof typeof byStatus) => byStatus[status] ?? 0;
   return {

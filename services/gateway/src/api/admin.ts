@@ -63,8 +63,15 @@ async function peerHealth(service: Peer, client: ServiceClient): Promise<HealthI
       acceptStatuses: [503],
     });
     const level = body?.status;
-    if (typeof level === 'string' && LEVELS.includes(level)) return { service, status: level as HealthLevel, latencyMs: since(t0), health: body };
-    return { service, status: status === 503 ? 'down' : 'warn', latencyMs: since(t0), health: body, error: `The ${service} service's /health answer has no status.` };
+    if (typeof level === 'string' && LEVELS.includes(level))
+      return { service, status: level as HealthLevel, latencyMs: since(t0), health: body };
+    return {
+      service,
+      status: status === 503 ? 'down' : 'warn',
+      latencyMs: since(t0),
+      health: body,
+      error: `The ${service} service's /health answer has no status.`,
+    };
   } catch (err) {
     const latencyMs = since(t0);
     // 503 and 504 here mean no answer (refused, reset, timed out); anything else is an answer that was wrong.
@@ -116,7 +123,8 @@ export function adminRoutes(api: Router, admin: RequestHandler, { upstreams, con
   });
   api.post('/admin/chaos', admin, (req, res) => {
     const config = parseInput(chaosConfig, req.body ?? {}, 'chaos settings');
-    if (chaos.running) throw AppError.conflict('chaos-running', 'Chaos mode is already running; stop it first (DELETE /api/v1/admin/chaos).');
+    if (chaos.running)
+      throw AppError.conflict('chaos-running', 'Chaos mode is already running; stop it first (DELETE /api/v1/admin/chaos).');
     chaos.start(config);
     res.status(201).json(chaos.status());
   });

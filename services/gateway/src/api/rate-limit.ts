@@ -46,7 +46,11 @@ export function authRateLimit(cache: Cache, perMinute: number) {
     handler: (_req, res) => {
       sendProblem(
         res,
-        new AppError(429, { slug: 'rate-limited', title: 'Too many requests', detail: `At most ${perMinute} sign-up or login attempts a minute; wait and retry.` }),
+        new AppError(429, {
+          slug: 'rate-limited',
+          title: 'Too many requests',
+          detail: `At most ${perMinute} sign-up or login attempts a minute; wait and retry.`,
+        }),
       );
     },
   });

@@ -68,7 +68,15 @@ export function apiRoutes({ config, store, cache, upstreams, control, chaos, sce
     return `client:${given === undefined ? randomUUID() : parseInput(idempotencyKeySchema, given, 'Idempotency-Key header')}`;
   };
 
-  const forward = async (res: Response, client: ServiceClient, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, key?: string, query?: Record<string, string | number | undefined>) => {
+  const forward = async (
+    res: Response,
+    client: ServiceClient,
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: unknown,
+    key?: string,
+    query?: Record<string, string | number | undefined>,
+  ) => {
     const answer = await client.exchange(method, path, body, { idempotencyKey: key, query, dispatcher: latency(client) });
     if (answer.headers.get('idempotent-replayed')) res.setHeader('idempotent-replayed', 'true');
     res.status(answer.status).json(answer.body);

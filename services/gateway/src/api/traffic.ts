@@ -40,14 +40,20 @@ export function trafficRoutes({ config }: { config: Config }): Router {
 
   router.post('/admin/traffic', async (req, res) => {
     const options = parseInput(trafficBody, req.body ?? {});
-    if (busy()) throw AppError.conflict('traffic-running', 'A traffic run is already going; stop it first with DELETE /api/v1/admin/traffic.');
+    if (busy())
+      throw AppError.conflict('traffic-running', 'A traffic run is already going; stop it first with DELETE /api/v1/admin/traffic.');
     starting = true;
     try {
       // Outside this request's trace, and with no spans for the generator's own calls: each
       // simulated request then starts a trace of its own at the gateway, as an outside client's does.
       run = await Sentry.withActiveSpan(null, () => Sentry.suppressTracing(() => startTraffic({ url: selfUrl(config), ...options })));
     } catch (err) {
-      throw new AppError(503, { slug: 'traffic-unavailable', title: 'Service unavailable', detail: `The traffic run could not start: ${(err as Error).message}.`, cause: err });
+      throw new AppError(503, {
+        slug: 'traffic-unavailable',
+        title: 'Service unavailable',
+        detail: `The traffic run could not start: ${(err as Error).message}.`,
+        cause: err,
+      });
     } finally {
       starting = false;
     }

@@ -76,7 +76,10 @@ function markClientSpan(url: string): void {
  * dispatcher, and the request is marked. Built from the gateway's own clients, so the scenario
  * state it pushes to the services, which uses the same clients but not this, is never delayed.
  */
-export function injectedLatency(scenarios: Scenarios, upstreams: Record<Upstream, ServiceClient>): (client: ServiceClient) => Dispatcher | undefined {
+export function injectedLatency(
+  scenarios: Scenarios,
+  upstreams: Record<Upstream, ServiceClient>,
+): (client: ServiceClient) => Dispatcher | undefined {
   const names = new Map([...Object.entries(upstreams)].map(([name, client]) => [client, name]));
   return (client) => {
     const on = scenarios.active('latency');

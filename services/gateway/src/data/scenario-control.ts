@@ -83,7 +83,11 @@ export class ScenarioControl {
   async set(name: ScenarioName, enabled: boolean, params: unknown): Promise<ScenarioChange> {
     await this.ready();
     const setting: ScenarioSetting = { enabled, params: scenarioParams(name, params) as Record<string, unknown> };
-    await this.settings.updateOne({ _id: name }, { $set: { ...setting, changedAt: (this.deps.now ?? (() => new Date()))() } }, { upsert: true });
+    await this.settings.updateOne(
+      { _id: name },
+      { $set: { ...setting, changedAt: (this.deps.now ?? (() => new Date()))() } },
+      { upsert: true },
+    );
     this.deps.scenarios.replace({ ...this.deps.scenarios.snapshot(), [name]: setting });
     const reached = await this.push();
     return { scenario: scenarioView(name, setting), reached };
@@ -93,7 +97,9 @@ export class ScenarioControl {
   async push(): Promise<Partial<Record<Internal, boolean>>> {
     const state = this.deps.scenarios.snapshot();
     const services = Object.entries(this.deps.upstreams) as [Internal, ServiceClient][];
-    const answers = await Promise.allSettled(services.map(([, client]) => client.put('/internal/scenarios', state, { timeoutMs: PUSH_TIMEOUT_MS })));
+    const answers = await Promise.allSettled(
+      services.map(([, client]) => client.put('/internal/scenarios', state, { timeoutMs: PUSH_TIMEOUT_MS })),
+    );
     return Object.fromEntries(services.map(([service], i) => [service, answers[i]!.status === 'fulfilled']));
   }
 
@@ -103,7 +109,9 @@ export class ScenarioControl {
       Sentry.suppressTracing(async () => {
         await this.ready();
         const reached = await this.push();
-        const missed = Object.entries(reached).filter(([, ok]) => !ok).map(([s]) => s);
+        const missed = Object.entries(reached)
+          .filter(([, ok]) => !ok)
+          .map(([s]) => s);
         if (missed.length) this.deps.logger.debug({ missed }, 'scenario state not delivered; retrying on the next sync');
       }),
     );

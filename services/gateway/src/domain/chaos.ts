@@ -2,7 +2,9 @@ import { type Rng, SCENARIO_CATALOGUE, SCENARIO_NAMES, type ScenarioName, seeded
 import { z } from 'zod';
 
 /** Scenarios chaos may pick by default: every backend one (the browser's leak needs a browser). */
-export const CHAOS_CANDIDATES = SCENARIO_NAMES.filter((name) => !(SCENARIO_CATALOGUE[name].services as readonly string[]).includes('frontend'));
+export const CHAOS_CANDIDATES = SCENARIO_NAMES.filter(
+  (name) => !(SCENARIO_CATALOGUE[name].services as readonly string[]).includes('frontend'),
+);
 
 export const chaosConfig = z
   .strictObject({
@@ -10,13 +12,21 @@ export const chaosConfig = z
     minDurationSeconds: z.number().int().min(1).max(3_600).default(30),
     maxDurationSeconds: z.number().int().min(1).max(3_600).default(120),
     maxConcurrent: z.number().int().min(1).max(CHAOS_CANDIDATES.length).default(1),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     scenarios: z
       .array(z.enum(CHAOS_CANDIDATES as [ScenarioName, ...ScenarioName[]]))
       .min(1)
       .optional(),
   })
-  .refine((c) => c.minDurationSeconds <= c.maxDurationSeconds, { error: 'minDurationSeconds must not be above maxDurationSeconds', path: ['minDurationSeconds'] });
+  .refine((c) => c.minDurationSeconds <= c.maxDurationSeconds, {
+    error: 'minDurationSeconds must not be above maxDurationSeconds',
+    path: ['minDurationSeconds'],
+  });
 
 export type ChaosConfig = z.output<typeof chaosConfig>;
 

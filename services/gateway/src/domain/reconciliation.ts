@@ -41,11 +41,17 @@ export function combineReconciliation(
     check(
       'bonus-money',
       orphaned.length === 0,
-      orphaned.length ? `wallets holding bonus money without an active bonus: ${orphaned.slice(0, 10).join(', ')}` : 'every wallet holding bonus money has an active bonus',
+      orphaned.length
+        ? `wallets holding bonus money without an active bonus: ${orphaned.slice(0, 10).join(', ')}`
+        : 'every wallet holding bonus money has an active bonus',
     ),
   ];
   return {
-    ok: ledger.differences.length === 0 && bonuses.differences.length === 0 && rounds.differences.length === 0 && crossChecks.every((c) => c.ok),
+    ok:
+      ledger.differences.length === 0 &&
+      bonuses.differences.length === 0 &&
+      rounds.differences.length === 0 &&
+      crossChecks.every((c) => c.ok),
     checkedAt: at.toISOString(),
     ledger,
     bonuses,

@@ -8,7 +8,11 @@ export const PROVIDER = 'demo-card-provider';
 export class PaymentProviderDeclined extends AppError {
   override name = 'PaymentProviderDeclined';
   constructor(amount: number) {
-    super(502, { slug: 'payment-provider-declined', title: 'Payment provider declined', detail: `The payment provider declined the stake of ${euros(amount)}; no money was taken.` });
+    super(502, {
+      slug: 'payment-provider-declined',
+      title: 'Payment provider declined',
+      detail: `The payment provider declined the stake of ${euros(amount)}; no money was taken.`,
+    });
   }
 }
 
@@ -54,7 +58,14 @@ export function stakeProvider(scenarios: Scenarios, metrics: Metrics): (stake: S
         level: 'error',
         tags: { 'problem.type': error.slug, 'payment.provider': PROVIDER, [Attr.gameId]: stake.gameId },
         contexts: {
-          payment: { provider: PROVIDER, failure, player_id: stake.playerId, round_id: stake.roundId, game_id: stake.gameId, amount_cents: stake.amount },
+          payment: {
+            provider: PROVIDER,
+            failure,
+            player_id: stake.playerId,
+            round_id: stake.roundId,
+            game_id: stake.gameId,
+            amount_cents: stake.amount,
+          },
         },
       });
     }

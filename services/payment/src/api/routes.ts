@@ -54,16 +54,28 @@ const transactionsQuery = z.strictObject({
 /** The ledger's refusals as problems the player can act on. */
 function toProblem(err: unknown, what: string): unknown {
   if (err instanceof InsufficientFundsError) {
-    return AppError.unprocessable('insufficient-funds', 'Insufficient funds', `The ${what} needs ${euros(err.needed)}; ${euros(err.available)} is available.`);
+    return AppError.unprocessable(
+      'insufficient-funds',
+      'Insufficient funds',
+      `The ${what} needs ${euros(err.needed)}; ${euros(err.available)} is available.`,
+    );
   }
   if (err instanceof IdempotencyMismatchError) {
-    return AppError.unprocessable('idempotency-key-reused', 'Idempotency key reused', 'This Idempotency-Key was already used for a different request.');
+    return AppError.unprocessable(
+      'idempotency-key-reused',
+      'Idempotency key reused',
+      'This Idempotency-Key was already used for a different request.',
+    );
   }
   if (err instanceof InProgressError) {
     return AppError.conflict('request-in-progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
   }
   if (err instanceof WalletBusyError) {
-    return new AppError(503, { slug: 'wallet-busy', title: 'Service unavailable', detail: 'The wallet is busy with other payments; retry shortly.' });
+    return new AppError(503, {
+      slug: 'wallet-busy',
+      title: 'Service unavailable',
+      detail: 'The wallet is busy with other payments; retry shortly.',
+    });
   }
   return err;
 }
@@ -74,7 +86,6 @@ export function paymentRoutes({ ledger, reconcile, limits, peers, metrics, scena
   router.get('/reconciliation', async (_req, res) => {
     res.json(await reconcile());
   });
-
 
   const send = (res: Response, result: MoveResult) => {
     annotate({
@@ -102,7 +113,9 @@ export function paymentRoutes({ ledger, reconcile, limits, peers, metrics, scena
     const id = playerIdParam(req);
     const query = parseInput(transactionsQuery, req.query, 'query');
     const oneByOne = scenarios.active('n-plus-one') !== undefined;
-    res.json({ items: await ledger.transactions(id, { limit: query.limit, type: query.type, oldestFirst: query.order === 'asc', oneByOne }) });
+    res.json({
+      items: await ledger.transactions(id, { limit: query.limit, type: query.type, oldestFirst: query.order === 'asc', oneByOne }),
+    });
   });
 
   router.post('/wallets/:playerId/deposits', async (req, res) => {
@@ -206,7 +219,7 @@ export function paymentRoutes({ ledger, reconcile, limits, peers, metrics, scena
     const body = parseInput(winBody, req.body);
     annotate({ [Attr.roundId]: body.roundId, [Attr.gameId]: body.gameId, [Attr.win]: body.amount });
     const stake = await ledger.stakeOf(id, body.roundId);
-    if (!stake) throw AppError.conflict('no-bet-for-round', 'A win needs the round\'s bet to be settled first.');
+    if (!stake) throw AppError.conflict('no-bet-for-round', "A win needs the round's bet to be settled first.");
     send(res, await moving('win', () => ledger.move(id, key, { type: 'win', amount: body.amount, stake }, body.roundId)));
   });
 

@@ -167,7 +167,10 @@ export class LedgerRepository {
   }
 
   /** The wallet's applied entries, newest first unless asked; `oneByOne` is the n-plus-one scenario. */
-  async transactions(walletId: string, options: { limit: number; type?: TransactionType; oldestFirst?: boolean; oneByOne?: boolean }): Promise<TransactionView[]> {
+  async transactions(
+    walletId: string,
+    options: { limit: number; type?: TransactionType; oldestFirst?: boolean; oneByOne?: boolean },
+  ): Promise<TransactionView[]> {
     const filter: Record<string, unknown> = { walletId, status: 'applied' };
     if (options.type) filter.type = options.type;
     const page = { sort: { createdAt: options.oldestFirst ? 1 : -1, _id: 1 } as const, limit: options.limit };

@@ -17,4 +17,3 @@ export function httpPeers(clients: { user: ServiceClient; wager: ServiceClient }
     },
   };
 }
-

@@ -19,14 +19,7 @@ import {
 } from '@casino/shared';
 import { Router } from 'express';
 import { hashPassword, verifyPassword } from '../domain/credentials';
-import {
-  DEFAULT_DAILY_DEPOSIT_LIMIT,
-  defaultDisplayName,
-  type Player,
-  selfExclusionEnd,
-  toProfile,
-  toStatus,
-} from '../domain/players';
+import { DEFAULT_DAILY_DEPOSIT_LIMIT, defaultDisplayName, type Player, selfExclusionEnd, toProfile, toStatus } from '../domain/players';
 import { EmailTakenError, type PlayerRepository } from '../data/player-repository';
 
 export interface PlayerRouteDeps {
@@ -44,7 +37,6 @@ const statusKey = (id: string) => `player-status:${id}`;
 
 export function playerRoutes({ players, config, cache, metrics, scenarios, now = () => new Date() }: PlayerRouteDeps): Router {
   const router = Router();
-
 
   const found = async (id: string, slow?: { ms: number }): Promise<Player> => {
     const player = await players.byId(id, { slow });
@@ -108,11 +100,18 @@ export function playerRoutes({ players, config, cache, metrics, scenarios, now =
       return;
     }
     const player = await found(id);
-    await cache.setJson(statusKey(id), { selfExcludedUntil: player.selfExcludedUntil, dailyDepositLimit: player.dailyDepositLimit }, STATUS_TTL_SECONDS);
+    await cache.setJson(
+      statusKey(id),
+      { selfExcludedUntil: player.selfExcludedUntil, dailyDepositLimit: player.dailyDepositLimit },
+      STATUS_TTL_SECONDS,
+    );
     res.json(toStatus(player, now()));
   });
 
-  const changeStatus = async (id: string, changes: Partial<Pick<Player, 'selfExcludedUntil' | 'dailyDepositLimit'>>): Promise<PlayerStatus> => {
+  const changeStatus = async (
+    id: string,
+    changes: Partial<Pick<Player, 'selfExcludedUntil' | 'dailyDepositLimit'>>,
+  ): Promise<PlayerStatus> => {
     const player = await players.update(id, changes, now());
     if (!player) throw AppError.notFound('player-not-found', 'No such player.');
     await cache.del(statusKey(id));

@@ -101,7 +101,9 @@ export class PlayerRepository {
         return this.players.findOne({ $expr: { $eq: [{ $toString: '$_id' }, id] } });
       }
     }
-    return withOperationHint({ delayMs: ms, inSpan: () => scenarioApplied('slow-query') }, () => this.players.findOne({ $expr: { $eq: ['$_id', id] } }));
+    return withOperationHint({ delayMs: ms, inSpan: () => scenarioApplied('slow-query') }, () =>
+      this.players.findOne({ $expr: { $eq: ['$_id', id] } }),
+    );
   }
 
   /** The player and their password hash, for checking a login. */

@@ -51,13 +51,13 @@ export function wagerRoutes({ bonuses, reconcile, peers, metrics, scenarios, now
     res.json(await reconcile());
   });
 
-
   /**
    * Ends a bonus. The money moves first (idempotently, one key per bonus), then the bonus changes
    * state: if anything fails in between, the next call finishes the job without moving money twice.
    */
   const end = async (bonus: Bonus, ending: Ending): Promise<{ bonus: Bonus; wallet: WalletView }> => {
-    const moved = ending === 'completed' ? await peers.convertBonus(bonus.playerId, bonus.id) : await peers.forfeitBonus(bonus.playerId, bonus.id);
+    const moved =
+      ending === 'completed' ? await peers.convertBonus(bonus.playerId, bonus.id) : await peers.forfeitBonus(bonus.playerId, bonus.id);
     const settled = await bonuses.settle(bonus.id, ending, now());
     if (settled) {
       if (ending === 'completed') {
@@ -104,7 +104,11 @@ export function wagerRoutes({ bonuses, reconcile, peers, metrics, scenarios, now
 
     const replay = async (bonus: Bonus) => {
       if (bonus.offerId !== offerId) {
-        throw AppError.unprocessable('idempotency-key-reused', 'Idempotency key reused', 'This Idempotency-Key was already used for a different request.');
+        throw AppError.unprocessable(
+          'idempotency-key-reused',
+          'Idempotency key reused',
+          'This Idempotency-Key was already used for a different request.',
+        );
       }
       // Re-sending the credit is safe (it has its own key) and finishes a claim that stopped half-way.
       await peers.creditBonus(id, bonus.id, bonus.amount);
@@ -122,7 +126,8 @@ export function wagerRoutes({ bonuses, reconcile, peers, metrics, scenarios, now
       return error;
     };
     const status = await peers.playerStatus(id);
-    if (status.status === 'self_excluded') throw refuse(AppError.forbidden('self-excluded', 'Bonuses are closed while you are self-excluded.'));
+    if (status.status === 'self_excluded')
+      throw refuse(AppError.forbidden('self-excluded', 'Bonuses are closed while you are self-excluded.'));
     if (await current(id)) throw refuse(AppError.conflict('bonus-active', 'You already have an active bonus; finish or forfeit it first.'));
     if (ONCE_PER_PLAYER.has(offer.id) && (await bonuses.hasClaimed(id, offer.id))) {
       throw refuse(AppError.conflict('offer-already-claimed', 'This offer can be claimed once per player.'));
@@ -133,7 +138,8 @@ export function wagerRoutes({ bonuses, reconcile, peers, metrics, scenarios, now
     const at = now();
     const amount = bonusAmount(offer, deposit.amount);
     // A deposit too small to earn a whole cent would store an empty bonus that payment refuses to credit.
-    if (amount <= 0) throw refuse(AppError.unprocessable('deposit-too-small', 'Deposit too small', 'That deposit is too small to earn this bonus.'));
+    if (amount <= 0)
+      throw refuse(AppError.unprocessable('deposit-too-small', 'Deposit too small', 'That deposit is too small to earn this bonus.'));
     const bonus: Bonus = {
       id: randomUUID(),
       playerId: id,

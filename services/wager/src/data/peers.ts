@@ -24,7 +24,13 @@ export function httpPeers(clients: { user: ServiceClient; payment: ServiceClient
       return items[0] ?? null;
     },
     creditBonus: async (playerId, bonusId, amount) =>
-      (await payment.post<{ wallet: WalletView }>(`/wallets/${playerId}/bonus-credits`, { amount, bonusId }, { idempotencyKey: `bonus:${bonusId}:credit` })).wallet,
+      (
+        await payment.post<{ wallet: WalletView }>(
+          `/wallets/${playerId}/bonus-credits`,
+          { amount, bonusId },
+          { idempotencyKey: `bonus:${bonusId}:credit` },
+        )
+      ).wallet,
     convertBonus: (playerId, bonusId) => settle(playerId, bonusId, 'conversions'),
     forfeitBonus: (playerId, bonusId) => settle(playerId, bonusId, 'forfeits'),
   };

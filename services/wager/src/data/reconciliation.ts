@@ -49,10 +49,18 @@ export async function reconcileBonuses(store: Store, now: Date = new Date()): Pr
       differences.push({ ...at, problem: 'wagered-mismatch', detail: `wagered ${bonus.wagered}, counted wagers sum to ${stake}` });
     }
     if (bonus.status === 'completed' && bonus.wagered < bonus.wageringRequired) {
-      differences.push({ ...at, problem: 'completed-short', detail: `completed with ${bonus.wagered} of ${bonus.wageringRequired} wagered` });
+      differences.push({
+        ...at,
+        problem: 'completed-short',
+        detail: `completed with ${bonus.wagered} of ${bonus.wageringRequired} wagered`,
+      });
     }
     if (bonus.status === 'active' && isWageringComplete(bonus)) {
-      differences.push({ ...at, problem: 'completion-pending', detail: `${bonus.wagered} of ${bonus.wageringRequired} wagered but still active` });
+      differences.push({
+        ...at,
+        problem: 'completion-pending',
+        detail: `${bonus.wagered} of ${bonus.wageringRequired} wagered but still active`,
+      });
     }
   }
 
