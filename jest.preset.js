@@ -2,7 +2,7 @@
 // Tests run against TypeScript sources (ts-jest, transpile only); `npm run typecheck` checks their types.
 const path = require('node:path');
 
-const shared = path.join(__dirname, 'shared', 'src');
+const src = (workspace) => path.join(__dirname, workspace, 'src');
 
 module.exports = {
   testEnvironment: 'node',
@@ -10,8 +10,10 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec.json') }],
   },
   moduleNameMapper: {
-    '^@casino/shared$': path.join(shared, 'index.ts'),
-    '^@casino/shared/(.*)$': path.join(shared, '$1'),
+    '^@casino/shared$': path.join(src('shared'), 'index.ts'),
+    '^@casino/shared/(.*)$': path.join(src('shared'), '$1'),
+    '^@casino/traffic/(.*)$': path.join(src('traffic'), '$1'),
+    '^@casino/tools/(.*)$': path.join(src('tools'), '$1'),
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   clearMocks: true,

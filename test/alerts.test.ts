@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SERVICES, type ServiceName } from '@casino/shared';
-import { repoRoot } from '@casino/shared/launcher';
+import { repoRoot } from '@casino/tools/launcher';
 import { SentryIngest } from './support/ingest';
 import { call, type RunningPlatform, startPlatform } from './support/platform';
 import { type Exported, PROMETHEUS_DIR as PROMETHEUS, readScrapeTargets, scrapeServices, selectorProblems } from './support/promql';

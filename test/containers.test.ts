@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { envSchema, parseConfig, parseFrontendConfig, SERVICES } from '@casino/shared';
-import { connectSources, frontendApp } from '@casino/shared/frontend-server';
-import { repoRoot, SPOTLIGHT_NODE_OPTIONS } from '@casino/shared/launcher';
+import { connectSources, frontendApp } from '@casino/tools/frontend-server';
+import { repoRoot, SPOTLIGHT_NODE_OPTIONS } from '@casino/tools/launcher';
 
 const ROOT = repoRoot();
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -120,7 +120,9 @@ describe.each(SERVICES)('the %s image', (service) => {
     const { copied, install } = dependencyLayer(build);
     expect(copied.sort()).toEqual(['package.json', 'package-lock.json', ...workspaces.map((w) => `${w}/package.json`)].sort());
     expect(install).toMatch(/^npm install --ignore-scripts\b/);
-    expect(all(build, 'RUN').some((r) => r.args === 'npx tsc -b')).toBe(true);
+    // The five services, with the kit and the load generator's players they use; no tool.
+    expect(all(build, 'RUN').some((r) => r.args === `npx tsc -b ${SERVICES.map((s) => `services/${s}`).join(' ')}`)).toBe(true);
+    expect(all(build, 'COPY').map((c) => c.args)).not.toContain('tools tools');
     const prod = stages.find((s) => s.name === 'prod-deps')!;
     expect(dependencyLayer(prod).copied.sort()).toEqual(copied.sort());
     expect(all(prod, 'RUN').at(-1)!.args).toMatch(/^npm install --omit=dev --ignore-scripts --workspace "services\/\$\{SERVICE\}"/);
@@ -128,6 +130,7 @@ describe.each(SERVICES)('the %s image', (service) => {
       expect.arrayContaining([
         '--from=prod-deps /app ./',
         '--from=build /app/shared/dist shared/dist',
+        '--from=build /app/traffic/dist traffic/dist',
         '--from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist',
       ]),
     );
@@ -183,6 +186,30 @@ describe('the frontend image', () => {
       }
       for (const [, name] of text.matchAll(/\$(\w+)/g)) expect([file, name, filter.test(name!)]).toEqual([file, name, false]);
     }
+  });
+});
+
+describe('the tools image', () => {
+  const stages = readDockerfile(join(ROOT, 'tools', 'Dockerfile'));
+  const runtime = finalStage(stages);
+
+  test("when its stages are read, then it shares the services' dependency layer, keeps only the tools' production dependencies and runs as a non-root user under tini", () => {
+    const upToInstall = (stage: Stage) => stage.instructions.slice(0, stage.instructions.findIndex((i) => i.keyword === 'RUN') + 1);
+    expect(upToInstall(stages.find((st) => st.name === 'build')!)).toEqual(
+      upToInstall(readDockerfile(SERVICES_DOCKERFILE).find((st) => st.name === 'build')!),
+    );
+    expect(
+      all(
+        stages.find((st) => st.name === 'prod-deps')!,
+        'RUN',
+      ).at(-1)!.args,
+    ).toMatch(/^npm install --omit=dev --ignore-scripts --workspace tools\b/);
+    expect(isRoot(last(runtime, 'USER')!.args)).toBe(false);
+    expect(words(last(runtime, 'ENTRYPOINT')!.args)).toEqual(['/usr/bin/tini', '--']);
+  });
+
+  test('when Compose runs the simulated players, then it runs them from this image', () => {
+    expect(compose.services.traffic!.build).toEqual({ context: '.', dockerfile: 'tools/Dockerfile' });
   });
 });
 
@@ -567,7 +594,7 @@ describe('docker-compose.yml', () => {
     expect(startUp(frontend).status).toBe(0);
     expect(resolved.services.traffic!.command!.slice(0, 4)).toEqual([
       'node',
-      '/app/shared/dist/cli/traffic.js',
+      '/app/tools/dist/cli/traffic.js',
       '--url',
       'http://gateway:8080',
     ]);

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SERVICES, type ServiceName } from '@casino/shared';
-import { repoRoot } from '@casino/shared/launcher';
+import { repoRoot } from '@casino/tools/launcher';
 import { call, type RunningPlatform, startPlatform } from './support/platform';
 import {
   type Exported,

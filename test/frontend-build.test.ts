@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { repoRoot } from '@casino/shared/launcher';
+import { repoRoot } from '@casino/tools/launcher';
 
 const FRONTEND = join(repoRoot(), 'frontend');
 const VITE = join(repoRoot(), 'node_modules', 'vite', 'bin', 'vite.js');

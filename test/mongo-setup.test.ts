@@ -5,7 +5,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MONGO_SKIPPED_VARIABLE, MONGO_URL_VARIABLE } from '@casino/shared/test-stores';
+import { MONGO_SKIPPED_VARIABLE, MONGO_URL_VARIABLE } from '@casino/shared/testing/stores';
 import mongoSetup, { findMongod } from './support/mongo-setup';
 
 const saved = { ...process.env };

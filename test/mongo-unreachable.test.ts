@@ -3,7 +3,7 @@
  * what the real mongoose instrumentation puts into a trace. Both run against a closed port.
  */
 import { spawn } from 'node:child_process';
-import { repoRoot } from '@casino/shared/launcher';
+import { repoRoot } from '@casino/tools/launcher';
 import { SentryIngest } from './support/ingest';
 import { freePorts, TEST_SECRETS } from './support/platform';
 import './support/timeout';

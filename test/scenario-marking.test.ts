@@ -4,7 +4,7 @@
  * and the spans of other requests do not.
  */
 import { spawn } from 'node:child_process';
-import { repoRoot } from '@casino/shared/launcher';
+import { repoRoot } from '@casino/tools/launcher';
 import { SentryIngest } from './support/ingest';
 import { TEST_SECRETS } from './support/platform';
 import './support/timeout';

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type GameView, SERVICES, type TransactionView, type WalletView } from '@casino/shared';
-import { repoRoot } from '@casino/shared/launcher';
-import { localPeerUrls, planPlayers, seedPlatform, type SeedResult } from '@casino/shared/seed';
+import { repoRoot } from '@casino/tools/launcher';
+import { localPeerUrls, planPlayers, seedPlatform, type SeedResult } from '@casino/tools/seed';
 import { freePorts, type RunningPlatform, startPlatform } from './support/platform';
 
-const SEED_CLI = join(repoRoot(), 'shared', 'dist', 'cli', 'seed.js');
+const SEED_CLI = join(repoRoot(), 'tools', 'dist', 'cli', 'seed.js');
 const SMALL = { players: 6, spins: 5, concurrency: 3 };
 
 const CATALOGUE: GameView[] = [

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '@casino/shared/launcher';
+import { repoRoot } from '@casino/tools/launcher';
 import { runCli } from './support/cli';
 
 const TOKEN = 'sntrys_stub-token-that-must-never-be-printed-0123456789';

@@ -1,7 +1,7 @@
 import type { ReconciliationReport, TransactionView } from '@casino/shared';
-import { trafficEmail, trafficPassword } from '@casino/shared/traffic/behaviour';
-import type { burstJson } from '@casino/shared/traffic/burst';
-import type { TrafficSummary } from '@casino/shared/traffic/runner';
+import { trafficEmail, trafficPassword } from '@casino/traffic/behaviour';
+import type { burstJson } from '@casino/tools/traffic/burst';
+import type { TrafficSummary } from '@casino/traffic/runner';
 import { type CliRun, runCli } from './support/cli';
 import { call, type RunningPlatform, startPlatform, TEST_SECRETS } from './support/platform';
 

@@ -75,7 +75,7 @@ export const envSchema = z.object({
   SPOTLIGHT_PORT: port.default(8969),
   SENTRY_TRACE_LIFECYCLE: z.enum(['stream', 'static'], 'must be stream or static').optional(),
   SENTRY_DEBUG: flag.default(false),
-  // Read only by `npm run sentry:alerts` (shared/src/cli/sentry-alerts.ts); declared here so that
+  // Read only by `npm run sentry:alerts` (tools/src/cli/sentry-alerts.ts); declared here so that
   // .env.example stays the one list of every setting.
   SENTRY_AUTH_TOKEN: z.string().min(1).optional(),
   SENTRY_ORG: z.string().min(1).optional(),

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Collection, type Document, DuplicateKeyError, type IndexSpec } from '@casino/shared/store';
-import type { BackendSuite } from '@casino/shared/test-stores';
+import type { BackendSuite } from '@casino/shared/testing/stores';
 
 interface Player extends Document {
   email: string;

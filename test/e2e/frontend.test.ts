@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseFrontendConfig, SERVICES } from '@casino/shared';
-import { startFrontendServer, type FrontendServer } from '@casino/shared/frontend-server';
-import { repoRoot } from '@casino/shared/launcher';
+import { startFrontendServer, type FrontendServer } from '@casino/tools/frontend-server';
+import { repoRoot } from '@casino/tools/launcher';
 import type { Browser, Page, Request } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from '../support/browser';
 import { SentryIngest } from '../support/ingest';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '@casino/shared/launcher';
+import { repoRoot } from '@casino/tools/launcher';
 
 export interface CliRun {
   code: number | null;
@@ -18,9 +18,9 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-/** Runs a built CLI (`shared/dist/cli/<name>.js`) as `npm run <name>` does after building. */
+/** Runs a built CLI (`tools/dist/cli/<name>.js`) as `npm run <name>` does after building. */
 export function runCli(name: string, args: string[], options: CliOptions = {}): Promise<CliRun> {
-  const script = join(repoRoot(), 'shared', 'dist', 'cli', `${name}.js`);
+  const script = join(repoRoot(), 'tools', 'dist', 'cli', `${name}.js`);
   const child = spawn(process.execPath, [script, ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH, ...options.env },

@@ -6,10 +6,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICES } from '@casino/shared';
-import { repoRoot } from '@casino/shared/launcher';
+import { repoRoot } from '@casino/tools/launcher';
 import { freePorts, TEST_SECRETS } from './platform';
 
-const DEMO = join(repoRoot(), 'shared', 'dist', 'cli', 'demo.js');
+const DEMO = join(repoRoot(), 'tools', 'dist', 'cli', 'demo.js');
 
 export interface Demo {
   /** The demo's own process (the launcher), whether or not a wrapper started it. */

@@ -14,7 +14,7 @@ import { delimiter, join } from 'node:path';
 // Requiring it downloads nothing: only starting a replica set without a systemBinary would.
 import { MongoMemoryReplSet } from 'mongodb-memory-server-core';
 import { createStore } from '../../shared/src/store';
-import { MONGO_SKIPPED_VARIABLE, MONGO_URL_VARIABLE } from '../../shared/src/test-stores';
+import { MONGO_SKIPPED_VARIABLE, MONGO_URL_VARIABLE } from '../../shared/src/testing/stores';
 
 /** The replica set this run started, for the teardown (global setup and teardown share globalThis). */
 export const RUNNING = Symbol.for('casino.test.mongo');

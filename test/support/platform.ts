@@ -1,5 +1,5 @@
 import { SERVICES, type ServiceName } from '@casino/shared';
-import { freePorts, launch, type Platform, type ProcessName } from '@casino/shared/launcher';
+import { freePorts, launch, type Platform, type ProcessName } from '@casino/tools/launcher';
 
 export { freePorts };
 

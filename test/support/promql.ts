@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parse as parseYaml } from 'yaml';
 import { SERVICES, type ServiceName } from '@casino/shared';
-import { repoRoot } from '@casino/shared/launcher';
+import { repoRoot } from '@casino/tools/launcher';
 
 export const PROMETHEUS_DIR = join(repoRoot(), 'observability', 'prometheus');
 

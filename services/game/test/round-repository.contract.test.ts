@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeEachStore } from '@casino/shared/test-stores';
+import { describeEachStore } from '@casino/shared/testing/stores';
 import { type Round, RoundRepository, startedRound } from '../src/data/round-repository';
 
 const wallet = (cash: number) => ({ currency: 'EUR' as const, cash, bonus: 0, total: cash });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Store } from '@casino/shared';
-import { describeEachStore } from '@casino/shared/test-stores';
+import { describeEachStore } from '@casino/shared/testing/stores';
 import type { Express } from 'express';
 import request from 'supertest';
 import { DepositLimitRepository } from '../src/data/deposit-limit-repository';

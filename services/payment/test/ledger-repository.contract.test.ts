@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '@casino/shared';
-import { describeEachStore } from '@casino/shared/test-stores';
+import { describeEachStore } from '@casino/shared/testing/stores';
 import { DepositLimitRepository } from '../src/data/deposit-limit-repository';
 import { balancesAfter, IdempotencyMismatchError, InProgressError, LedgerRepository } from '../src/data/ledger-repository';
 import type { Balances, Movement } from '../src/domain/ledger';

@@ -1,5 +1,5 @@
 import { EmbeddedStore } from '@casino/shared';
-import { OutageStore } from '@casino/shared/outage-store';
+import { OutageStore } from '@casino/shared/testing/outage-store';
 import request from 'supertest';
 import { ledgerDifferences, newKey, newPlayer, setup } from './support';
 

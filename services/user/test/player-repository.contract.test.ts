@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeEachStore } from '@casino/shared/test-stores';
+import { describeEachStore } from '@casino/shared/testing/stores';
 import { EmailTakenError, PlayerRepository } from '../src/data/player-repository';
 import { DEFAULT_DAILY_DEPOSIT_LIMIT, type Player } from '../src/domain/players';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Cache, NoCache } from '@casino/shared';
 import { testDeps } from '@casino/shared/testing';
-import { describeEachStore } from '@casino/shared/test-stores';
+import { describeEachStore } from '@casino/shared/testing/stores';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import { PlayerRepository } from '../src/data/player-repository';

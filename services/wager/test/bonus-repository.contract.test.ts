@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeEachStore } from '@casino/shared/test-stores';
+import { describeEachStore } from '@casino/shared/testing/stores';
 import { BonusRepository, ClaimConflictError } from '../src/data/bonus-repository';
 import { reconcileBonuses } from '../src/data/reconciliation';
 import type { Bonus } from '../src/domain/bonuses';

@@ -1,7 +1,7 @@
 import { AppError, type Config, parseInput } from '@casino/shared';
-import { MAX_SEED } from '@casino/shared/seed';
-import { TRAFFIC_DEFAULTS } from '@casino/shared/traffic/behaviour';
-import { startTraffic, type TrafficRun, type TrafficStatus } from '@casino/shared/traffic/runner';
+import { MAX_SEED } from '@casino/traffic/demo-players';
+import { TRAFFIC_DEFAULTS } from '@casino/traffic/behaviour';
+import { startTraffic, type TrafficRun, type TrafficStatus } from '@casino/traffic/runner';
 import * as Sentry from '@sentry/node';
 import { Router } from 'express';
 import { z } from 'zod';

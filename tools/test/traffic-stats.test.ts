@@ -1,7 +1,7 @@
 import { durationFlag, UsageError } from '../src/cli-flags';
 import { clock, formatTrafficSummary } from '../src/traffic/format';
-import { totalsOf, type TrafficSummary } from '../src/traffic/runner';
-import { percentile, TrafficStats } from '../src/traffic/stats';
+import { totalsOf, type TrafficSummary } from '@casino/traffic/runner';
+import { percentile, TrafficStats } from '@casino/traffic/stats';
 
 describe('traffic figures', () => {
   test('when percentiles are taken, then they are nearest-rank, and 0 for no data', () => {

@@ -7,7 +7,7 @@
  * passed.
  */
 import { randomUUID } from 'node:crypto';
-import { createStore, type Store, type StoreKind } from './store';
+import { createStore, type Store, type StoreKind } from '../store';
 
 /** The MongoDB URL the test workers use: MONGO_URL, or the replica set the global setup started. */
 export const MONGO_URL_VARIABLE = 'CASINO_TEST_MONGO_URL';

@@ -10,8 +10,8 @@
  * Exit codes: 0 clean, 1 differences found, 2 the check could not run.
  */
 import { parseArgs } from 'node:util';
-import type { ReconciliationReport } from '../contracts';
-import { euros } from '../validation';
+import type { ReconciliationReport } from '@casino/shared/contracts';
+import { euros } from '@casino/shared/validation';
 import { type AdminAnswer, adminApi, answerLine } from './admin-api';
 
 const USAGE = 'usage: npm run reconcile -- [--url <gateway URL>] [--json]';

@@ -11,14 +11,14 @@
 import autocannon from 'autocannon';
 import { SingleBar } from 'cli-progress';
 import { durationFlag, flagValue, numberFlag, parseOptions, unknownFlag, UsageError } from '../cli-flags';
-import { gatewayUrl, readDotEnv } from '../config';
+import { gatewayUrl, readDotEnv } from '@casino/shared/config';
 import { repoRoot } from '../launcher';
 import { MAX_SEED } from '../seed';
-import { TRAFFIC_DEFAULTS } from '../traffic/behaviour';
-import { TrafficSetupError, TrafficStopped } from '../traffic/client';
+import { TRAFFIC_DEFAULTS } from '@casino/traffic/behaviour';
+import { TrafficSetupError, TrafficStopped } from '@casino/traffic/client';
 import { burstJson, prepareBurst, startBurst } from '../traffic/burst';
 import { clock, formatTrafficSummary, liveFields } from '../traffic/format';
-import { startTraffic, type TrafficOptions } from '../traffic/runner';
+import { startTraffic, type TrafficOptions } from '@casino/traffic/runner';
 
 const USAGE = [
   'usage: npm run traffic -- [--players N] [--duration 5m] [--seed N] [--think MS] [--url URL] [--json]',

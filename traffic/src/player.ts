@@ -3,7 +3,7 @@
  * keeps its view of the account up to date from the answers, and tallies what it did. Money moves
  * carry an Idempotency-Key of their own, which the client resends on a retry.
  */
-import type { BonusView, MovementResult, RegisterResult, SpinResult, WalletView } from '../contracts';
+import type { BonusView, MovementResult, RegisterResult, SpinResult, WalletView } from '@casino/shared/contracts';
 import type { Action, PlayerBehaviour, PlayerView } from './behaviour';
 import { freshView, RELOAD_OFFER } from './behaviour';
 import { pause, type TrafficAnswer, type TrafficClient, type TrafficRequest, TrafficSetupError, TrafficStopped } from './client';

@@ -6,13 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import autocannon from 'autocannon';
-import type { GameView } from '../contracts';
-import { fitStake } from '../seed';
-import { PlayerBehaviour } from './behaviour';
-import { SYNTHETIC_BAGGAGE, TrafficClient } from './client';
-import { SimulatedPlayer } from './player';
-import { loadCatalogue } from './runner';
-import { TrafficStats } from './stats';
+import type { GameView } from '@casino/shared/contracts';
+import { fitStake } from '@casino/traffic/demo-players';
+import { PlayerBehaviour } from '@casino/traffic/behaviour';
+import { SYNTHETIC_BAGGAGE, TrafficClient } from '@casino/traffic/client';
+import { SimulatedPlayer } from '@casino/traffic/player';
+import { loadCatalogue } from '@casino/traffic/runner';
+import { TrafficStats } from '@casino/traffic/stats';
 
 export interface BurstOptions {
   /** The gateway, e.g. http://127.0.0.1:8080. */

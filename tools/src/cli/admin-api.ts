@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gatewayUrl, readDotEnv } from '../config';
+import { gatewayUrl, readDotEnv } from '@casino/shared/config';
 import { repoRoot } from '../launcher';
 
 /** The command cannot run at all: exit 2 with this message. */

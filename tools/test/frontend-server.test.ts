@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { demoSpotlightPort, parseFrontendConfig } from '../src/config';
+import { demoSpotlightPort, parseFrontendConfig } from '@casino/shared/config';
 import { frontendApp } from '../src/frontend-server';
 
 function builtApp(): string {

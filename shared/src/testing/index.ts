@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
-import { type Cache, NoCache } from './cache';
-import { parseConfig, type ServiceName } from './config';
-import { createLogger } from './logger';
-import { type BusinessMetric, BUSINESS_METRICS, createMetrics } from './metrics';
-import type { ServiceDeps } from './service';
-import { Scenarios, startState } from './scenarios';
-import { EmbeddedStore, type Store } from './store';
+import { type Cache, NoCache } from '../cache';
+import { parseConfig, type ServiceName } from '../config';
+import { createLogger } from '../logger';
+import { type BusinessMetric, BUSINESS_METRICS, createMetrics } from '../metrics';
+import type { ServiceDeps } from '../service';
+import { Scenarios, startState } from '../scenarios';
+import { EmbeddedStore, type Store } from '../store';
 
 /** Test settings: fixed, obviously fake secrets that satisfy validation. */
 export const TEST_ENV = {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { retryAfterMs, TrafficClient, TrafficStopped } from '../src/traffic/client';
-import { TrafficStats } from '../src/traffic/stats';
+import { retryAfterMs, TrafficClient, TrafficStopped } from '../src/client';
+import { TrafficStats } from '../src/stats';
 
 interface Reply {
   status: number;

@@ -1,5 +1,5 @@
-import type { Collection, CollectionSpec, Document, Store } from './store';
-import { StoreUnavailableError } from './store/types';
+import type { Collection, CollectionSpec, Document, Store } from '../store';
+import { StoreUnavailableError } from '../store/types';
 
 /**
  * A store that can be switched off and on, for tests: while down, every operation fails the way

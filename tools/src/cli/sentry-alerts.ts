@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { envSchema, readDotEnv } from '../config';
+import { envSchema, readDotEnv } from '@casino/shared/config';
 import { repoRoot } from '../launcher';
 
 const USAGE = 'usage: npm run sentry:alerts -- [--dry-run] [--file <rules.json>]';

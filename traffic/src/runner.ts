@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import type { GameView } from '../contracts';
+import type { GameView } from '@casino/shared/contracts';
 import { PlayerBehaviour } from './behaviour';
 import { TrafficClient, TrafficSetupError } from './client';
 import { noCounts, type PlayerCounts, type PlayerTally, SimulatedPlayer } from './player';

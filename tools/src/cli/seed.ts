@@ -7,7 +7,7 @@
  *   npm run seed -- --players 100 --spins 20 --seed 42 --concurrency 8 [--json]
  */
 import { parseOptions, unknownFlag } from '../cli-flags';
-import { ConfigError, parseConfig, readDotEnv } from '../config';
+import { ConfigError, parseConfig, readDotEnv } from '@casino/shared/config';
 import {
   formatSummary,
   MAX_SEED,

@@ -1,7 +1,7 @@
 /** The traffic run as a person reads it: the live line while it runs, a table at the end. */
-import { euros } from '../validation';
-import type { TrafficSummary } from './runner';
-import type { LiveFigures } from './stats';
+import { euros } from '@casino/shared/validation';
+import type { TrafficSummary } from '@casino/traffic/runner';
+import type { LiveFigures } from '@casino/traffic/stats';
 
 const n = (value: number) => value.toLocaleString('en-US');
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;

@@ -7,7 +7,7 @@
  *   npm run bench -- --spins 200 --warmup 20
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SERVICES, type ServiceName } from '../config';
+import { SERVICES, type ServiceName } from '@casino/shared/config';
 import { freePorts, launch } from '../launcher';
 
 function arg(name: string, fallback: number): number {

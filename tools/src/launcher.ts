@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { parseConfig, SERVICES, type ServiceName } from './config';
+import { parseConfig, SERVICES, type ServiceName } from '@casino/shared/config';
 
 /** The repository root: the nearest folder up whose package.json declares workspaces. */
 export function repoRoot(from = __dirname): string {

@@ -11,7 +11,7 @@
  */
 import { Agent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { backoffDelay } from '../backoff';
+import { backoffDelay } from '@casino/shared/backoff';
 import type { Operation, Outcome, TrafficStats } from './stats';
 
 /** What marks generated traffic; the gateway's synthetic middleware reads it. */

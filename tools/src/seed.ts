@@ -8,19 +8,18 @@
  * write carries a key derived from the seed, so a second run replays instead of adding rows.
  */
 import jwt from 'jsonwebtoken';
-import type { Config, ServiceName } from './config';
-import type { BonusView, GameView, MovementResult, RegisterResult, LoginResult, SpinResult } from './contracts';
-import { AppError } from './errors';
-import { ServiceClient } from './http-client';
-import { derivedRng, pick, type Rng } from './random';
+import type { Config, ServiceName } from '@casino/shared/config';
+import type { BonusView, GameView, MovementResult, RegisterResult, LoginResult, SpinResult } from '@casino/shared/contracts';
+import { AppError } from '@casino/shared/errors';
+import { ServiceClient } from '@casino/shared/http-client';
+import { derivedRng, pick, type Rng } from '@casino/shared/random';
+import { FIRST_NAMES, fitStake, MAX_SEED } from '@casino/traffic/demo-players';
 
 export type PeerUrls = Config['urls'];
 type Peer = keyof PeerUrls;
 const PEERS: readonly Peer[] = ['user', 'game', 'payment', 'wager'];
 
 export const SEED_DEFAULTS = { seed: 42, players: 100, spins: 20, concurrency: 8 } as const;
-/** Seeds are 32-bit: what the PRNG holds. */
-export const MAX_SEED = 2 ** 32 - 1;
 
 export interface SeedOptions {
   seed: number;
@@ -32,32 +31,6 @@ export interface SeedOptions {
 }
 
 const WELCOME_OFFER = 'welcome-100';
-export const FIRST_NAMES = [
-  'Ada',
-  'Alan',
-  'Anita',
-  'Barbara',
-  'Bjarne',
-  'Claude',
-  'Dennis',
-  'Donald',
-  'Edsger',
-  'Frances',
-  'Grace',
-  'Guido',
-  'Hedy',
-  'Joan',
-  'John',
-  'Katherine',
-  'Ken',
-  'Linus',
-  'Margaret',
-  'Mary',
-  'Niklaus',
-  'Radia',
-  'Sophie',
-  'Tim',
-];
 
 /** The one password every seeded player of a seed shares. Demo data only: it is printed and documented. */
 export const seedPassword = (seed: number): string => `demo-seed-${seed}-password`;
@@ -86,14 +59,6 @@ export interface PlayerPlan {
  */
 function playerRng(seed: number, index: number): Rng {
   return derivedRng(`casino-seed:${seed}:${index}`);
-}
-
-/** The stake nearest `wanted` that the game accepts: within its range and a multiple of its step. */
-export function fitStake(game: GameView, wanted: number): number {
-  const step = game.stakeStep;
-  const lowest = Math.ceil(game.minStake / step) * step;
-  const highest = Math.floor(game.maxStake / step) * step;
-  return Math.min(highest, Math.max(lowest, Math.round(wanted / step) * step));
 }
 
 /** What the seeder will do for each player, from the seed and the game catalogue alone. */
@@ -306,3 +271,4 @@ export function formatSummary(s: SeedSummary): string {
 
 /** Kept under the seeder's names for its callers; the flags themselves are every CLI's. */
 export { numberFlag, UsageError as SeedUsageError } from './cli-flags';
+export { MAX_SEED };

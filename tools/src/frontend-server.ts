@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import type { FrontendConfig } from './config';
+import type { FrontendConfig } from '@casino/shared/config';
 
 export interface FrontendServer {
   url: string;

@@ -1,5 +1,5 @@
-import type { GameView } from '../src/contracts';
-import { type Action, freshView, PlayerBehaviour, type PlayerView, RELOAD_OFFER, WELCOME_OFFER } from '../src/traffic/behaviour';
+import type { GameView } from '@casino/shared/contracts';
+import { type Action, freshView, PlayerBehaviour, type PlayerView, RELOAD_OFFER, WELCOME_OFFER } from '../src/behaviour';
 
 const CATALOGUE: GameView[] = [
   { id: 'lucky-sevens', name: 'Lucky Sevens', minStake: 10, maxStake: 10_000, stakeStep: 1, rtp: 96 },

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, demoSpotlightPort, parseConfig, parseFrontendConfig, readDotEnv } from '../config';
+import { ConfigError, demoSpotlightPort, parseConfig, parseFrontendConfig, readDotEnv } from '@casino/shared/config';
 import { type FrontendServer, startFrontendServer } from '../frontend-server';
 import { launch, type ProcessName, repoRoot } from '../launcher';
 import { formatSummary, localPeerUrls, MAX_SEED, numberFlag, SEED_DEFAULTS, seedPlatform, SeedUsageError } from '../seed';

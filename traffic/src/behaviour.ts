@@ -5,9 +5,9 @@
  * seed and the same answers from the platform, a player does the same things; the reels are drawn
  * by the game, so answers, and what follows from them, differ between runs.
  */
-import type { GameView } from '../contracts';
-import { derivedRng, pick, type Rng, unit, weighted } from '../random';
-import { FIRST_NAMES, fitStake } from '../seed';
+import type { GameView } from '@casino/shared/contracts';
+import { derivedRng, pick, type Rng, unit, weighted } from '@casino/shared/random';
+import { FIRST_NAMES, fitStake } from './demo-players';
 
 export const TRAFFIC_DEFAULTS = { players: 20, durationSeconds: 300, seed: 42, thinkMs: 1000 } as const;
 
