@@ -4,17 +4,9 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { FrontendRuntimeConfig } from './frontend-runtime-config';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios';
+import { DEFAULT_PORTS, SERVICES, type ServiceName } from './services';
 
-export const SERVICES = ['gateway', 'user', 'game', 'payment', 'wager'] as const;
-export type ServiceName = (typeof SERVICES)[number];
-
-export const DEFAULT_PORTS: Record<ServiceName, number> = {
-  gateway: 8080,
-  user: 8081,
-  game: 8082,
-  payment: 8083,
-  wager: 8084,
-};
+export { DEFAULT_PORTS, SERVICES, type ServiceName };
 
 const VERSION: string = (() => {
   try {

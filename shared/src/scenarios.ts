@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import * as Sentry from '@sentry/node';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import type { ServiceName } from './config';
+import type { ServiceName } from './services';
 import { Attr } from './telemetry';
 
 const ms = (min: number, max: number, fallback: number) => z.number().int().min(min).max(max).default(fallback);

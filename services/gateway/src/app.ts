@@ -4,7 +4,8 @@ import { type Express, Router } from 'express';
 import helmet from 'helmet';
 import { docsRouter, loadSpec } from './api/docs';
 import { errorBurstReports } from './api/error-burst';
-import { apiRoutes, type Upstreams } from './api/routes';
+import { apiRoutes } from './api/routes';
+import type { Upstreams } from './data/upstreams';
 import { ChaosRunner } from './data/chaos-runner';
 import { ScenarioControl } from './data/scenario-control';
 

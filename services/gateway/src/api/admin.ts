@@ -22,7 +22,7 @@ import type { ChaosRunner } from '../data/chaos-runner';
 import type { ScenarioControl } from '../data/scenario-control';
 import { chaosConfig } from '../domain/chaos';
 import { combineReconciliation } from '../domain/reconciliation';
-import type { Upstreams } from './routes';
+import type { Upstreams } from '../data/upstreams';
 
 export interface AdminDeps {
   upstreams: Upstreams;

@@ -24,16 +24,10 @@ import type { ChaosRunner } from '../data/chaos-runner';
 import { injectedLatency } from '../data/latency';
 import type { ScenarioControl } from '../data/scenario-control';
 import { adminRoutes } from './admin';
+import type { Upstreams } from '../data/upstreams';
 import { trafficRoutes } from './traffic';
 import { requireAdmin, requirePlayer } from './auth';
 import { authRateLimit } from './rate-limit';
-
-export interface Upstreams {
-  user: ServiceClient;
-  game: ServiceClient;
-  payment: ServiceClient;
-  wager: ServiceClient;
-}
 
 export interface ApiDeps {
   config: Config;
