@@ -32,6 +32,23 @@ module.exports = {
       to: { path: '^tools/' },
     },
     {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment:
+        "A service's domain holds its rules and nothing else: no HTTP, store, Sentry, logger or other service, no use case, " +
+        "no scenario. From the kit it takes the pure modules by name (contracts, random, validation, scenarios' catalogue), not the whole kit.",
+      from: { path: '^services/[^/]+/src/domain/' },
+      to: {
+        path: [
+          '^services/[^/]+/src/(api|data|use-cases|scenarios)/',
+          '^shared/src/(index|http-client|sentry|logger|service|cache|cache-outage|metrics|health|request|w3c)\\.ts$',
+          '^shared/src/store/',
+          'node_modules/(express|@sentry|pino|pino-http|mongoose|ioredis|undici|supertest)/',
+          '^(node:)?(http|https|net|dns|fs|child_process|worker_threads)$',
+        ],
+      },
+    },
+    {
       name: 'no-test-helpers-in-code',
       severity: 'error',
       comment: "The kit's test helpers (@casino/shared/testing) are for tests only.",
@@ -41,7 +58,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|node_modules|coverage)/' },
+    exclude: { path: '(^|/)(dist|coverage)/' },
     tsConfig: { fileName: 'tsconfig.spec.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },

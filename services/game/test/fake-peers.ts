@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type MovementResult, type PlayerState, type PlayerStatus, type WagerResult, type WalletView } from '@casino/shared';
+import type { ServiceDeps } from '@casino/shared';
 import type { GamePeers } from '../src/data/peers';
+import { RoundRepository } from '../src/data/round-repository';
+import { gameFaults, type GameFaultsOptions } from '../src/scenarios';
+import type { SpinDeps } from '../src/use-cases/advance-round';
 import type { Rng } from '../src/domain/slots';
 
 export type Call = 'playerStatus' | 'debit' | 'credit' | 'recordWager';
@@ -102,4 +106,20 @@ export function scriptedRng(...draws: number[][]): Rng {
   const tail = draws.at(-1)!;
   let i = 0;
   return () => (i < queue.length ? queue[i++]! : tail[(i++ - queue.length) % tail.length]!);
+}
+
+/** What the game's use cases get, over `deps`' store: as createApp wires it, with these peers, draws and clock. */
+export function spinDeps(
+  deps: ServiceDeps,
+  parts: { peers: GamePeers; rng: Rng; now?: () => Date; spinHistory?: GameFaultsOptions['spinHistory'] },
+): SpinDeps {
+  const faults = gameFaults({ scenarios: deps.scenarios, logger: deps.logger, release: 'casino@test', spinHistory: parts.spinHistory });
+  return {
+    ...deps,
+    rounds: new RoundRepository(deps.store),
+    peers: parts.peers,
+    rng: parts.rng,
+    now: parts.now ?? (() => new Date()),
+    faults,
+  };
 }

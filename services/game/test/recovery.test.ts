@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { testDeps } from '@casino/shared/testing';
 import request from 'supertest';
 import { createApp } from '../src/app';
-import { RoundRepository } from '../src/data/round-repository';
-import type { PlayDeps } from '../src/domain/play';
-import { QUIET_MS, reconcileRounds, recoverRounds } from '../src/domain/recovery';
-import { FakeGamePeers, scriptedRng } from './fake-peers';
+import { QUIET_MS } from '../src/domain/round';
+import { reconcileRounds } from '../src/use-cases/reconcile-rounds';
+import { recoverRounds } from '../src/use-cases/recover-rounds';
+import { FakeGamePeers, scriptedRng, spinDeps } from './fake-peers';
 
 /** lucky-sevens stops: three 7s on the middle line (50x). */
 const SEVENS = [19, 19, 19];
@@ -18,7 +18,7 @@ function setup() {
   const now = () => new Date(clock.at);
   const rng = scriptedRng(SEVENS);
   const app = createApp({ ...deps, peers, rng, now });
-  const play: PlayDeps = { ...deps, rounds: new RoundRepository(deps.store), peers, rng, now };
+  const play = spinDeps(deps, { peers, rng, now });
   return { app, peers, play, clock, player: randomUUID() };
 }
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describeEachStore } from '@casino/shared/testing/stores';
-import { type Round, RoundRepository, startedRound } from '../src/data/round-repository';
+import { type RoundRecord, RoundRepository, startedRound } from '../src/data/round-repository';
 
 const wallet = (cash: number) => ({ currency: 'EUR' as const, cash, bonus: 0, total: cash });
 
 /** A round just started by `playerId`, with a random id and key, at `at`. */
-function newRound(playerId: string, at = new Date('2026-03-01T12:00:00.000Z'), changes: Partial<Round> = {}): Round {
+function newRound(playerId: string, at = new Date('2026-03-01T12:00:00.000Z'), changes: Partial<RoundRecord> = {}): RoundRecord {
   return {
     ...startedRound({ _id: randomUUID(), playerId, gameId: 'lucky-sevens', stake: 100, idempotencyKey: `spin-${randomUUID()}` }, at),
     ...changes,
@@ -24,7 +24,7 @@ describeEachStore('round repository', (backend) => {
   const opened = backend.use((store) => ({ rounds: new RoundRepository(store) }));
 
   /** Walks a round through every step to settled, at the given time. */
-  async function settle(round: Round): Promise<Round> {
+  async function settle(round: RoundRecord): Promise<RoundRecord> {
     const { rounds } = opened();
     const at = round.createdAt;
     await rounds.start(round);

@@ -1,19 +1,12 @@
-import {
-  AppError,
-  type GameView,
-  idempotencyKeyHeader,
-  listLimit,
-  parseInput,
-  playerIdParam,
-  type RoundView,
-  slug,
-  spinBody,
-} from '@casino/shared';
+import { AppError, type GameView, idempotencyKeyHeader, listLimit, parseInput, playerIdParam, slug, spinBody } from '@casino/shared';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import { play, type PlayDeps } from '../domain/play';
-import { reconcileRounds } from '../domain/recovery';
 import { findGame, GAMES, type SlotGame, statedRtp } from '../domain/slots';
+import type { SpinDeps } from '../use-cases/advance-round';
+import { listRounds } from '../use-cases/list-rounds';
+import { playSpin } from '../use-cases/play-spin';
+import { reconcileRounds } from '../use-cases/reconcile-rounds';
+import { gameProblems } from './problems';
 
 export const gameView = (game: SlotGame): GameView => ({
   id: game.id,
@@ -24,7 +17,7 @@ export const gameView = (game: SlotGame): GameView => ({
   rtp: statedRtp(game),
 });
 
-export function gameRoutes(deps: PlayDeps): Router {
+export function gameRoutes(deps: SpinDeps): Router {
   const router = Router();
 
   const gameFrom = (req: Request): SlotGame => {
@@ -52,7 +45,7 @@ export function gameRoutes(deps: PlayDeps): Router {
     const game = gameFrom(req);
     const idempotencyKey = idempotencyKeyHeader(req);
     const { stake } = parseInput(spinBody, req.body);
-    const { result, replayed } = await play(deps, { playerId, game, stake, idempotencyKey });
+    const { result, replayed } = await playSpin(deps, { playerId, game, stake, idempotencyKey });
     if (replayed) res.setHeader('idempotent-replayed', 'true');
     res.status(201).json(result);
   });
@@ -60,16 +53,9 @@ export function gameRoutes(deps: PlayDeps): Router {
   router.get('/players/:playerId/rounds', async (req, res) => {
     const playerId = playerIdParam(req);
     const { limit } = parseInput(z.strictObject({ limit: listLimit }), req.query, 'query');
-    const items: RoundView[] = (await deps.rounds.recent(playerId, limit)).map((r) => ({
-      roundId: r._id,
-      gameId: r.gameId,
-      stake: r.stake,
-      win: r.win ?? 0,
-      reels: r.reels ?? [],
-      createdAt: r.createdAt.toISOString(),
-    }));
-    res.json({ items });
+    res.json({ items: await listRounds(deps.rounds, playerId, limit) });
   });
 
+  router.use(gameProblems);
   return router;
 }

@@ -1,9 +1,9 @@
 import { type CollectionSpec, DuplicateKeyError, type Store, type WalletView } from '@casino/shared';
+import type { Round, RoundFailure, RoundStatus } from '../domain/round';
 import type { LineWin } from '../domain/slots';
 
-export type RoundStatus = 'started' | 'debited' | 'drawn' | 'settled' | 'failed';
-
-export interface Round {
+/** A round as stored: one document whose fields fill in as the round goes on. */
+export interface RoundRecord {
   _id: string;
   playerId: string;
   gameId: string;
@@ -15,7 +15,7 @@ export interface Round {
   win: number | null;
   wallet: WalletView | null;
   /** The problem a failed round answered with, so a replay answers the same. */
-  failure: { status: number; slug: string; title: string; detail: string } | null;
+  failure: RoundFailure | null;
   /** Whether wager counted the stake: null until settled, false while it still has to be sent. */
   wagerRecorded: boolean | null;
   createdAt: Date;
@@ -23,7 +23,7 @@ export interface Round {
 }
 
 /** A round as it starts: nothing taken, drawn or paid yet. */
-export function startedRound(fields: Pick<Round, '_id' | 'playerId' | 'gameId' | 'stake' | 'idempotencyKey'>, at: Date): Round {
+export function startedRound(fields: Pick<RoundRecord, '_id' | 'playerId' | 'gameId' | 'stake' | 'idempotencyKey'>, at: Date): RoundRecord {
   return {
     ...fields,
     status: 'started',
@@ -36,6 +36,26 @@ export function startedRound(fields: Pick<Round, '_id' | 'playerId' | 'gameId' |
     createdAt: at,
     updatedAt: at,
   };
+}
+
+/** The round a record holds, with what its status promises; a record that breaks that is corrupt. */
+export function toRound(record: RoundRecord): Round {
+  const { _id: id, playerId, gameId, stake, idempotencyKey, createdAt, updatedAt, wallet, reels, win, failure, wagerRecorded } = record;
+  const base = { id, playerId, gameId, stake, idempotencyKey, createdAt, updatedAt };
+  const corrupt = (missing: string) => new Error(`round ${id} is ${record.status} but has no ${missing}`);
+  switch (record.status) {
+    case 'started':
+      return { ...base, status: 'started' };
+    case 'failed':
+      if (!failure) throw corrupt('failure');
+      return { ...base, status: 'failed', failure };
+  }
+  if (!wallet) throw corrupt('wallet');
+  if (record.status === 'debited') return { ...base, status: 'debited', wallet };
+  if (!reels || win === null) throw corrupt('draw');
+  const drawn = { ...base, wallet, reels, lines: record.lines, win };
+  if (record.status === 'drawn') return { ...drawn, status: 'drawn' };
+  return { ...drawn, status: 'settled', wagerRecorded: wagerRecorded ?? false };
 }
 
 export const roundsSpec: CollectionSpec = {
@@ -67,11 +87,11 @@ export class RoundRepository {
   private readonly rounds;
 
   constructor(store: Store) {
-    this.rounds = store.collection<Round>(roundsSpec);
+    this.rounds = store.collection<RoundRecord>(roundsSpec);
   }
 
   /** Stores a new round; returns the existing one instead if the key was used before. */
-  async start(round: Round): Promise<Round> {
+  async start(round: RoundRecord): Promise<RoundRecord> {
     try {
       await this.rounds.insertOne(round);
       return round;
@@ -83,11 +103,11 @@ export class RoundRepository {
     }
   }
 
-  byKey(playerId: string, idempotencyKey: string): Promise<Round | null> {
+  byKey(playerId: string, idempotencyKey: string): Promise<RoundRecord | null> {
     return this.rounds.findOne({ playerId, idempotencyKey });
   }
 
-  async byId(id: string): Promise<Round> {
+  async byId(id: string): Promise<RoundRecord> {
     const round = await this.rounds.findOne({ _id: id });
     if (!round) throw new Error(`round ${id} vanished`);
     return round;
@@ -97,21 +117,21 @@ export class RoundRepository {
    * Moves a round on from `from`, only if it is still there: of two requests advancing the same
    * round, one wins and the other gets null and reads what the winner wrote.
    */
-  advance(id: string, from: RoundStatus, changes: Partial<Round>, at: Date): Promise<Round | null> {
+  advance(id: string, from: RoundStatus, changes: Partial<RoundRecord>, at: Date): Promise<RoundRecord | null> {
     return this.rounds.findOneAndUpdate({ _id: id, status: from }, { $set: { ...changes, updatedAt: at } });
   }
 
-  recent(playerId: string, limit: number): Promise<Round[]> {
+  recent(playerId: string, limit: number): Promise<RoundRecord[]> {
     return this.rounds.find({ playerId, status: 'settled' }, { sort: { createdAt: -1 }, limit });
   }
 
   /** Rounds that took the stake but stopped before settling, untouched since `before`, oldest first. */
-  unfinished(before: Date, limit: number): Promise<Round[]> {
+  unfinished(before: Date, limit: number): Promise<RoundRecord[]> {
     return this.rounds.find({ status: { $in: ['debited', 'drawn'] }, updatedAt: { $lt: before } }, { sort: { updatedAt: 1 }, limit });
   }
 
   /** Settled rounds whose stake wager has not counted yet, untouched since `before`, oldest first. */
-  wagersNotRecorded(before: Date, limit: number): Promise<Round[]> {
+  wagersNotRecorded(before: Date, limit: number): Promise<RoundRecord[]> {
     return this.rounds.find({ status: 'settled', wagerRecorded: false, updatedAt: { $lt: before } }, { sort: { updatedAt: 1 }, limit });
   }
 

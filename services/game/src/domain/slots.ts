@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { type Rng, seededRng } from '@casino/shared';
+import { type Rng, seededRng } from '@casino/shared/random';
 
 // The seeded draw lives in the kit, where the demo-data seeder uses it too.
 export { type Rng, seededRng };

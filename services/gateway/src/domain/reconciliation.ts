@@ -1,4 +1,4 @@
-import type { BonusReconciliation, LedgerReconciliation, ReconciliationReport, RoundReconciliation } from '@casino/shared';
+import type { BonusReconciliation, LedgerReconciliation, ReconciliationReport, RoundReconciliation } from '@casino/shared/contracts';
 
 type CrossCheck = ReconciliationReport['crossChecks'][number];
 

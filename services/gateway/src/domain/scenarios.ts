@@ -1,4 +1,4 @@
-import { SCENARIO_CATALOGUE, SCENARIO_NAMES, type ScenarioName, scenarioParams, type ScenarioSetting } from '@casino/shared';
+import { SCENARIO_CATALOGUE, SCENARIO_NAMES, type ScenarioName, scenarioParams, type ScenarioSetting } from '@casino/shared/scenarios';
 import { z } from 'zod';
 
 /** A demo scenario as the admin API lists it. */

@@ -1,4 +1,4 @@
-import type { TransactionType } from '@casino/shared';
+import type { TransactionType } from '@casino/shared/contracts';
 
 /** A wallet's two balances, in cents. Bonus money can be staked but not withdrawn. */
 export interface Balances {

@@ -1,4 +1,4 @@
-import type { PlayerProfile, PlayerStatus } from '@casino/shared';
+import type { PlayerProfile, PlayerStatus } from '@casino/shared/contracts';
 
 /** Daily deposit limit a new player starts with: 5,000.00 EUR. Players may set their own. */
 export const DEFAULT_DAILY_DEPOSIT_LIMIT = 500_000;

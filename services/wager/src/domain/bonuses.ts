@@ -1,4 +1,4 @@
-import type { BonusState, BonusView, OfferView } from '@casino/shared';
+import type { BonusState, BonusView, OfferView } from '@casino/shared/contracts';
 
 /** The offers. Amounts in cents; wagering is a multiple of the bonus amount. */
 export const OFFERS: readonly OfferView[] = [

@@ -1,5 +1,6 @@
 import { AppError, type ScenarioParams, scenarioApplied, type Scenarios } from '@casino/shared';
-import type { SlotGame } from './slots';
+import * as Sentry from '@sentry/node';
+import type { SlotGame } from '../domain/slots';
 
 /** The bug the regressed release ships: a reel stop one past the end of its strip. */
 export class ReelStripIndexError extends Error {
@@ -28,5 +29,29 @@ export function failIfRegressed(scenarios: Scenarios, game: SlotGame, random: ()
     detail: 'The reels could not be set for this spin and no money was taken. Quote the trace id when you report it.',
     operational: false,
     cause: new ReelStripIndexError(`${game.id}: reel 1 stop ${strip.length} is outside its strip of ${strip.length} symbols`),
+  });
+}
+
+/**
+ * While bad-release is on, everything the game sends to Sentry names the regressed release, so the
+ * release view shows the new error arriving with it: events and transactions through an event
+ * processor (which runs after the SDK fills in its own release), streamed spans through their
+ * `sentry.release` attribute. Read at send time, so switching off restores the release at once.
+ */
+export function reportRegressedRelease(scenarios: Scenarios, release: string): void {
+  const client = Sentry.getClient();
+  if (!client) return;
+  const current = () => {
+    const params = scenarios.active('bad-release');
+    return params && regressedRelease(release, params);
+  };
+  client.addEventProcessor((event) => {
+    const regressed = current();
+    if (regressed) event.release = regressed;
+    return event;
+  });
+  client.on('processSpan', (span) => {
+    const regressed = current();
+    if (regressed) span.attributes['sentry.release'] = regressed;
   });
 }
