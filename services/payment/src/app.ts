@@ -4,19 +4,24 @@ import { paymentRoutes } from './api/routes';
 import { DepositLimitRepository } from './data/deposit-limit-repository';
 import { LedgerRepository } from './data/ledger-repository';
 import type { PaymentPeers } from './data/peers';
-import { reconcileLedger } from './data/reconciliation';
+import { paymentFaults } from './scenarios';
+import type { PaymentDeps } from './use-cases/deps';
+import { reconcileLedger } from './use-cases/reconcile-ledger';
+import { recoverLedger } from './use-cases/recover-ledger';
 
 /** The payment service: wallets and the ledger, the only way money moves. */
 export function createApp(deps: ServiceDeps & { peers: PaymentPeers; now?: () => Date; recoverEveryMs?: number }): Express {
+  const now = deps.now ?? (() => new Date());
   const ledger = new LedgerRepository(deps.store, deps.now);
-  const limits = new DepositLimitRepository(deps.store);
-  // Marks entries a crash left half-written, so the ledger reads right without a replay.
-  if (deps.recoverEveryMs) {
-    repeatInBackground(deps.recoverEveryMs, deps.logger, 'ledger recovery pass', async () => {
-      const marked = await ledger.recover();
-      if (marked) deps.logger.warn({ marked }, 'marked ledger entries left pending by an interrupted request');
-    });
-  }
-  const reconcile = () => reconcileLedger(deps.store);
-  return createServiceApp({ ...deps, routes: paymentRoutes({ ...deps, ledger, limits, reconcile }) });
+  const payment: PaymentDeps = {
+    ledger,
+    limits: new DepositLimitRepository(deps.store),
+    peers: deps.peers,
+    metrics: deps.metrics,
+    faults: paymentFaults(deps.scenarios, deps.metrics),
+    now,
+  };
+  if (deps.recoverEveryMs)
+    repeatInBackground(deps.recoverEveryMs, deps.logger, 'ledger recovery pass', () => recoverLedger(ledger, deps.logger));
+  return createServiceApp({ ...deps, routes: paymentRoutes({ ...payment, reconcile: () => reconcileLedger(deps.store) }) });
 }

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '@casino/shared';
 import { describeEachStore } from '@casino/shared/testing/stores';
 import { DepositLimitRepository } from '../src/data/deposit-limit-repository';
-import { balancesAfter, IdempotencyMismatchError, InProgressError, LedgerRepository } from '../src/data/ledger-repository';
+import { IdempotencyMismatchError, InProgressError } from '../src/data/ledger-errors';
+import { appliedEntry } from '../src/data/ledger-records';
+import { LedgerRepository } from '../src/data/ledger-repository';
 import type { Balances, Movement } from '../src/domain/ledger';
 import { ledgerDifferences, newKey, newPlayer, type StoredEntry, storedLedger, TestClock } from './support';
 
@@ -674,7 +676,7 @@ describeEachStore('ledger repository', (backend) => {
   });
 });
 
-describe('balancesAfter', () => {
+describe('appliedEntry', () => {
   const wallet = {
     cash: 1_000,
     bonus: 300,
@@ -686,16 +688,16 @@ describe('balancesAfter', () => {
   };
 
   test('when the entry is the latest applied, then the balances after it are the wallet now', () => {
-    expect(balancesAfter(wallet, 'c')).toEqual({ cash: 1_000, bonus: 300 });
+    expect(appliedEntry(wallet, 'c')?.after).toEqual({ cash: 1_000, bonus: 300 });
   });
 
   test('when later entries were applied, then their changes are taken back out', () => {
-    expect(balancesAfter(wallet, 'b')).toEqual({ cash: 2_000, bonus: 500 });
-    expect(balancesAfter(wallet, 'a')).toEqual({ cash: 2_000, bonus: 0 });
+    expect(appliedEntry(wallet, 'b')?.after).toEqual({ cash: 2_000, bonus: 500 });
+    expect(appliedEntry(wallet, 'a')?.after).toEqual({ cash: 2_000, bonus: 0 });
   });
 
   test('when the wallet does not remember the entry, then there is no answer', () => {
-    expect(balancesAfter(wallet, 'zzz')).toBeUndefined();
-    expect(balancesAfter({ cash: 0, bonus: 0, applied: [] }, 'a')).toBeUndefined();
+    expect(appliedEntry(wallet, 'zzz')).toBeUndefined();
+    expect(appliedEntry({ cash: 0, bonus: 0, applied: [] }, 'a')).toBeUndefined();
   });
 });

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { BonusView, PlayerStatus, Store, WalletDifference } from '@casino/shared';
 import { testDeps } from '@casino/shared/testing';
 import { createApp } from '../src/app';
-import { ledgerSpec, walletsSpec } from '../src/data/ledger-repository';
+import { ledgerSpec, walletsSpec } from '../src/data/ledger-records';
 import type { PaymentPeers } from '../src/data/peers';
-import { reconcileLedger } from '../src/data/reconciliation';
+import { reconcileLedger } from '../src/use-cases/reconcile-ledger';
 
 /** A wallet as the store holds it. */
 export interface StoredWallet {

@@ -1,19 +1,15 @@
 import {
-  AppError,
   annotate,
   Attr,
   betBody,
   bonusCreditBody,
   bonusSettleBody,
   depositBody,
-  euros,
+  idempotencyKeyHeader,
   type LedgerReconciliation,
   listLimit,
-  type Metrics,
   parseInput,
-  idempotencyKeyHeader,
   playerIdParam,
-  type Scenarios,
   sendProblem,
   TRANSACTION_TYPES,
   winBody,
@@ -21,29 +17,17 @@ import {
 } from '@casino/shared';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { InsufficientFundsError, type Movement, utcDay } from '../domain/ledger';
-import type { DepositLimitRepository } from '../data/deposit-limit-repository';
-import {
-  IdempotencyMismatchError,
-  InProgressError,
-  type LedgerRepository,
-  type MoveResult,
-  WalletBusyError,
-  walletView,
-} from '../data/ledger-repository';
-import type { PaymentPeers } from '../data/peers';
-import { stakeProvider } from './payment-failures';
-
-export interface PaymentRouteDeps {
-  ledger: LedgerRepository;
-  /** Every wallet checked against its ledger, for `npm run reconcile`. */
-  reconcile: () => Promise<LedgerReconciliation>;
-  limits: DepositLimitRepository;
-  peers: PaymentPeers;
-  metrics: Metrics;
-  scenarios: Scenarios;
-  now?: () => Date;
-}
+import type { MoveResult } from '../data/ledger-repository';
+import { creditBonus } from '../use-cases/credit-bonus';
+import { deposit } from '../use-cases/deposit';
+import type { MoveRequest, PaymentDeps } from '../use-cases/deps';
+import { listTransactions } from '../use-cases/list-transactions';
+import { payWin } from '../use-cases/pay-win';
+import { readWallet } from '../use-cases/read-wallet';
+import { settleBonus } from '../use-cases/settle-bonus';
+import { takeStake } from '../use-cases/take-stake';
+import { withdraw } from '../use-cases/withdraw';
+import { paymentProblems } from './problems';
 
 const transactionsQuery = z.strictObject({
   limit: listLimit,
@@ -51,195 +35,80 @@ const transactionsQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).default('desc'),
 });
 
-/** The ledger's refusals as problems the player can act on. */
-function toProblem(err: unknown, what: string): unknown {
-  if (err instanceof InsufficientFundsError) {
-    return AppError.unprocessable(
-      'insufficient-funds',
-      'Insufficient funds',
-      `The ${what} needs ${euros(err.needed)}; ${euros(err.available)} is available.`,
-    );
-  }
-  if (err instanceof IdempotencyMismatchError) {
-    return AppError.unprocessable(
-      'idempotency-key-reused',
-      'Idempotency key reused',
-      'This Idempotency-Key was already used for a different request.',
-    );
-  }
-  if (err instanceof InProgressError) {
-    return AppError.conflict('request-in-progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
-  }
-  if (err instanceof WalletBusyError) {
-    return new AppError(503, {
-      slug: 'wallet-busy',
-      title: 'Service unavailable',
-      detail: 'The wallet is busy with other payments; retry shortly.',
-    });
-  }
-  return err;
+/** The wallet and the key a money move names. */
+const moveOf = (req: Request): MoveRequest => ({ playerId: playerIdParam(req), idempotencyKey: idempotencyKeyHeader(req) });
+
+/** A move's answer: 201 with the entry and the wallet, marked when it was a replay. */
+function sendMove(res: Response, result: MoveResult): void {
+  annotate({
+    [Attr.transactionType]: result.transaction.type,
+    [Attr.amount]: Math.abs(result.transaction.amount),
+    [Attr.idempotentReplay]: result.replayed,
+  });
+  if (result.replayed) res.setHeader('idempotent-replayed', 'true');
+  res.status(201).json({ transaction: result.transaction, wallet: result.wallet });
 }
 
-export function paymentRoutes({ ledger, reconcile, limits, peers, metrics, scenarios, now = () => new Date() }: PaymentRouteDeps): Router {
+export function paymentRoutes(deps: PaymentDeps & { reconcile: () => Promise<LedgerReconciliation> }): Router {
   const router = Router();
 
   router.get('/reconciliation', async (_req, res) => {
-    res.json(await reconcile());
+    res.json(await deps.reconcile());
   });
 
-  const send = (res: Response, result: MoveResult) => {
-    annotate({
-      [Attr.transactionType]: result.transaction.type,
-      [Attr.amount]: Math.abs(result.transaction.amount),
-      [Attr.idempotentReplay]: result.replayed,
-    });
-    if (result.replayed) res.setHeader('idempotent-replayed', 'true');
-    res.status(201).json({ transaction: result.transaction, wallet: result.wallet });
-  };
-
-  const moving = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (err) {
-      throw toProblem(err, what);
-    }
-  };
-
   router.get('/wallets/:playerId', async (req, res) => {
-    res.json(walletView(await ledger.balances(playerIdParam(req))));
+    res.json(await readWallet(deps, playerIdParam(req)));
   });
 
   router.get('/wallets/:playerId/transactions', async (req, res) => {
-    const id = playerIdParam(req);
-    const query = parseInput(transactionsQuery, req.query, 'query');
-    const oneByOne = scenarios.active('n-plus-one') !== undefined;
-    res.json({
-      items: await ledger.transactions(id, { limit: query.limit, type: query.type, oldestFirst: query.order === 'asc', oneByOne }),
-    });
+    const playerId = playerIdParam(req);
+    const { limit, type, order } = parseInput(transactionsQuery, req.query, 'query');
+    res.json({ items: await listTransactions(deps, playerId, { limit, type, oldestFirst: order === 'asc' }) });
   });
 
   router.post('/wallets/:playerId/deposits', async (req, res) => {
-    const id = playerIdParam(req);
-    const key = idempotencyKeyHeader(req);
+    const move = moveOf(req);
     const { amount } = parseInput(depositBody, req.body);
-    const movement: Movement = { type: 'deposit', amount };
-    const replay = await moving('deposit', () => ledger.replay(id, key, movement));
-    if (replay) return send(res, replay);
-
-    const status = await peers.playerStatus(id);
-    if (status.status === 'self_excluded') {
-      metrics.count('deposits', { status: 'rejected' });
-      throw AppError.forbidden('self-excluded', `Deposits are closed while you are self-excluded (until ${status.selfExcludedUntil}).`);
-    }
-    const day = utcDay(now());
-    if (!(await limits.reserve(id, day, amount, status.dailyDepositLimit, now()))) {
-      metrics.count('deposits', { status: 'rejected' });
-      const used = await limits.used(id, day);
-      throw AppError.unprocessable(
-        'deposit-limit-exceeded',
-        'Deposit limit exceeded',
-        `Your daily deposit limit is ${euros(status.dailyDepositLimit)}; ${euros(Math.max(0, status.dailyDepositLimit - used))} is left today.`,
-      );
-    }
-    let result: MoveResult;
-    try {
-      result = await moving('deposit', () => ledger.move(id, key, movement, null));
-    } catch (err) {
-      await limits.release(id, day, amount, now());
-      throw err;
-    }
-    // A concurrent request with the same key got there first and already counts toward the limit.
-    if (result.replayed) await limits.release(id, day, amount, now());
-    if (!result.replayed) {
-      metrics.count('deposits', { status: 'succeeded' });
-      metrics.count('depositCents', {}, amount);
-    }
-    send(res, result);
+    sendMove(res, await deposit(deps, move, amount));
   });
 
   router.post('/wallets/:playerId/withdrawals', async (req, res) => {
-    const id = playerIdParam(req);
-    const key = idempotencyKeyHeader(req);
-    const body = parseInput(withdrawalBody, req.body);
-    const movement: Movement = { type: 'withdrawal', amount: body.amount };
-    const replay = await moving('withdrawal', () => ledger.replay(id, key, movement));
-    if (replay) return send(res, replay);
-
-    const { cash } = await ledger.balances(id);
-    if (body.amount > cash) {
-      metrics.count('withdrawals', { status: 'rejected' });
-      throw toProblem(new InsufficientFundsError(body.amount, cash), 'withdrawal');
-    }
-    const bonus = await peers.activeBonus(id);
-    if (bonus) {
-      if (!body.forfeitBonus) {
-        metrics.count('withdrawals', { status: 'rejected' });
-        throw AppError.conflict(
-          'wagering-open',
-          `Wagering is open on your bonus (${euros(bonus.wagered)} of ${euros(bonus.wageringRequired)} wagered). ` +
-            'A withdrawal now forfeits the bonus: send forfeitBonus: true to go ahead.',
-        );
-      }
-      await peers.forfeitBonus(id, `${key}:forfeit`);
-    }
-    try {
-      const result = await moving('withdrawal', () => ledger.move(id, key, movement, null));
-      if (!result.replayed) {
-        metrics.count('withdrawals', { status: 'succeeded' });
-        metrics.count('withdrawalCents', {}, body.amount);
-      }
-      send(res, result);
-    } catch (err) {
-      metrics.count('withdrawals', { status: 'rejected' });
-      throw err;
-    }
+    const move = moveOf(req);
+    sendMove(res, await withdraw(deps, move, parseInput(withdrawalBody, req.body)));
   });
 
-  const provider = stakeProvider(scenarios, metrics);
   router.post('/wallets/:playerId/bets', async (req, res) => {
-    const id = playerIdParam(req);
-    const key = idempotencyKeyHeader(req);
+    const move = moveOf(req);
     const body = parseInput(betBody, req.body);
     annotate({ [Attr.roundId]: body.roundId, [Attr.gameId]: body.gameId, [Attr.stake]: body.amount });
-    const movement: Movement = { type: 'bet', amount: body.amount };
-    if (scenarios.active('payment-failures')) {
-      // A stake the ledger already took replays as taken; only a new one goes to the provider.
-      const replay = await moving('stake', () => ledger.replay(id, key, movement));
-      if (replay) return send(res, replay);
-      // Answered here, not thrown: the central handler would report every retry of the bet again.
-      const refusal = provider({ playerId: id, idempotencyKey: key, ...body });
-      if (refusal) return sendProblem(res, refusal);
-    }
-    send(res, await moving('stake', () => ledger.move(id, key, movement, body.roundId)));
+    const taken = await takeStake(deps, move, body);
+    if ('refusal' in taken) return sendProblem(res, taken.refusal);
+    sendMove(res, taken.result);
   });
 
   router.post('/wallets/:playerId/wins', async (req, res) => {
-    const id = playerIdParam(req);
-    const key = idempotencyKeyHeader(req);
+    const move = moveOf(req);
     const body = parseInput(winBody, req.body);
     annotate({ [Attr.roundId]: body.roundId, [Attr.gameId]: body.gameId, [Attr.win]: body.amount });
-    const stake = await ledger.stakeOf(id, body.roundId);
-    if (!stake) throw AppError.conflict('no-bet-for-round', "A win needs the round's bet to be settled first.");
-    send(res, await moving('win', () => ledger.move(id, key, { type: 'win', amount: body.amount, stake }, body.roundId)));
+    sendMove(res, await payWin(deps, move, body));
   });
 
   router.post('/wallets/:playerId/bonus-credits', async (req, res) => {
-    const id = playerIdParam(req);
-    const key = idempotencyKeyHeader(req);
+    const move = moveOf(req);
     const body = parseInput(bonusCreditBody, req.body);
     annotate({ [Attr.bonusId]: body.bonusId });
-    send(res, await moving('bonus credit', () => ledger.move(id, key, { type: 'bonus_credit', amount: body.amount }, body.bonusId)));
+    sendMove(res, await creditBonus(deps, move, body));
   });
 
-  const settleBonus = (type: 'bonus_conversion' | 'bonus_forfeit') => async (req: Request, res: Response) => {
-    const id = playerIdParam(req);
-    const key = idempotencyKeyHeader(req);
+  const bonusSettlement = (type: 'bonus_conversion' | 'bonus_forfeit') => async (req: Request, res: Response) => {
+    const move = moveOf(req);
     const body = parseInput(bonusSettleBody, req.body);
     annotate({ [Attr.bonusId]: body.bonusId });
-    send(res, await moving(type.replace('_', ' '), () => ledger.move(id, key, { type }, body.bonusId)));
+    sendMove(res, await settleBonus(deps, move, { type, bonusId: body.bonusId }));
   };
-  router.post('/wallets/:playerId/bonus-conversions', settleBonus('bonus_conversion'));
-  router.post('/wallets/:playerId/bonus-forfeits', settleBonus('bonus_forfeit'));
+  router.post('/wallets/:playerId/bonus-conversions', bonusSettlement('bonus_conversion'));
+  router.post('/wallets/:playerId/bonus-forfeits', bonusSettlement('bonus_forfeit'));
 
+  router.use(paymentProblems);
   return router;
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   backoffDelay,
-  type CollectionSpec,
   DuplicateKeyError,
   sleep,
   type Store,
@@ -10,7 +9,9 @@ import {
   type WalletView,
 } from '@casino/shared';
 import { findOneByOne } from '@casino/shared/n-plus-one';
-import { type Balances, guard, InsufficientFundsError, type Movement, plan, requestedAmount, total } from '../domain/ledger';
+import { type Balances, guard, InsufficientFundsError, type Movement, plan, requestedAmount, walletView } from '../domain/ledger';
+import { IdempotencyMismatchError, InProgressError, WalletBusyError } from './ledger-errors';
+import { appliedEntry, type EntryDoc, ledgerSpec, transactionView, type WalletDoc, walletsSpec } from './ledger-records';
 
 /** How many recent entries a wallet remembers applying: enough to settle any interrupted write. */
 const APPLIED_MEMORY = 100;
@@ -19,118 +20,10 @@ const ABANDONED_AFTER_MS = 10_000;
 /** Attempts to write under contention before answering "busy". */
 const MAX_ATTEMPTS = 20;
 
-/** A wallet's record of applying one entry: its id and the change it made. */
-export interface AppliedMark {
-  id: string;
-  cash: number;
-  bonus: number;
-}
-
-/**
- * Balances right after a remembered entry: the wallet now, minus every change applied after it.
- * Undefined when the wallet does not remember the entry.
- */
-export function balancesAfter(wallet: Balances & { applied: AppliedMark[] }, entryId: string): Balances | undefined {
-  const at = wallet.applied.findIndex((m) => m.id === entryId);
-  if (at === -1) return undefined;
-  const later = wallet.applied.slice(at + 1);
-  return {
-    cash: wallet.cash - later.reduce((s, m) => s + m.cash, 0),
-    bonus: wallet.bonus - later.reduce((s, m) => s + m.bonus, 0),
-  };
-}
-
-export interface WalletDoc {
-  _id: string;
-  currency: 'EUR';
-  cash: number;
-  bonus: number;
-  /** The most recent entries applied, oldest first, with the change each made. */
-  applied: AppliedMark[];
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-type EntryStatus = 'pending' | 'applied' | 'rejected';
-
-export interface EntryDoc {
-  _id: string;
-  walletId: string;
-  idempotencyKey: string;
-  type: TransactionType;
-  /** What the caller asked for; a replay must ask for the same. */
-  requested: number;
-  cash: number;
-  bonus: number;
-  status: EntryStatus;
-  balanceAfter: Balances | null;
-  ref: string | null;
-  /** Why a refused entry was refused, so a replay answers the same. */
-  rejection: { needed: number; available: number } | null;
-  createdAt: Date;
-}
-
-export const walletsSpec: CollectionSpec = {
-  name: 'wallets',
-  schema: {
-    currency: { type: String, required: true, enum: ['EUR'] },
-    cash: { type: Number, required: true, min: 0 },
-    bonus: { type: Number, required: true, min: 0 },
-    applied: [{ _id: false, id: String, cash: Number, bonus: Number }],
-    createdAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-  },
-};
-
-export const ledgerSpec: CollectionSpec = {
-  name: 'ledger',
-  indexes: [
-    { fields: { walletId: 1, idempotencyKey: 1 }, unique: true },
-    { fields: { walletId: 1, createdAt: -1 } },
-    { fields: { walletId: 1, type: 1, createdAt: -1 } },
-    { fields: { walletId: 1, ref: 1 } },
-  ],
-  schema: {
-    walletId: { type: String, required: true },
-    idempotencyKey: { type: String, required: true, maxlength: 200 },
-    type: { type: String, required: true },
-    requested: { type: Number, required: true, min: 0 },
-    cash: { type: Number, required: true },
-    bonus: { type: Number, required: true },
-    status: { type: String, required: true, enum: ['pending', 'applied', 'rejected'] },
-    balanceAfter: { type: { _id: false, cash: Number, bonus: Number }, default: null },
-    ref: { type: String, default: null },
-    rejection: { type: { _id: false, needed: Number, available: Number }, default: null },
-    createdAt: { type: Date, required: true },
-  },
-};
-
-/** The same idempotency key was sent with a different request. */
-export class IdempotencyMismatchError extends Error {}
-/** Another request with the same key is still being processed. */
-export class InProgressError extends Error {}
-/** The wallet stayed contended past every attempt; the caller may retry. */
-export class WalletBusyError extends Error {}
-
 export interface MoveResult {
   transaction: TransactionView;
   wallet: WalletView;
   replayed: boolean;
-}
-
-export const walletView = (b: Balances): WalletView => ({ currency: 'EUR', cash: b.cash, bonus: b.bonus, total: total(b) });
-
-export function transactionView(entry: EntryDoc): TransactionView {
-  return {
-    id: entry._id,
-    type: entry.type,
-    amount: entry.cash + entry.bonus,
-    cash: entry.cash,
-    bonus: entry.bonus,
-    balanceAfter: entry.balanceAfter ? total(entry.balanceAfter) : 0,
-    createdAt: entry.createdAt.toISOString(),
-    ref: entry.ref,
-  };
 }
 
 /**
@@ -193,11 +86,12 @@ export class LedgerRepository {
   /** Applies a movement exactly once per (wallet, idempotency key). */
   async move(walletId: string, idempotencyKey: string, movement: Movement, ref: string | null): Promise<MoveResult> {
     const at = this.now();
-    const wallet = (await this.wallets.findOneAndUpdate(
+    const wallet = await this.wallets.findOneAndUpdate(
       { _id: walletId },
       { $setOnInsert: { currency: 'EUR', cash: 0, bonus: 0, applied: [], createdAt: at, updatedAt: at } },
       { upsert: true },
-    ))!;
+    );
+    if (!wallet) throw new Error(`wallet ${walletId} was not created`);
     let planned: Balances | undefined;
     let shortfall: InsufficientFundsError | undefined;
     try {
@@ -257,8 +151,8 @@ export class LedgerRepository {
       if (after) return this.appliedResult(entry, planned, after);
       const wallet = await this.wallets.findOne({ _id: entry.walletId });
       if (!wallet) throw new Error(`wallet ${entry.walletId} vanished`);
-      const mark = wallet.applied.find((m) => m.id === entry._id);
-      if (mark) return this.markApplied(entry, mark, balancesAfter(wallet, entry._id)!);
+      const applied = appliedEntry(wallet, entry._id);
+      if (applied) return this.markApplied(entry, applied.mark, applied.after);
       try {
         const next = plan(wallet, movement);
         if (next.cash !== planned.cash || next.bonus !== planned.bonus) {
@@ -307,9 +201,9 @@ export class LedgerRepository {
     let marked = 0;
     for (const entry of await this.entries.find({ status: 'pending', createdAt: { $lt: cutoff } }, { limit: 1000 })) {
       const wallet = await this.wallets.findOne({ _id: entry.walletId });
-      const mark = wallet?.applied.find((m) => m.id === entry._id);
-      if (!wallet || !mark) continue;
-      if (await this.writeApplied(entry, mark, balancesAfter(wallet, entry._id)!)) marked++;
+      const applied = wallet && appliedEntry(wallet, entry._id);
+      if (!applied) continue;
+      if (await this.writeApplied(entry, applied.mark, applied.after)) marked++;
     }
     return marked;
   }
@@ -321,13 +215,16 @@ export class LedgerRepository {
     }
     for (let waited = 0; ; waited += 25) {
       if (entry.status === 'applied') {
-        return { transaction: transactionView(entry), wallet: walletView(entry.balanceAfter!), replayed: true };
+        if (!entry.balanceAfter) throw new Error(`ledger entry ${entry._id} is applied but records no balances`);
+        return { transaction: transactionView(entry), wallet: walletView(entry.balanceAfter), replayed: true };
       }
-      if (entry.status === 'rejected') throw new InsufficientFundsError(entry.rejection?.needed ?? 0, entry.rejection?.available ?? 0);
+      if (entry.status === 'rejected') {
+        throw new InsufficientFundsError(entry.type, entry.rejection?.needed ?? 0, entry.rejection?.available ?? 0);
+      }
       const wallet = await this.wallets.findOne({ _id: entry.walletId });
       // The wallet remembers applying it: the request that wrote it stopped before marking it.
-      const mark = wallet?.applied.find((m) => m.id === entry._id);
-      if (wallet && mark) return { ...(await this.markApplied(entry, mark, balancesAfter(wallet, entry._id)!)), replayed: true };
+      const applied = wallet && appliedEntry(wallet, entry._id);
+      if (applied) return { ...(await this.markApplied(entry, applied.mark, applied.after)), replayed: true };
       if (this.now().getTime() - entry.createdAt.getTime() > ABANDONED_AFTER_MS && wallet) {
         return { ...(await this.apply(entry, movement)), replayed: true };
       }

@@ -1,4 +1,4 @@
-import type { TransactionType } from '@casino/shared/contracts';
+import type { TransactionType, WalletView } from '@casino/shared/contracts';
 
 /** A wallet's two balances, in cents. Bonus money can be staked but not withdrawn. */
 export interface Balances {
@@ -19,9 +19,11 @@ export type Movement =
   /** Removes the whole bonus balance. */
   | { type: 'bonus_forfeit' };
 
+/** A movement the balances cannot cover: `movement` says which kind, for the player's words. */
 export class InsufficientFundsError extends Error {
   override name = 'InsufficientFundsError';
   constructor(
+    readonly movement: TransactionType,
     readonly needed: number,
     readonly available: number,
   ) {
@@ -44,13 +46,13 @@ export function plan(balances: Balances, movement: Movement): Balances {
       return { cash: movement.amount, bonus: 0 };
     case 'withdrawal':
       // Only cash can be withdrawn.
-      if (movement.amount > balances.cash) throw new InsufficientFundsError(movement.amount, balances.cash);
+      if (movement.amount > balances.cash) throw new InsufficientFundsError(movement.type, movement.amount, balances.cash);
       return { cash: -movement.amount, bonus: 0 };
     case 'bet': {
       // Stakes use cash first, then bonus.
       const fromCash = Math.min(balances.cash, movement.amount);
       const fromBonus = movement.amount - fromCash;
-      if (fromBonus > balances.bonus) throw new InsufficientFundsError(movement.amount, balances.cash + balances.bonus);
+      if (fromBonus > balances.bonus) throw new InsufficientFundsError(movement.type, movement.amount, balances.cash + balances.bonus);
       return { cash: -fromCash, bonus: -fromBonus };
     }
     case 'win': {
@@ -86,6 +88,9 @@ export function guard(movement: Movement, planned: Balances): Record<string, unk
 export function total(b: Balances): number {
   return b.cash + b.bonus;
 }
+
+/** A wallet as players see it. */
+export const walletView = (b: Balances): WalletView => ({ currency: 'EUR', cash: b.cash, bonus: b.bonus, total: total(b) });
 
 export const MONEY_IN: readonly TransactionType[] = ['deposit', 'win', 'bonus_credit'];
 

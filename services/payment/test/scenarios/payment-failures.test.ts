@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { seededRng, unit } from '@casino/shared';
 import type { Express } from 'express';
 import request from 'supertest';
-import { DECK_SIZE, ProviderFailures } from '../src/domain/provider-failures';
-import { newKey, newPlayer, setup } from './support';
+import { DECK_SIZE, ProviderFailures } from '../../src/scenarios/provider-failures';
+import { newKey, newPlayer, setup } from '../support';
 
 const seeded = (seed: number) => {
   const rng = seededRng(seed);

@@ -34,7 +34,8 @@ export class ProviderFailures {
     if (known !== undefined) return { failure: known, again: true };
     const failure = this.deal(rate) ? (this.random() < 0.5 ? 'decline' : 'timeout') : null;
     this.decided.set(betKey, failure);
-    if (this.decided.size > ProviderFailures.REMEMBERED) this.decided.delete(this.decided.keys().next().value!);
+    const oldest = this.decided.keys().next().value;
+    if (this.decided.size > ProviderFailures.REMEMBERED && oldest !== undefined) this.decided.delete(oldest);
     return { failure, again: false };
   }
 
@@ -54,9 +55,9 @@ export class ProviderFailures {
       this.deck = Array.from({ length: DECK_SIZE }, (_, i) => i < failures);
       for (let i = this.deck.length - 1; i > 0; i--) {
         const j = Math.floor(this.random() * (i + 1));
-        [this.deck[i], this.deck[j]] = [this.deck[j]!, this.deck[i]!];
+        [this.deck[i], this.deck[j]] = [this.deck[j] ?? false, this.deck[i] ?? false];
       }
     }
-    return this.deck.pop()!;
+    return this.deck.pop() ?? false;
   }
 }

@@ -1,5 +1,5 @@
 import type { LedgerReconciliation, Store, TransactionType, WalletDifference } from '@casino/shared';
-import { type EntryDoc, ledgerSpec, type WalletDoc, walletsSpec } from './ledger-repository';
+import { type EntryDoc, ledgerSpec, type WalletDoc, walletsSpec } from '../data/ledger-records';
 
 interface Sums {
   _id: string;

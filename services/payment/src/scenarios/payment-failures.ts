@@ -1,6 +1,6 @@
 import { AppError, Attr, euros, type Metrics, scenarioApplied, type Scenarios } from '@casino/shared';
 import * as Sentry from '@sentry/node';
-import { ProviderFailures } from '../domain/provider-failures';
+import { ProviderFailures } from './provider-failures';
 
 /** The simulated card provider the stake debits go through. */
 export const PROVIDER = 'demo-card-provider';

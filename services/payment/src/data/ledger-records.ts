@@ -1,0 +1,109 @@
+/** The ledger as stored: wallets with the marks of what they applied, and one entry per money move. */
+import type { CollectionSpec, TransactionType, TransactionView } from '@casino/shared';
+import { type Balances, total } from '../domain/ledger';
+
+/** A wallet's record of applying one entry: its id and the change it made. */
+export interface AppliedMark {
+  id: string;
+  cash: number;
+  bonus: number;
+}
+
+/**
+ * The wallet's record of applying an entry, with the balances right after it: the wallet now,
+ * minus every change applied after it. Undefined when the wallet does not remember the entry.
+ */
+export function appliedEntry(
+  wallet: Balances & { applied: AppliedMark[] },
+  entryId: string,
+): { mark: AppliedMark; after: Balances } | undefined {
+  const at = wallet.applied.findIndex((m) => m.id === entryId);
+  const mark = wallet.applied[at];
+  if (!mark) return undefined;
+  const later = wallet.applied.slice(at + 1);
+  return {
+    mark,
+    after: {
+      cash: wallet.cash - later.reduce((s, m) => s + m.cash, 0),
+      bonus: wallet.bonus - later.reduce((s, m) => s + m.bonus, 0),
+    },
+  };
+}
+
+export interface WalletDoc {
+  _id: string;
+  currency: 'EUR';
+  cash: number;
+  bonus: number;
+  /** The most recent entries applied, oldest first, with the change each made. */
+  applied: AppliedMark[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type EntryStatus = 'pending' | 'applied' | 'rejected';
+
+export interface EntryDoc {
+  _id: string;
+  walletId: string;
+  idempotencyKey: string;
+  type: TransactionType;
+  /** What the caller asked for; a replay must ask for the same. */
+  requested: number;
+  cash: number;
+  bonus: number;
+  status: EntryStatus;
+  balanceAfter: Balances | null;
+  ref: string | null;
+  /** Why a refused entry was refused, so a replay answers the same. */
+  rejection: { needed: number; available: number } | null;
+  createdAt: Date;
+}
+
+export const walletsSpec: CollectionSpec = {
+  name: 'wallets',
+  schema: {
+    currency: { type: String, required: true, enum: ['EUR'] },
+    cash: { type: Number, required: true, min: 0 },
+    bonus: { type: Number, required: true, min: 0 },
+    applied: [{ _id: false, id: String, cash: Number, bonus: Number }],
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+};
+
+export const ledgerSpec: CollectionSpec = {
+  name: 'ledger',
+  indexes: [
+    { fields: { walletId: 1, idempotencyKey: 1 }, unique: true },
+    { fields: { walletId: 1, createdAt: -1 } },
+    { fields: { walletId: 1, type: 1, createdAt: -1 } },
+    { fields: { walletId: 1, ref: 1 } },
+  ],
+  schema: {
+    walletId: { type: String, required: true },
+    idempotencyKey: { type: String, required: true, maxlength: 200 },
+    type: { type: String, required: true },
+    requested: { type: Number, required: true, min: 0 },
+    cash: { type: Number, required: true },
+    bonus: { type: Number, required: true },
+    status: { type: String, required: true, enum: ['pending', 'applied', 'rejected'] },
+    balanceAfter: { type: { _id: false, cash: Number, bonus: Number }, default: null },
+    ref: { type: String, default: null },
+    rejection: { type: { _id: false, needed: Number, available: Number }, default: null },
+    createdAt: { type: Date, required: true },
+  },
+};
+
+export function transactionView(entry: EntryDoc): TransactionView {
+  return {
+    id: entry._id,
+    type: entry.type,
+    amount: entry.cash + entry.bonus,
+    cash: entry.cash,
+    bonus: entry.bonus,
+    balanceAfter: entry.balanceAfter ? total(entry.balanceAfter) : 0,
+    createdAt: entry.createdAt.toISOString(),
+    ref: entry.ref,
+  };
+}
