@@ -1,11 +1,19 @@
 import { createServiceApp, type ServiceDeps } from '@casino/shared';
-import { type Express, Router } from 'express';
-import { riskScoreOutage } from './api/error-burst';
+import type { Express } from 'express';
 import { playerRoutes } from './api/routes';
 import { PlayerRepository } from './data/player-repository';
+import { StatusCache } from './data/status-cache';
+import { userFaults } from './scenarios';
 
 /** The user service: players, credentials, access tokens, status and deposit limits. */
 export function createApp(deps: ServiceDeps & { now?: () => Date }): Express {
-  const players = new PlayerRepository(deps.store);
-  return createServiceApp({ ...deps, routes: Router().use(riskScoreOutage(deps.scenarios), playerRoutes({ ...deps, players })) });
+  const routes = playerRoutes({
+    players: new PlayerRepository(deps.store),
+    statuses: new StatusCache(deps.cache),
+    config: deps.config,
+    metrics: deps.metrics,
+    faults: userFaults(deps.scenarios, deps.store),
+    now: deps.now ?? (() => new Date()),
+  });
+  return createServiceApp({ ...deps, routes });
 }

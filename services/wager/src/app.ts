@@ -1,14 +1,21 @@
 import { createServiceApp, type ServiceDeps } from '@casino/shared';
-import { type Express, Router } from 'express';
-import { unawaitedAudit } from './api/error-burst';
+import type { Express } from 'express';
 import { wagerRoutes } from './api/routes';
 import { BonusRepository } from './data/bonus-repository';
 import type { WagerPeers } from './data/peers';
-import { reconcileBonuses } from './data/reconciliation';
+import { wagerFaults } from './scenarios';
+import { reconcileBonuses } from './use-cases/reconcile-bonuses';
 
 /** The wager service: bonus offers, active bonuses and wagering progress. */
 export function createApp(deps: ServiceDeps & { peers: WagerPeers; now?: () => Date }): Express {
-  const bonuses = new BonusRepository(deps.store);
-  const reconcile = () => reconcileBonuses(deps.store, (deps.now ?? (() => new Date()))());
-  return createServiceApp({ ...deps, routes: Router().use(unawaitedAudit(deps.scenarios), wagerRoutes({ ...deps, bonuses, reconcile })) });
+  const now = deps.now ?? (() => new Date());
+  const routes = wagerRoutes({
+    bonuses: new BonusRepository(deps.store),
+    peers: deps.peers,
+    metrics: deps.metrics,
+    faults: wagerFaults(deps.scenarios),
+    now,
+    reconcile: () => reconcileBonuses(deps.store, now()),
+  });
+  return createServiceApp({ ...deps, routes });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeEachStore } from '@casino/shared/testing/stores';
 import { BonusRepository, ClaimConflictError } from '../src/data/bonus-repository';
-import { reconcileBonuses } from '../src/data/reconciliation';
+import { reconcileBonuses } from '../src/use-cases/reconcile-bonuses';
 import type { Bonus } from '../src/domain/bonuses';
 
 const CLAIMED = new Date('2026-03-01T12:00:00.000Z');

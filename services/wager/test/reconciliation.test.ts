@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EmbeddedStore } from '@casino/shared';
 import { BonusRepository, bonusesSpec, type BonusDoc, type WagerDoc, wagersSpec } from '../src/data/bonus-repository';
-import { reconcileBonuses } from '../src/data/reconciliation';
+import { reconcileBonuses } from '../src/use-cases/reconcile-bonuses';
 import type { Bonus } from '../src/domain/bonuses';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');

@@ -1,8 +1,7 @@
-import { type CollectionSpec, DuplicateKeyError, scenarioApplied, type Store, StoreUnavailableError } from '@casino/shared';
-import { withOperationHint } from '@casino/shared/store/operation-hint';
+import { type CollectionSpec, DuplicateKeyError, type Store } from '@casino/shared';
 import { emailKey, type Player } from '../domain/players';
 
-interface PlayerDoc {
+export interface PlayerDoc {
   _id: string;
   email: string;
   emailKey: string;
@@ -31,7 +30,7 @@ export const playersSpec: CollectionSpec = {
 
 export class EmailTakenError extends Error {}
 
-const toPlayer = (doc: PlayerDoc): Player => ({
+export const toPlayer = (doc: PlayerDoc): Player => ({
   id: doc._id,
   email: doc.email,
   displayName: doc.displayName,
@@ -43,7 +42,7 @@ const toPlayer = (doc: PlayerDoc): Player => ({
 export class PlayerRepository {
   private readonly players;
 
-  constructor(private readonly store: Store) {
+  constructor(store: Store) {
     this.players = store.collection<PlayerDoc>(playersSpec);
   }
 
@@ -66,44 +65,9 @@ export class PlayerRepository {
     }
   }
 
-  /**
-   * The player by id. `slow` is the slow-query scenario: the same answer through a deliberately
-   * unindexed read (see `slowFindById`).
-   */
-  async byId(id: string, options: { slow?: { ms: number } } = {}): Promise<Player | null> {
-    const doc = options.slow ? await this.slowFindById(id, options.slow.ms) : await this.players.findOne({ _id: id });
+  async byId(id: string): Promise<Player | null> {
+    const doc = await this.players.findOne({ _id: id });
     return doc && toPlayer(doc);
-  }
-
-  /**
-   * The slow-query scenario's read: a real slow pattern rather than a sleep beside a fast query.
-   *
-   * - MongoDB: `$where` runs JavaScript on every player, which no index can serve, so the server
-   *   scans the collection (COLLSCAN in explain, a slow-query line in its log and profiler). On
-   *   the match it sleeps `ms` in the server, so the query lasts about `ms` however few players
-   *   there are, and more over a large seeded collection. Server-side JavaScript is on by default
-   *   (`$where` is deprecated since MongoDB 8.0), but a server may refuse it
-   *   (`security.javascriptEnabled: false`, some hosted tiers): there the read falls back to
-   *   `$expr` on `$toString` of the id, still a full unindexed scan, whose time then depends on
-   *   the collection's size alone.
-   * - Embedded store: the same kind of scan (an `$expr` filter cannot use the id lookup), and the
-   *   `ms` is spent inside the operation's DB span, which is marked with the scenario.
-   *
-   * The id is a checked UUID and `ms` a bounded integer; both are serialised, never spliced raw.
-   */
-  private async slowFindById(id: string, ms: number): Promise<PlayerDoc | null> {
-    if (this.store.kind === 'mongodb') {
-      const where = `function () { if (this._id !== ${JSON.stringify(id)}) return false; sleep(${Math.trunc(ms)}); return true; }`;
-      try {
-        return await this.players.findOne({ $where: where });
-      } catch (err) {
-        if (err instanceof StoreUnavailableError) throw err;
-        return this.players.findOne({ $expr: { $eq: [{ $toString: '$_id' }, id] } });
-      }
-    }
-    return withOperationHint({ delayMs: ms, inSpan: () => scenarioApplied('slow-query') }, () =>
-      this.players.findOne({ $expr: { $eq: ['$_id', id] } }),
-    );
   }
 
   /** The player and their password hash, for checking a login. */

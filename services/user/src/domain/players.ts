@@ -24,10 +24,6 @@ export function defaultDisplayName(email: string): string {
   return cleaned || 'Player';
 }
 
-export function isSelfExcluded(player: Pick<Player, 'selfExcludedUntil'>, now: Date): boolean {
-  return player.selfExcludedUntil !== null && player.selfExcludedUntil > now;
-}
-
 export function selfExclusionEnd(now: Date, days: number): Date {
   return new Date(now.getTime() + days * 86_400_000);
 }
@@ -37,11 +33,17 @@ export function toProfile(player: Player): PlayerProfile {
 }
 
 export function toStatus(player: Pick<Player, 'id' | 'selfExcludedUntil' | 'dailyDepositLimit'>, now: Date): PlayerStatus {
-  const excluded = isSelfExcluded(player, now);
+  const until = player.selfExcludedUntil;
+  const excluded = until !== null && until > now;
   return {
     id: player.id,
     status: excluded ? 'self_excluded' : 'active',
-    selfExcludedUntil: excluded ? player.selfExcludedUntil!.toISOString() : null,
+    selfExcludedUntil: excluded ? until.toISOString() : null,
     dailyDepositLimit: player.dailyDepositLimit,
   };
+}
+
+/** An exclusion can be extended but never shortened: the later of the one running and the one asked for. */
+export function extendedExclusion(current: Date | null, asked: Date): Date {
+  return current && current > asked ? current : asked;
 }

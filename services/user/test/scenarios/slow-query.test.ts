@@ -3,9 +3,10 @@ import { type Cache, NoCache } from '@casino/shared';
 import { testDeps } from '@casino/shared/testing';
 import { describeEachStore } from '@casino/shared/testing/stores';
 import request from 'supertest';
-import { createApp } from '../src/app';
-import { PlayerRepository } from '../src/data/player-repository';
-import { DEFAULT_DAILY_DEPOSIT_LIMIT, type Player } from '../src/domain/players';
+import { createApp } from '../../src/app';
+import { PlayerRepository } from '../../src/data/player-repository';
+import { DEFAULT_DAILY_DEPOSIT_LIMIT, type Player } from '../../src/domain/players';
+import { slowPlayerRead } from '../../src/scenarios/slow-query';
 
 /** A cache that remembers, and records each read and write, to show which lookups skip it. */
 function recordingCache(): Cache & { commands: string[] } {
@@ -77,19 +78,19 @@ describe('slow-query in the user service', () => {
 
 // The slow read is a different query on each store: both must still answer with the right player.
 describeEachStore('player repository, slow read', (backend) => {
-  const opened = backend.use((store) => ({ players: new PlayerRepository(store) }));
+  const opened = backend.use((store) => ({ players: new PlayerRepository(store), slowRead: slowPlayerRead(store) }));
 
   test('when a player is read the slow way, then it is the same player as the read by id, and an unknown id is null', async () => {
-    const { players } = opened();
+    const { players, slowRead } = opened();
     const wanted = newPlayer({ dailyDepositLimit: 777 });
     for (const p of [newPlayer(), wanted, newPlayer()]) await players.create(p, 'hash');
 
     const start = performance.now();
-    const slow = await players.byId(wanted.id, { slow: { ms: 50 } });
+    const slow = await slowRead(wanted.id, 50);
 
     expect(performance.now() - start).toBeGreaterThanOrEqual(45);
     expect(slow).toEqual(await players.byId(wanted.id));
     expect(slow).toEqual(wanted);
-    expect(await players.byId(randomUUID(), { slow: { ms: 50 } })).toBeNull();
+    expect(await slowRead(randomUUID(), 50)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import type { BonusDifference, BonusReconciliation, BonusState, Store } from '@casino/shared';
 import { isWageringComplete } from '../domain/bonuses';
-import { type BonusDoc, bonusesSpec, type WagerDoc, wagersSpec } from './bonus-repository';
+import { type BonusDoc, bonusesSpec, type WagerDoc, wagersSpec } from '../data/bonus-repository';
 
 /** A wager still undecided after this long was left by a request that stopped half-way. */
 const STALE_AFTER_MS = 10_000;

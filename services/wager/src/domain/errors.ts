@@ -1,0 +1,21 @@
+export type WagerRule =
+  | 'idempotency-key-reused'
+  | 'offer-not-found'
+  | 'self-excluded'
+  | 'bonus-active'
+  | 'offer-already-claimed'
+  | 'deposit-required'
+  | 'deposit-too-small'
+  | 'deposit-already-used';
+
+/** A claim the bonus rules refuse, in the player's words. The API says each as a problem (api/problems.ts). */
+export class WagerRuleError extends Error {
+  override name = 'WagerRuleError';
+
+  constructor(
+    readonly rule: WagerRule,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Every intentional fault the wager service performs, each behind a hook named for where it acts.
+ * The use cases call the hooks; only this folder reads the scenario state.
+ */
+import { scenarioApplied, type Scenarios } from '@casino/shared';
+import { burstTurns } from '@casino/shared/error-burst';
+import { unawaitedAudit } from './error-burst';
+
+export interface WagerFaults {
+  /** A round's stake is to be counted. error-burst: on its turn, an audit write is fired and never awaited. */
+  wagerRecording(): void;
+  /** A player's bonus history is read. n-plus-one: one query for the ids, then one per bonus. */
+  readsOneByOne(): boolean;
+}
+
+export function wagerFaults(scenarios: Scenarios): WagerFaults {
+  const burstTurn = burstTurns(scenarios);
+  return {
+    wagerRecording() {
+      if (!burstTurn()) return;
+      scenarioApplied('error-burst');
+      unawaitedAudit();
+    },
+    readsOneByOne: () => scenarios.active('n-plus-one') !== undefined,
+  };
+}
