@@ -1,7 +1,8 @@
 import * as Sentry from '@sentry/node';
-import type { NextFunction, Request, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from './logger';
+import type { RuleError } from './rule-error';
 import { StoreUnavailableError } from './store/types';
 import { traceIds } from './telemetry';
 
@@ -182,5 +183,22 @@ export function problemHandler(logger: Logger) {
       return;
     }
     sendProblem(res, error);
+  };
+}
+
+/**
+ * An error handler for a service's routes: its rule errors become problems, each rule with its
+ * status and title and the error's words as the detail; `also` may turn other errors into problems.
+ * Anything left goes on to the central handler as it is.
+ */
+export function ruleProblems<R extends string>(
+  Rule: abstract new (rule: R, detail: string) => RuleError<R>,
+  problems: Record<R, { status: number; title: string }>,
+  also: (err: unknown) => unknown = (err) => err,
+): ErrorRequestHandler {
+  return (err, _req, _res, next) => {
+    if (!(err instanceof Rule)) return next(also(err));
+    const { status, title } = problems[err.rule];
+    next(new AppError(status, { slug: err.rule, title, detail: err.message }));
   };
 }

@@ -10,6 +10,7 @@ export * from './metrics';
 export * from './random';
 export * from './redact';
 export * from './request';
+export * from './rule-error';
 export * from './scenarios';
 export * from './service';
 export * from './store';

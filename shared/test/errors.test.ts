@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { AppError, notFoundHandler, parseInput, problemHandler, problemType } from '@casino/shared/errors';
+import { AppError, notFoundHandler, parseInput, problemHandler, problemType, ruleProblems } from '@casino/shared/errors';
+import { RuleError } from '@casino/shared/rule-error';
 import { createLogger } from '@casino/shared/logger';
 import express from 'express';
 import request from 'supertest';
@@ -162,5 +163,48 @@ describe('problem responses', () => {
       status: 404,
       detail: 'No route for DELETE /no/such/thing.',
     });
+  });
+});
+
+describe("a service's rule errors", () => {
+  class SpinRuleError extends RuleError<'stake-too-high' | 'closed'> {}
+  class Unrelated extends Error {}
+
+  function app(also?: (err: unknown) => unknown) {
+    const logger = createLogger({ service: 'test', version: '0', level: 'silent' });
+    const routes = express.Router();
+    routes.get('/high', () => {
+      throw new SpinRuleError('stake-too-high', 'Stakes go up to 10.00 EUR.');
+    });
+    routes.get('/other', () => {
+      throw new Unrelated('boom');
+    });
+    routes.use(
+      ruleProblems(
+        SpinRuleError,
+        { 'stake-too-high': { status: 422, title: 'Stake too high' }, closed: { status: 403, title: 'Forbidden' } },
+        also,
+      ),
+    );
+    return express().use(routes).use(problemHandler(logger));
+  }
+
+  test("when a route throws one, then the answer is that rule as a problem, with the error's words as the detail", async () => {
+    const res = await request(app()).get('/high');
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      type: problemType('stake-too-high'),
+      title: 'Stake too high',
+      status: 422,
+      detail: 'Stakes go up to 10.00 EUR.',
+    });
+    expect(new SpinRuleError('closed', 'x').name).toBe('SpinRuleError');
+  });
+
+  test('when a route throws something else, then it goes on as it is, or as `also` turns it', async () => {
+    expect((await request(app()).get('/other')).status).toBe(500);
+    const mapped = await request(app((err) => (err instanceof Unrelated ? AppError.conflict('unrelated', 'Mapped.') : err))).get('/other');
+    expect(mapped.status).toBe(409);
+    expect(mapped.body).toMatchObject({ type: problemType('unrelated'), detail: 'Mapped.' });
   });
 });

@@ -1,16 +1,15 @@
-import { AppError, euros, type TransactionType } from '@casino/shared';
-import type { ErrorRequestHandler } from 'express';
+import { AppError, euros, ruleProblems, type TransactionType } from '@casino/shared';
 import { IdempotencyMismatchError, InProgressError, WalletBusyError } from '../data/ledger-errors';
-import { type PaymentRule, PaymentRuleError } from '../domain/errors';
+import { PaymentRuleError } from '../domain/errors';
 import { InsufficientFundsError } from '../domain/ledger';
 
 /** Each rule's refusal as a problem: its status and title (the detail is the rule's words). */
-const RULES: Record<PaymentRule, { status: number; title: string }> = {
+const RULES = {
   'self-excluded': { status: 403, title: 'Forbidden' },
   'deposit-limit-exceeded': { status: 422, title: 'Deposit limit exceeded' },
   'wagering-open': { status: 409, title: 'Conflict' },
   'no-bet-for-round': { status: 409, title: 'Conflict' },
-};
+} as const;
 
 /** How a player calls each movement. */
 const MOVE: Record<TransactionType, string> = {
@@ -23,10 +22,8 @@ const MOVE: Record<TransactionType, string> = {
   bonus_forfeit: 'bonus forfeit',
 };
 
-/** Payment's refusals and the ledger's answers as problems the player can act on. */
-export function problemOf(err: unknown): unknown {
-  if (err instanceof PaymentRuleError)
-    return new AppError(RULES[err.rule].status, { slug: err.rule, ...RULES[err.rule], detail: err.message });
+/** The ledger's answers as problems the player can act on. */
+function ledgerProblem(err: unknown): unknown {
   if (err instanceof InsufficientFundsError) {
     return AppError.unprocessable(
       'insufficient-funds',
@@ -54,5 +51,5 @@ export function problemOf(err: unknown): unknown {
   return err;
 }
 
-/** Turns payment's refusals into problems; everything else goes on to the kit's handler as it is. */
-export const paymentProblems: ErrorRequestHandler = (err, _req, _res, next) => next(problemOf(err));
+/** Payment's refusals and the ledger's answers as problems; everything else goes on to the kit's handler. */
+export const paymentProblems = ruleProblems(PaymentRuleError, RULES, ledgerProblem);

@@ -1,15 +1,8 @@
+import { RuleError } from '@casino/shared/rule-error';
+
 export type UserRule = 'email-taken' | 'invalid-credentials' | 'player-not-found';
 
 /** What the user service refuses, in the player's words. The API says each as a problem (api/problems.ts). */
-export class UserRuleError extends Error {
-  override name = 'UserRuleError';
-
-  constructor(
-    readonly rule: UserRule,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
+export class UserRuleError extends RuleError<UserRule> {}
 
 export const playerNotFound = () => new UserRuleError('player-not-found', 'No such player.');

@@ -1,3 +1,5 @@
+import { RuleError } from '@casino/shared/rule-error';
+
 export type WagerRule =
   | 'idempotency-key-reused'
   | 'offer-not-found'
@@ -9,13 +11,4 @@ export type WagerRule =
   | 'deposit-already-used';
 
 /** A claim the bonus rules refuse, in the player's words. The API says each as a problem (api/problems.ts). */
-export class WagerRuleError extends Error {
-  override name = 'WagerRuleError';
-
-  constructor(
-    readonly rule: WagerRule,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
+export class WagerRuleError extends RuleError<WagerRule> {}
