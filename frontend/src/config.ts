@@ -1,4 +1,4 @@
-import type { FrontendRuntimeConfig } from '../../shared/src/frontend-runtime-config';
+import { type FrontendRuntimeConfig, traceUrl } from '../../shared/src/frontend-runtime-config';
 
 /**
  * Settings read at run time from /config.json, which whoever serves the bundle writes: the demo
@@ -48,6 +48,4 @@ export async function loadConfig(): Promise<RuntimeConfig> {
   }
 }
 
-/** The trace's page in the configured viewer, or null when there is none to open. */
-export const traceUrl = (config: RuntimeConfig, traceId: string): string | null =>
-  config.traceUrlTemplate?.replace('{traceId}', encodeURIComponent(traceId)) ?? null;
+export { traceUrl };

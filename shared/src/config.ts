@@ -196,7 +196,12 @@ export interface FrontendConfig {
   runtime: FrontendRuntimeConfig;
 }
 
+/** Where `SENTRY_SPOTLIGHT=true` sends: Spotlight's sidecar on its default port. */
 const SPOTLIGHT_SIDECAR = 'http://localhost:8969/stream';
+
+/** The sidecar a SENTRY_SPOTLIGHT setting sends to (true: the default one), or null when it is off. */
+export const spotlightSidecar = (setting: boolean | string | undefined): string | null =>
+  setting === true ? SPOTLIGHT_SIDECAR : setting || null;
 
 /** Spotlight's UI builds traces from transactions, which only the static lifecycle sends. */
 const traceLifecycle = (env: Env): 'stream' | 'static' => env.SENTRY_TRACE_LIFECYCLE ?? (env.SENTRY_SPOTLIGHT ? 'static' : 'stream');
@@ -214,7 +219,7 @@ export function demoSpotlightPort(source: NodeJS.ProcessEnv): number | undefined
 export function parseFrontendConfig(source: NodeJS.ProcessEnv): FrontendConfig {
   const env = parseEnvironment(source);
   const sentryOn = env.SENTRY_ENABLED;
-  const spotlight = !sentryOn ? null : env.SENTRY_SPOTLIGHT === true ? SPOTLIGHT_SIDECAR : env.SENTRY_SPOTLIGHT || null;
+  const spotlight = sentryOn ? spotlightSidecar(env.SENTRY_SPOTLIGHT) : null;
   // Trace links: Sentry's trace view when the organisation is known (SENTRY_ORG, with SENTRY_URL
   // for a self-hosted Sentry), or SENTRY_URL alone as the organisation's own address
   // (https://acme.sentry.io); otherwise Spotlight's trace view, beside its sidecar; otherwise none,

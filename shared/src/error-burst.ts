@@ -1,4 +1,3 @@
-import type { RequestHandler } from 'express';
 import { scenarioApplied, type Scenarios } from './scenarios';
 
 /** A service fires its error-burst kind on one request in this many. */
@@ -19,17 +18,14 @@ export function burstTurns(scenarios: Scenarios, every = BURST_EVERY): () => boo
 }
 
 /**
- * A service's error-burst kind as middleware: on its turn among the requests of this method and
- * path, the request is marked and `fire` runs with the path's match; then the request goes on,
- * unless `fire` threw.
+ * A service's error-burst kind as a hook: on its turn (`burstTurns`), the request is marked with the
+ * scenario and `fire` runs; otherwise nothing happens.
  */
-export function burstOn(scenarios: Scenarios, method: string, path: RegExp, fire: (match: RegExpExecArray) => void): RequestHandler {
+export function burstHook(scenarios: Scenarios): (fire: () => void) => void {
   const turn = burstTurns(scenarios);
-  return (req, _res, next) => {
-    const match = req.method === method ? path.exec(req.path) : null;
-    if (!match || !turn()) return next();
+  return (fire) => {
+    if (!turn()) return;
     scenarioApplied('error-burst');
-    fire(match);
-    next();
+    fire();
   };
 }

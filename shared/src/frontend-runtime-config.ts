@@ -22,3 +22,7 @@ export interface FrontendRuntimeConfig {
   traceUrlTemplate: string | null;
   traceViewer: 'Sentry' | 'Spotlight' | null;
 }
+
+/** A trace's page in the configured viewer, or null when there is none to open. */
+export const traceUrl = (config: Pick<FrontendRuntimeConfig, 'traceUrlTemplate'>, traceId: string): string | null =>
+  config.traceUrlTemplate?.replace('{traceId}', encodeURIComponent(traceId)) ?? null;

@@ -5,7 +5,7 @@
 import type { Envelope, Integration, Transport, TransactionEvent } from '@sentry/core';
 import * as Sentry from '@sentry/node';
 import type * as Profiling from '@sentry/profiling-node';
-import { type Config, loadConfig, type ServiceName } from './config';
+import { type Config, loadConfig, type ServiceName, spotlightSidecar } from './config';
 import { FILTERED, SENSITIVE_KEY, scrub } from './redact';
 import { appliedScenarios } from './scenarios';
 import { Attr } from './telemetry';
@@ -25,7 +25,6 @@ const discardTransport = (): Transport => ({
 });
 
 type MakeTransport = (options: Parameters<typeof Sentry.makeNodeTransport>[0]) => Transport;
-const SPOTLIGHT_SIDECAR = 'http://localhost:8969/stream';
 const isProfileChunk = (envelope: Envelope) => envelope[1].some(([item]) => item.type === 'profile_chunk');
 
 /**
@@ -103,7 +102,7 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
     integrations.push(nodeProfilingIntegration());
   }
   const transport: MakeTransport = sentry.dsn ? Sentry.makeNodeTransport : discardTransport;
-  const sidecar = sentry.spotlight === true ? SPOTLIGHT_SIDECAR : sentry.spotlight || undefined;
+  const sidecar = spotlightSidecar(sentry.spotlight);
   return {
     dsn: sentry.dsn ?? LOCAL_DSN,
     transport: profiling && sidecar ? withProfilesToSpotlight(transport, sidecar) : transport,

@@ -1,4 +1,4 @@
-import { burstTurns } from '@casino/shared/error-burst';
+import { burstHook, burstTurns } from '@casino/shared/error-burst';
 import { Scenarios } from '@casino/shared/scenarios';
 
 const on = { 'error-burst': { enabled: true, params: {} } };
@@ -24,5 +24,23 @@ describe('error-burst turns', () => {
     expect(turn()).toBe(false);
     scenarios.replace(on);
     expect(turn()).toBe(true);
+  });
+});
+
+describe('error-burst as a hook', () => {
+  test('when it is on, then what the hook is given fires on the turns only', () => {
+    const hook = burstHook(new Scenarios(on));
+    const fired: number[] = [];
+    for (let i = 0; i < 11; i++) hook(() => fired.push(i));
+
+    expect(fired).toEqual([0, 5, 10]);
+  });
+
+  test('when it is off, then nothing fires', () => {
+    const hook = burstHook(new Scenarios());
+    let fired = 0;
+    for (let i = 0; i < 6; i++) hook(() => fired++);
+
+    expect(fired).toBe(0);
   });
 });

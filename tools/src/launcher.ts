@@ -57,8 +57,8 @@ export interface Platform {
   pids: Partial<Record<ProcessName, number>>;
   /** Milliseconds from launch until every service answered /readyz with 200. */
   readyAfterMs: number;
-  /** Spotlight's UI, and milliseconds from launch until its sidecar answered, when it was started. */
-  spotlight?: { url: string; readyAfterMs: number };
+  /** Spotlight's UI, when it was started. */
+  spotlight?: { url: string };
   stop(): Promise<void>;
 }
 
@@ -147,7 +147,7 @@ export async function launch(options: LaunchOptions): Promise<Platform> {
       const port = options.spotlightPort;
       start('spotlight', join(root, 'observability', 'spotlight', 'dist', 'main.js'), spotlightEnv(options.env, port));
       await whenReady('spotlight', `http://127.0.0.1:${port}/health`);
-      spotlight = { url: `http://localhost:${port}`, readyAfterMs: Date.now() - started };
+      spotlight = { url: `http://localhost:${port}` };
     }
     for (const service of services) {
       const dist = join(root, 'services', service, 'dist');

@@ -13,7 +13,7 @@ import type { BonusView, GameView, MovementResult, RegisterResult, LoginResult, 
 import { AppError } from '@casino/shared/errors';
 import { ServiceClient } from '@casino/shared/http-client';
 import { derivedRng, pick, type Rng } from '@casino/shared/random';
-import { FIRST_NAMES, fitStake, MAX_SEED } from '@casino/traffic/demo-players';
+import { FIRST_NAMES, fitStake } from '@casino/traffic/demo-players';
 
 export type PeerUrls = Config['urls'];
 type Peer = keyof PeerUrls;
@@ -271,4 +271,3 @@ export function formatSummary(s: SeedSummary): string {
 
 /** Kept under the seeder's names for its callers; the flags themselves are every CLI's. */
 export { numberFlag, UsageError as SeedUsageError } from './cli-flags';
-export { MAX_SEED };

@@ -11,9 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, demoSpotlightPort, parseConfig, parseFrontendConfig, readDotEnv } from '@casino/shared/config';
+import { type FrontendRuntimeConfig, traceUrl } from '@casino/shared/frontend-runtime-config';
 import { type FrontendServer, startFrontendServer } from '../frontend-server';
 import { launch, type ProcessName, repoRoot } from '../launcher';
-import { formatSummary, localPeerUrls, MAX_SEED, numberFlag, SEED_DEFAULTS, seedPlatform, SeedUsageError } from '../seed';
+import { MAX_SEED } from '@casino/traffic/demo-players';
+import { formatSummary, localPeerUrls, numberFlag, SEED_DEFAULTS, seedPlatform, SeedUsageError } from '../seed';
 
 const COLORS: Record<ProcessName, string> = { gateway: '36', user: '35', game: '33', payment: '32', wager: '34', spotlight: '95' };
 const LEVEL_COLORS: Record<string, string> = { error: '31', fatal: '31', warn: '33', debug: '90' };
@@ -22,8 +24,8 @@ const json = process.argv.includes('--json');
 const tty = process.stdout.isTTY;
 const paint = (code: string, text: string) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
 
-/** Where the gateway's request lines link their trace: set once the trace viewer is known. */
-let traceLink: ((traceId: string) => string) | undefined;
+/** The trace links the demo prints: set once the trace viewer is known. */
+let traceLinks: Pick<FrontendRuntimeConfig, 'traceUrlTemplate'> = { traceUrlTemplate: null };
 
 /**
  * One readable line per log record; `--json` prints the JSON lines untouched. The gateway's line
@@ -41,7 +43,7 @@ function show(service: ProcessName, line: string): void {
   const time = typeof record.time === 'string' ? record.time.slice(11, 19) : '';
   const level = String(record.level ?? 'info');
   const traceId = typeof record.trace_id === 'string' ? record.trace_id : undefined;
-  const linked = traceId && traceLink && service === 'gateway' && record.res ? traceLink(traceId) : traceId;
+  const linked = traceId && service === 'gateway' && record.res ? (traceUrl(traceLinks, traceId) ?? traceId) : traceId;
   const trace = linked ? paint('90', ` trace=${linked}`) : '';
   const err = record.err && typeof record.err === 'object' ? ` ${(record.err as { message?: string }).message ?? ''}` : '';
   process.stdout.write(
@@ -104,8 +106,7 @@ async function main(): Promise<void> {
 
   // The web frontend, on FRONTEND_PORT, passing /api on to the gateway this run started.
   const settings = parseFrontendConfig({ ...env, GATEWAY_URL: env.GATEWAY_URL || `http://127.0.0.1:${platform.ports.gateway}` });
-  const template = settings.runtime.traceUrlTemplate;
-  if (template) traceLink = (traceId) => template.replace('{traceId}', traceId);
+  traceLinks = settings.runtime;
   try {
     frontend = await startFrontendServer(settings, join(root, 'frontend', 'dist'));
   } catch (err) {

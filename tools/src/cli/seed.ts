@@ -6,18 +6,10 @@
  *
  *   npm run seed -- --players 100 --spins 20 --seed 42 --concurrency 8 [--json]
  */
+import { MAX_SEED } from '@casino/traffic/demo-players';
 import { parseOptions, unknownFlag } from '../cli-flags';
 import { ConfigError, parseConfig, readDotEnv } from '@casino/shared/config';
-import {
-  formatSummary,
-  MAX_SEED,
-  numberFlag,
-  SEED_DEFAULTS,
-  type SeedOptions,
-  seedPlatform,
-  SeedUnreachableError,
-  SeedUsageError,
-} from '../seed';
+import { formatSummary, numberFlag, SEED_DEFAULTS, type SeedOptions, seedPlatform, SeedUnreachableError, SeedUsageError } from '../seed';
 
 const USAGE = 'usage: npm run seed -- [--players N] [--spins N] [--seed N] [--concurrency N] [--json]';
 const FLAGS: Record<keyof SeedOptions, [min: number, max: number]> = {

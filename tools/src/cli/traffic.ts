@@ -13,7 +13,7 @@ import { SingleBar } from 'cli-progress';
 import { durationFlag, flagValue, numberFlag, parseOptions, unknownFlag, UsageError } from '../cli-flags';
 import { gatewayUrl, readDotEnv } from '@casino/shared/config';
 import { repoRoot } from '../launcher';
-import { MAX_SEED } from '../seed';
+import { MAX_SEED } from '@casino/traffic/demo-players';
 import { TRAFFIC_DEFAULTS } from '@casino/traffic/behaviour';
 import { TrafficSetupError, TrafficStopped } from '@casino/traffic/client';
 import { burstJson, prepareBurst, startBurst } from '../traffic/burst';

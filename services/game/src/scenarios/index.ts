@@ -3,7 +3,7 @@
  * where it acts. The spin calls the hooks; only this folder reads the scenario state.
  */
 import { type Logger, scenarioApplied, type Scenarios } from '@casino/shared';
-import { burstTurns } from '@casino/shared/error-burst';
+import { burstHook } from '@casino/shared/error-burst';
 import type { SlotGame } from '../domain/slots';
 import { failIfRegressed, reportRegressedRelease } from './bad-release';
 import { burnCpu } from './cpu-spike';
@@ -33,12 +33,10 @@ export interface GameFaultsOptions {
 export function gameFaults({ scenarios, logger, release, spinHistory = new SpinHistoryCache(logger) }: GameFaultsOptions): GameFaults {
   reportRegressedRelease(scenarios, release);
   spinHistory.watch(scenarios);
-  const burstTurn = burstTurns(scenarios);
+  const onBurstTurn = burstHook(scenarios);
   return {
     spinRequested(game) {
-      if (!burstTurn()) return;
-      scenarioApplied('error-burst');
-      freeSpinsTrigger(game.id);
+      onBurstTurn(() => freeSpinsTrigger(game.id));
     },
     roundStarting(game) {
       failIfRegressed(scenarios, game);

@@ -1,7 +1,7 @@
 import type { MoveResult } from '../data/ledger-repository';
 import { depositLimitExceeded, selfExclusionRefusal } from '../domain/deposits';
 import { type Movement, utcDay } from '../domain/ledger';
-import type { MoveRequest, PaymentDeps } from './deps';
+import { type MoveRequest, type PaymentDeps, refusals } from './deps';
 
 /**
  * A deposit: a replay answers as the first time; a new one needs the player not self-excluded and
@@ -14,10 +14,7 @@ export async function deposit(deps: PaymentDeps, { playerId, idempotencyKey }: M
   const replay = await ledger.replay(playerId, idempotencyKey, movement);
   if (replay) return replay;
 
-  const refused = <E>(err: E): E => {
-    metrics.count('deposits', { status: 'rejected' });
-    return err;
-  };
+  const refused = refusals(metrics, 'deposits');
   const status = await peers.playerStatus(playerId);
   const excluded = selfExclusionRefusal(status);
   if (excluded) throw refused(excluded);

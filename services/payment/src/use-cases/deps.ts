@@ -14,6 +14,14 @@ export interface PaymentDeps {
   now: () => Date;
 }
 
+/** Counts a refused move under `metric` and gives the refusal back, to be thrown. */
+export const refusals =
+  (metrics: Metrics, metric: 'deposits' | 'withdrawals') =>
+  <E>(refusal: E): E => {
+    metrics.count(metric, { status: 'rejected' });
+    return refusal;
+  };
+
 /** One money move of a player's wallet, under the key that makes it happen once. */
 export interface MoveRequest {
   playerId: string;

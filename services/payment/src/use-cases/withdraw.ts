@@ -2,7 +2,7 @@ import { euros } from '@casino/shared/validation';
 import type { MoveResult } from '../data/ledger-repository';
 import { PaymentRuleError } from '../domain/errors';
 import { InsufficientFundsError, type Movement } from '../domain/ledger';
-import type { MoveRequest, PaymentDeps } from './deps';
+import { type MoveRequest, type PaymentDeps, refusals } from './deps';
 
 /**
  * A withdrawal of cash: a replay answers as the first time; a new one needs the cash, and while a
@@ -14,10 +14,7 @@ export async function withdraw(
   { amount, forfeitBonus }: { amount: number; forfeitBonus?: boolean },
 ): Promise<MoveResult> {
   const { ledger, peers, metrics } = deps;
-  const refused = <E>(err: E): E => {
-    metrics.count('withdrawals', { status: 'rejected' });
-    return err;
-  };
+  const refused = refusals(metrics, 'withdrawals');
   const movement: Movement = { type: 'withdrawal', amount };
   const replay = await ledger.replay(playerId, idempotencyKey, movement);
   if (replay) return replay;

@@ -3,7 +3,7 @@
  * The use cases call the hooks; only this folder reads the scenario state.
  */
 import { scenarioApplied, type Scenarios, type Store } from '@casino/shared';
-import { burstTurns } from '@casino/shared/error-burst';
+import { burstHook } from '@casino/shared/error-burst';
 import type { Player } from '../domain/players';
 import { reportRiskScoreOutage } from './error-burst';
 import { slowPlayerRead } from './slow-query';
@@ -19,13 +19,11 @@ export interface UserFaults {
 }
 
 export function userFaults(scenarios: Scenarios, store: Store): UserFaults {
-  const burstTurn = burstTurns(scenarios);
+  const onBurstTurn = burstHook(scenarios);
   const slowRead = slowPlayerRead(store);
   return {
     statusRequested(playerId) {
-      if (!burstTurn()) return;
-      scenarioApplied('error-burst');
-      reportRiskScoreOutage(playerId);
+      onBurstTurn(() => reportRiskScoreOutage(playerId));
     },
     slowStatusRead() {
       const slow = scenarios.active('slow-query');

@@ -2,8 +2,8 @@
  * Every intentional fault the wager service performs, each behind a hook named for where it acts.
  * The use cases call the hooks; only this folder reads the scenario state.
  */
-import { scenarioApplied, type Scenarios } from '@casino/shared';
-import { burstTurns } from '@casino/shared/error-burst';
+import type { Scenarios } from '@casino/shared';
+import { burstHook } from '@casino/shared/error-burst';
 import { unawaitedAudit } from './error-burst';
 
 export interface WagerFaults {
@@ -14,12 +14,10 @@ export interface WagerFaults {
 }
 
 export function wagerFaults(scenarios: Scenarios): WagerFaults {
-  const burstTurn = burstTurns(scenarios);
+  const onBurstTurn = burstHook(scenarios);
   return {
     wagerRecording() {
-      if (!burstTurn()) return;
-      scenarioApplied('error-burst');
-      unawaitedAudit();
+      onBurstTurn(unawaitedAudit);
     },
     readsOneByOne: () => scenarios.active('n-plus-one') !== undefined,
   };
