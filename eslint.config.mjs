@@ -23,6 +23,31 @@ export default tseslint.config(
     files: ['**/test/**/*.ts', 'scripts/**/*.ts', '**/src/cli/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  // Only a service's scenarios/ folder reads the scenario state or marks a request: its routes, use
+  // cases, rules and repositories reach a fault through the hooks it offers (the catalogue is data).
+  {
+    files: ['services/*/src/{api,use-cases,domain,data}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@casino/shared',
+              importNames: ['Scenarios', 'scenarioApplied', 'appliedScenarios'],
+              message: "Scenario state belongs in the service's scenarios/ folder: call one of its hooks.",
+            },
+          ],
+          patterns: [
+            {
+              regex: '^@casino/shared/scenarios(/(index|state|marking|route|error-burst|cache-outage))?$',
+              message: "Scenario state belongs in the service's scenarios/ folder: call one of its hooks.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   // The web frontend: browser code, React's rules of hooks.
   {
     files: ['frontend/**/*.{ts,tsx}'],

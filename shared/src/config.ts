@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { FrontendRuntimeConfig } from './frontend-runtime-config';
-import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios';
+import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios/catalogue';
 import { DEFAULT_PORTS, SERVICES, type ServiceName } from './services';
 
 export { DEFAULT_PORTS, SERVICES, type ServiceName };

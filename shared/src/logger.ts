@@ -3,7 +3,7 @@ import pino from 'pino';
 import { pinoHttp } from 'pino-http';
 import { FILTERED, LOG_REDACT_PATHS } from './redact';
 import { OPS_PATH } from './sentry';
-import { appliedScenarios } from './scenarios';
+import { appliedScenarios } from './scenarios/marking';
 import { Attr, traceIds } from './telemetry';
 
 export type Logger = pino.Logger;

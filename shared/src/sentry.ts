@@ -7,7 +7,7 @@ import * as Sentry from '@sentry/node';
 import type * as Profiling from '@sentry/profiling-node';
 import { type Config, loadConfig, type ServiceName, spotlightSidecar } from './config';
 import { FILTERED, SENSITIVE_KEY, scrub } from './redact';
-import { appliedScenarios } from './scenarios';
+import { appliedScenarios } from './scenarios/marking';
 import { Attr } from './telemetry';
 
 export type SentryMode = 'off' | 'local' | 'spotlight' | 'remote';

@@ -3,7 +3,7 @@ import * as Sentry from '@sentry/node';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { backoffDelay, sleep } from './backoff';
 import { type Cache, createCache } from './cache';
-import { outageAwareCache } from './cache-outage';
+import { outageAwareCache } from './scenarios/cache-outage';
 import { type Config, loadConfig, type ServiceName } from './config';
 import { notFoundHandler, problemHandler } from './errors';
 import { healthRouter } from './health';
@@ -12,7 +12,7 @@ import { type BusinessMetric, createMetrics, type Metrics, metricsJson, metricsM
 import { sentryMode } from './sentry';
 import { createStore, type Store, StoreUnavailableError } from './store';
 import { Scenarios, scenarioContext, startState } from './scenarios';
-import { scenarioStateRouter } from './scenario-routes';
+import { scenarioStateRouter } from './scenarios/route';
 import { syntheticMiddleware } from './synthetic';
 import { requestTraceMiddleware, traceIds } from './telemetry';
 import { W3CTraceIncomingMessage } from './w3c';

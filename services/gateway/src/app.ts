@@ -2,28 +2,30 @@ import { createServiceApp, type ServiceDeps } from '@casino/shared';
 import cors from 'cors';
 import { type Express, Router } from 'express';
 import helmet from 'helmet';
+import { requireAdmin } from './api/auth';
 import { docsRouter, loadSpec } from './api/docs';
-import { errorBurstReports } from './api/error-burst';
 import { apiRoutes } from './api/routes';
 import type { Upstreams } from './data/upstreams';
-import { ChaosRunner } from './data/chaos-runner';
-import { ScenarioControl } from './data/scenario-control';
+import { opsRoutes } from './ops/routes';
+import { gatewayFaults } from './scenarios';
 
 /** Browsers may send trace headers, so a browser's trace continues into the backend. */
 const ALLOWED_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'sentry-trace', 'baggage', 'traceparent', 'tracestate'];
 const EXPOSED_HEADERS = ['x-trace-id', 'idempotent-replayed', 'retry-after', 'ratelimit', 'ratelimit-policy', 'www-authenticate'];
 
-/** The gateway: the public API, its documentation, authentication and rate limits. */
+/**
+ * The gateway: the public API (api/) and its documentation, beside the control plane (ops/) behind
+ * the admin token; authentication, rate limits and the gateway's own faults (scenarios/).
+ */
 export function createApp(
   deps: ServiceDeps & { upstreams: Upstreams; spec?: Record<string, unknown>; syncScenariosEveryMs?: number },
 ): Express {
-  const control = new ScenarioControl(deps);
-  const chaos = new ChaosRunner(control, deps.scenarios, deps.logger);
-  if (deps.syncScenariosEveryMs) control.startSync(deps.syncScenariosEveryMs);
+  const faults = gatewayFaults(deps.scenarios, deps.upstreams);
   const routes = Router();
   routes.use(docsRouter(deps.spec ?? loadSpec()));
-  routes.use('/api/v1', apiRoutes({ ...deps, control, chaos }));
-  routes.use('/api/v1', errorBurstReports(deps.scenarios));
+  routes.use('/api/v1/admin', requireAdmin(deps.config.adminToken), opsRoutes(deps));
+  routes.use('/api/v1', apiRoutes({ ...deps, faults }));
+  routes.use('/api/v1', faults.apiErrors);
   return createServiceApp({
     ...deps,
     routes,

@@ -1,6 +1,6 @@
 import type { BonusReconciliation, LedgerReconciliation, RoundReconciliation } from '@casino/shared';
 import request from 'supertest';
-import { combineReconciliation } from '../src/domain/reconciliation';
+import { combineReconciliation } from '../src/ops/reconciliation';
 import { bearer, closeAll, expectProblem, gateway } from './harness';
 
 afterEach(closeAll);

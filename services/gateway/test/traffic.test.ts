@@ -5,7 +5,7 @@ import { createServiceApp } from '@casino/shared';
 import express from 'express';
 import request from 'supertest';
 import { requireAdmin } from '../src/api/auth';
-import { trafficRoutes } from '../src/api/traffic';
+import { trafficRoutes } from '../src/ops/traffic';
 import { bearer, closeAll, expectProblem, gateway } from './harness';
 
 const servers: Server[] = [];
@@ -53,8 +53,7 @@ async function platform() {
   servers.push(server);
   const config = { ...g.deps.config, port: (server.address() as AddressInfo).port };
   const routes = express.Router();
-  routes.use('/api/v1/admin/traffic', requireAdmin(config.adminToken));
-  routes.use('/api/v1', trafficRoutes({ config }));
+  routes.use('/api/v1/admin', requireAdmin(config.adminToken), trafficRoutes({ config }));
   // Everything else is the gateway itself.
   routes.use(g.app);
   const app = createServiceApp({ ...g.deps, routes });

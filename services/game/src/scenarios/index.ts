@@ -3,7 +3,7 @@
  * where it acts. The spin calls the hooks; only this folder reads the scenario state.
  */
 import { type Logger, scenarioApplied, type Scenarios } from '@casino/shared';
-import { burstHook } from '@casino/shared/error-burst';
+import { burstHook } from '@casino/shared/scenarios/error-burst';
 import type { SlotGame } from '../domain/slots';
 import { failIfRegressed, reportRegressedRelease } from './bad-release';
 import { burnCpu } from './cpu-spike';

@@ -9,34 +9,25 @@ import {
   loginBody,
   parseInput,
   registerBody,
-  type Scenarios,
   selfExclusionBody,
   type ServiceClient,
   slug,
   spinBody,
-  type Store,
   TRANSACTION_TYPES,
   withdrawalBody,
 } from '@casino/shared';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { ChaosRunner } from '../data/chaos-runner';
-import { injectedLatency } from '../data/latency';
-import type { ScenarioControl } from '../data/scenario-control';
-import { adminRoutes } from './admin';
 import type { Upstreams } from '../data/upstreams';
-import { trafficRoutes } from './traffic';
-import { requireAdmin, requirePlayer } from './auth';
+import type { GatewayFaults } from '../scenarios';
+import { requirePlayer } from './auth';
 import { authRateLimit } from './rate-limit';
 
 export interface ApiDeps {
   config: Config;
-  store: Store;
   cache: Cache;
   upstreams: Upstreams;
-  control: ScenarioControl;
-  chaos: ChaosRunner;
-  scenarios: Scenarios;
+  faults: GatewayFaults;
 }
 
 const emptyBody = z.strictObject({});
@@ -44,14 +35,12 @@ const limitQuery = z.strictObject({ limit: listLimit });
 const transactionsQuery = z.strictObject({ limit: listLimit, type: z.enum(TRANSACTION_TYPES).optional() });
 
 /** The public API, /api/v1: validates everything, then forwards to the service that owns it. */
-export function apiRoutes({ config, store, cache, upstreams, control, chaos, scenarios }: ApiDeps): Router {
+export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router {
   const { user, game, payment, wager } = upstreams;
   const api = Router();
   const player = requirePlayer(config.jwt.secret);
-  const admin = requireAdmin(config.adminToken);
   const limited = authRateLimit(cache, config.rateLimitAuthPerMinute);
   const me = (res: Response) => res.locals.playerId as string;
-  const latency = injectedLatency(scenarios, upstreams);
 
   /**
    * The client's Idempotency-Key, namespaced so it can never collide with a key the services
@@ -71,7 +60,7 @@ export function apiRoutes({ config, store, cache, upstreams, control, chaos, sce
     key?: string,
     query?: Record<string, string | number | undefined>,
   ) => {
-    const answer = await client.exchange(method, path, body, { idempotencyKey: key, query, dispatcher: latency(client) });
+    const answer = await client.exchange(method, path, body, { idempotencyKey: key, query, dispatcher: faults.upstreamDispatcher(client) });
     if (answer.headers.get('idempotent-replayed')) res.setHeader('idempotent-replayed', 'true');
     res.status(answer.status).json(answer.body);
   };
@@ -144,10 +133,6 @@ export function apiRoutes({ config, store, cache, upstreams, control, chaos, sce
   api.get('/bonuses', player, async (req, res) => {
     await forward(res, wager, 'GET', `/players/${me(res)}/bonuses`, undefined, undefined, parseInput(limitQuery, req.query, 'query'));
   });
-
-  adminRoutes(api, admin, { upstreams, control, chaos, config, store, cache });
-  api.use('/admin/traffic', admin);
-  api.use(trafficRoutes({ config }));
 
   return api;
 }

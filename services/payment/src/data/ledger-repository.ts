@@ -8,7 +8,7 @@ import {
   type TransactionView,
   type WalletView,
 } from '@casino/shared';
-import { findOneByOne } from '@casino/shared/n-plus-one';
+import { findOneByOne } from '@casino/shared/scenarios/n-plus-one';
 import { type Balances, guard, InsufficientFundsError, type Movement, plan, requestedAmount, walletView } from '../domain/ledger';
 import { IdempotencyMismatchError, InProgressError, WalletBusyError } from './ledger-errors';
 import { appliedEntry, type EntryDoc, ledgerSpec, transactionView, type WalletDoc, walletsSpec } from './ledger-records';

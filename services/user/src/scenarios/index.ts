@@ -3,7 +3,7 @@
  * The use cases call the hooks; only this folder reads the scenario state.
  */
 import { scenarioApplied, type Scenarios, type Store } from '@casino/shared';
-import { burstHook } from '@casino/shared/error-burst';
+import { burstHook } from '@casino/shared/scenarios/error-burst';
 import type { Player } from '../domain/players';
 import { reportRiskScoreOutage } from './error-burst';
 import { slowPlayerRead } from './slow-query';

@@ -1,7 +1,7 @@
 import { type CollectionSpec, DuplicateKeyError, type Store } from '@casino/shared';
 import type { Bonus } from '../domain/bonuses';
 import type { BonusState } from '@casino/shared';
-import { findOneByOne } from '@casino/shared/n-plus-one';
+import { findOneByOne } from '@casino/shared/scenarios/n-plus-one';
 
 /** How many recently counted rounds a bonus remembers: enough to finish any interrupted count. */
 const COUNTED_MEMORY = 200;

@@ -3,7 +3,7 @@
  * The use cases call the hooks; only this folder reads the scenario state.
  */
 import type { Scenarios } from '@casino/shared';
-import { burstHook } from '@casino/shared/error-burst';
+import { burstHook } from '@casino/shared/scenarios/error-burst';
 import { unawaitedAudit } from './error-burst';
 
 export interface WagerFaults {

@@ -28,8 +28,8 @@ function selfUrl(config: Config): string {
 
 /**
  * The traffic generator, run inside the gateway for the ops console: simulated players against
- * this gateway's public API, like outside clients. At most one run at a time. Mount behind the
- * admin guard: every route here starts, reads or stops load on the platform.
+ * this gateway's public API, like outside clients. At most one run at a time. Mounted under
+ * /api/v1/admin, behind the admin guard: every route here starts, reads or stops load on the platform.
  */
 export function trafficRoutes({ config }: { config: Config }): Router {
   const router = Router();
@@ -38,7 +38,7 @@ export function trafficRoutes({ config }: { config: Config }): Router {
   const status = (): TrafficStatus | { state: 'idle' } => run?.status() ?? { state: 'idle' };
   const busy = () => starting || (run !== undefined && run.status().state !== 'finished');
 
-  router.post('/admin/traffic', async (req, res) => {
+  router.post('/traffic', async (req, res) => {
     const options = parseInput(trafficBody, req.body ?? {});
     if (busy())
       throw AppError.conflict('traffic-running', 'A traffic run is already going; stop it first with DELETE /api/v1/admin/traffic.');
@@ -62,11 +62,11 @@ export function trafficRoutes({ config }: { config: Config }): Router {
     res.status(201).json(status());
   });
 
-  router.get('/admin/traffic', (_req, res) => {
+  router.get('/traffic', (_req, res) => {
     res.json(status());
   });
 
-  router.delete('/admin/traffic', async (_req, res) => {
+  router.delete('/traffic', async (_req, res) => {
     if (run && run.status().state !== 'finished') {
       await Promise.race([run.stop(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
     }

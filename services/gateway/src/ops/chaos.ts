@@ -1,5 +1,5 @@
 import { type Rng, seededRng } from '@casino/shared/random';
-import { SCENARIO_CATALOGUE, SCENARIO_NAMES, type ScenarioName } from '@casino/shared/scenarios';
+import { SCENARIO_CATALOGUE, SCENARIO_NAMES, type ScenarioName } from '@casino/shared/scenarios/catalogue';
 import { z } from 'zod';
 
 /** Scenarios chaos may pick by default: every backend one (the browser's leak needs a browser). */

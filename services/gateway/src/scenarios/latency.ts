@@ -1,7 +1,7 @@
 import * as Sentry from '@sentry/node';
 import { appliedScenarios, Attr, scenarioApplied, type Scenarios, type ServiceClient } from '@casino/shared';
 
-type Dispatcher = NonNullable<RequestInit['dispatcher']>;
+export type Dispatcher = NonNullable<RequestInit['dispatcher']>;
 type Handler = Parameters<Dispatcher['dispatch']>[1];
 type Upstream = 'user' | 'game' | 'payment' | 'wager';
 

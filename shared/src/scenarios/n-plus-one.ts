@@ -4,9 +4,9 @@
  * each item with a query of its own, one after another. Same documents, same order as the single
  * `find` it replaces; N+1 round trips instead of one.
  */
-import { scenarioApplied } from './scenarios';
-import type { Collection, Document, Filter, Sort } from './store';
-import { withOperationHint } from './store/operation-hint';
+import { scenarioApplied } from './marking';
+import type { Collection, Document, Filter, Sort } from '../store';
+import { withOperationHint } from '../store/operation-hint';
 
 export async function findOneByOne<T extends Document>(
   collection: Collection<T>,

@@ -10,7 +10,7 @@ import {
   type ServiceClient,
   type Store,
 } from '@casino/shared';
-import { catalogue, type ScenarioView, scenarioView } from '../domain/scenarios';
+import { catalogue, type ScenarioView, scenarioView } from './scenario-view';
 
 type Internal = 'user' | 'game' | 'payment' | 'wager';
 

@@ -1,7 +1,7 @@
 import * as Sentry from '@sentry/node';
-import { findOneByOne } from '@casino/shared/n-plus-one';
+import { findOneByOne } from '@casino/shared/scenarios/n-plus-one';
 import { EmbeddedStore } from '@casino/shared/store/embedded';
-import { recordSpans } from './recorded-spans';
+import { recordSpans } from '../recorded-spans';
 
 const ended = recordSpans();
 

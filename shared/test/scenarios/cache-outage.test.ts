@@ -1,5 +1,5 @@
 import type { Cache, CacheStatus } from '@casino/shared/cache';
-import { outageAwareCache } from '@casino/shared/cache-outage';
+import { outageAwareCache } from '@casino/shared/scenarios/cache-outage';
 import { Scenarios } from '@casino/shared/scenarios';
 import { testDeps } from '@casino/shared/testing';
 

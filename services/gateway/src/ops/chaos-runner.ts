@@ -1,5 +1,5 @@
 import { type Logger, type Rng, type ScenarioName, type Scenarios, seededRng } from '@casino/shared';
-import { type ChaosConfig, type ChaosEvent, pickScenario } from '../domain/chaos';
+import { type ChaosConfig, type ChaosEvent, pickScenario } from './chaos';
 import type { ScenarioControl } from './scenario-control';
 
 export interface ChaosStatus {

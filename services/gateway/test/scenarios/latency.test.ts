@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Scenarios, ServiceClient } from '@casino/shared';
-import { delayingDispatcher, injectedLatency } from '../src/data/latency';
+import { delayingDispatcher, injectedLatency } from '../../src/scenarios/latency';
 
 let server: Server;
 let url: string;

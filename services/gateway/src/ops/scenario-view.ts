@@ -1,4 +1,10 @@
-import { SCENARIO_CATALOGUE, SCENARIO_NAMES, type ScenarioName, scenarioParams, type ScenarioSetting } from '@casino/shared/scenarios';
+import {
+  SCENARIO_CATALOGUE,
+  SCENARIO_NAMES,
+  type ScenarioName,
+  scenarioParams,
+  type ScenarioSetting,
+} from '@casino/shared/scenarios/catalogue';
 import { z } from 'zod';
 
 /** A demo scenario as the admin API lists it. */

@@ -3,9 +3,10 @@
  * as the no-op cache a real Redis outage leaves (every read misses, every write is skipped, the
  * rate limit counts in process) and reports itself degraded, so /readyz and /health say so.
  */
-import type { Cache, CacheStatus } from './cache';
-import type { Logger } from './logger';
-import { scenarioApplied, type Scenarios } from './scenarios';
+import type { Cache, CacheStatus } from '../cache';
+import type { Logger } from '../logger';
+import { scenarioApplied } from './marking';
+import type { Scenarios } from './state';
 
 /** Invalidations held back during an outage, at most this many; beyond it the oldest expire by TTL. */
 const MAX_MISSED_INVALIDATIONS = 10_000;

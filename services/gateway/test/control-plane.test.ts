@@ -1,6 +1,6 @@
 import { EmbeddedStore, SCENARIO_NAMES, seededRng } from '@casino/shared';
 import request from 'supertest';
-import { CHAOS_CANDIDATES, chaosConfig, chaosTimeline, pickScenario } from '../src/domain/chaos';
+import { CHAOS_CANDIDATES, chaosConfig, chaosTimeline, pickScenario } from '../src/ops/chaos';
 import { bearer, closeAll, closedUrl, expectProblem, gateway, UPSTREAM_NAMES } from './harness';
 
 afterEach(closeAll);

@@ -1,15 +1,10 @@
 /**
- * Demo scenarios: intentional problems a presenter switches on and off while the platform runs.
- * The catalogue (names, what they do, their parameters) is part of the public contract. The
- * gateway holds the state and pushes it to every service; each service asks `scenarios.active()`
- * where a scenario acts, and marks what it affected with `scenarioApplied()`.
+ * The scenario catalogue: every intentional problem a presenter can switch on, what it does, where
+ * it acts and the parameters it takes. Part of the public contract (the admin API lists it), and
+ * pure: no I/O, so a service's domain may read it.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import * as Sentry from '@sentry/node';
-import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import type { ServiceName } from './services';
-import { Attr } from './telemetry';
+import type { ServiceName } from '../services';
 
 const ms = (min: number, max: number, fallback: number) => z.number().int().min(min).max(max).default(fallback);
 const none = z.strictObject({});
@@ -37,7 +32,7 @@ export const SCENARIO_CATALOGUE = {
     params: none,
   },
   'error-burst': {
-    services: ['gateway', 'user', 'game', 'payment', 'wager'],
+    services: ['gateway', 'user', 'game', 'wager'],
     description:
       'The error suite: an unhandled exception in a route, an unhandled promise rejection, a handled error with context, an upstream 5xx through the gateway, and a validation failure.',
     params: none,
@@ -97,75 +92,4 @@ export function startState(names: readonly string[]): ScenarioSnapshot {
     snapshot[name] = { enabled: true, params: scenarioParams(name, {}) as Record<string, unknown> };
   }
   return snapshot;
-}
-
-type Listener = (name: ScenarioName, setting: ScenarioSetting | undefined) => void;
-
-/** One service's view of which scenarios are on. */
-export class Scenarios {
-  private state: ScenarioSnapshot;
-  private readonly listeners = new Set<Listener>();
-
-  constructor(initial: ScenarioSnapshot = {}) {
-    this.state = { ...initial };
-  }
-
-  /** The parameters of a scenario that is on, or undefined when it is off. */
-  active<N extends ScenarioName>(name: N): ScenarioParams<N> | undefined {
-    const setting = this.state[name];
-    return setting?.enabled ? (setting.params as ScenarioParams<N>) : undefined;
-  }
-
-  snapshot(): ScenarioSnapshot {
-    return structuredClone(this.state);
-  }
-
-  /** Replaces the whole state, telling listeners about each scenario that changed. */
-  replace(next: ScenarioSnapshot): void {
-    const before = this.state;
-    this.state = structuredClone(next);
-    for (const name of SCENARIO_NAMES) {
-      if (JSON.stringify(before[name]) !== JSON.stringify(this.state[name]))
-        for (const listener of this.listeners) listener(name, this.state[name]);
-    }
-  }
-
-  /** Called whenever a scenario is switched or its parameters change, e.g. to release what it held. */
-  onChange(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-}
-
-const affected = new AsyncLocalStorage<Set<ScenarioName>>();
-
-/** Gives each request a place to record the scenarios that affected it, for its log lines. */
-export function scenarioContext(_req: Request, res: Response, next: NextFunction): void {
-  const names = new Set<ScenarioName>();
-  res.locals.scenarios = names;
-  affected.run(names, next);
-}
-
-/** The scenarios that affected the current request so far, comma-separated; undefined if none. */
-export function appliedScenarios(): string | undefined {
-  const names = affected.getStore();
-  return names?.size ? [...names].join(',') : undefined;
-}
-
-/**
- * Marks the current request as affected by a scenario: an attribute on the active span and on the
- * service's root span, a tag on every event the request reports, and a field on its log lines, so
- * a presenter can filter on `casino.scenario`.
- */
-export function scenarioApplied(name: ScenarioName): void {
-  const names = affected.getStore();
-  names?.add(name);
-  const value = names?.size ? [...names].join(',') : name;
-  const span = Sentry.getActiveSpan();
-  if (span) {
-    span.setAttribute(Attr.scenario, value);
-    Sentry.getRootSpan(span).setAttribute(Attr.scenario, value);
-    // The isolation scope is per request only while the SDK runs.
-    Sentry.getIsolationScope().setTag(Attr.scenario, value);
-  }
 }

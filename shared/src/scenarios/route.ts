@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { parseInput } from './errors';
-import { isScenarioName, SCENARIO_CATALOGUE, type Scenarios, type ScenarioSnapshot } from './scenarios';
+import { parseInput } from '../errors';
+import { isScenarioName, SCENARIO_CATALOGUE, type ScenarioSnapshot } from './catalogue';
+import type { Scenarios } from './state';
 
 const setting = z.strictObject({ enabled: z.boolean(), params: z.record(z.string(), z.unknown()) });
 /** The whole state, each scenario known and its parameters checked and completed with their defaults. */

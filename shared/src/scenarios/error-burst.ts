@@ -1,4 +1,5 @@
-import { scenarioApplied, type Scenarios } from './scenarios';
+import { scenarioApplied } from './marking';
+import type { Scenarios } from './state';
 
 /** A service fires its error-burst kind on one request in this many. */
 export const BURST_EVERY = 5;

@@ -1,4 +1,4 @@
-import { burstHook, burstTurns } from '@casino/shared/error-burst';
+import { burstHook, burstTurns } from '@casino/shared/scenarios/error-burst';
 import { Scenarios } from '@casino/shared/scenarios';
 
 const on = { 'error-burst': { enabled: true, params: {} } };
