@@ -11,7 +11,7 @@ import './support/timeout';
 
 const script = `
   const Sentry = require('@sentry/node');
-  const { scenarioApplied, scenarioContext } = require('./shared/dist/scenarios.js');
+  const { scenarioApplied, scenarioContext } = require('./shared/dist/scenarios/index.js');
   const request = (affected) =>
     new Promise((resolve) =>
       scenarioContext({}, { locals: {} }, () =>
