@@ -27,7 +27,12 @@ export function derivedRng(label: string): Rng {
   return seededRng(createHash('sha256').update(label).digest().readUInt32BE(0));
 }
 
-export const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng(items.length)]!;
+/** One of `items`, uniformly; an error for an empty list, which has nothing to pick. */
+export function pick<T>(rng: Rng, items: readonly T[]): T {
+  const item = items[rng(items.length)];
+  if (item === undefined) throw new RangeError('nothing to pick from: the list is empty');
+  return item;
+}
 
 /** A draw in [0, 1), for continuous choices such as waiting times. */
 export const unit = (rng: Rng): number => rng(2 ** 32) / 2 ** 32;

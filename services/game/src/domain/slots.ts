@@ -229,8 +229,15 @@ export function findGame(id: string): SlotGame | undefined {
   return GAMES.find((g) => g.id === id);
 }
 
+/** `list[i]` where the caller knows `i` is in range (a stop on its strip, a row in the window); a RangeError if not. */
+function at<T>(list: readonly T[], i: number): T {
+  const item = list[i];
+  if (item === undefined) throw new RangeError(`index ${i} is outside 0..${list.length - 1}`);
+  return item;
+}
+
 function window(strip: string[], stop: number): string[] {
-  return Array.from({ length: ROWS }, (_, row) => strip[(stop + row) % strip.length]!);
+  return Array.from({ length: ROWS }, (_, row) => at(strip, (stop + row) % strip.length));
 }
 
 function linePay(game: SlotGame, symbols: string[]): number {
@@ -240,11 +247,11 @@ function linePay(game: SlotGame, symbols: string[]): number {
 
 /** The outcome of given reel stops: which lines pay and what the stake wins. */
 export function evaluate(game: SlotGame, stops: number[], stake: number): Outcome {
-  const reels = game.reels.map((strip, i) => window(strip, stops[i]!));
+  const reels = game.reels.map((strip, i) => window(strip, at(stops, i)));
   const lines: LineWin[] = [];
   let multiplier = 0;
   game.lines.forEach((rows, index) => {
-    const symbols = rows.map((row, reel) => reels[reel]![row]!);
+    const symbols = rows.map((row, reel) => at(at(reels, reel), row));
     const m = linePay(game, symbols);
     if (m > 0) {
       multiplier += m;
@@ -282,7 +289,7 @@ export function mathOf(game: SlotGame): { rtp: number; stdDev: number; hitRate: 
       count++;
       return;
     }
-    for (let stop = 0; stop < game.reels[reel]!.length; stop++) walk(reel + 1, [...stops, stop]);
+    for (let stop = 0; stop < at(game.reels, reel).length; stop++) walk(reel + 1, [...stops, stop]);
   };
   walk(0, []);
   const rtp = sum / count;

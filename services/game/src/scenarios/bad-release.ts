@@ -22,13 +22,13 @@ export function failIfRegressed(scenarios: Scenarios, game: SlotGame, random: ()
   if (!regressed) return;
   scenarioApplied('bad-release');
   if (random() >= regressed.rate) return;
-  const strip = game.reels[0]!;
+  const symbols = game.reels[0]?.length ?? 0;
   throw new AppError(500, {
     slug: 'reel-strip-index',
     title: 'Spin failed',
     detail: 'The reels could not be set for this spin and no money was taken. Quote the trace id when you report it.',
     operational: false,
-    cause: new ReelStripIndexError(`${game.id}: reel 1 stop ${strip.length} is outside its strip of ${strip.length} symbols`),
+    cause: new ReelStripIndexError(`${game.id}: reel 1 stop ${symbols} is outside its strip of ${symbols} symbols`),
   });
 }
 

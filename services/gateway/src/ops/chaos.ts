@@ -1,4 +1,4 @@
-import { type Rng, seededRng } from '@casino/shared/random';
+import { pick, type Rng, seededRng } from '@casino/shared/random';
 import { SCENARIO_CATALOGUE, SCENARIO_NAMES, type ScenarioName } from '@casino/shared/scenarios/catalogue';
 import { z } from 'zod';
 
@@ -44,7 +44,7 @@ export function pickScenario(config: ChaosConfig, rng: Rng, ownActive: number, o
   if (ownActive >= config.maxConcurrent) return null;
   const candidates = (config.scenarios ?? CHAOS_CANDIDATES).filter((name) => !on.has(name));
   if (!candidates.length) return null;
-  const name = candidates[rng(candidates.length)]!;
+  const name = pick(rng, candidates);
   const durationSeconds = config.minDurationSeconds + rng(config.maxDurationSeconds - config.minDurationSeconds + 1);
   return { name, durationSeconds };
 }

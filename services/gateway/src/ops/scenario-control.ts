@@ -97,10 +97,15 @@ export class ScenarioControl {
   async push(): Promise<Partial<Record<Internal, boolean>>> {
     const state = this.deps.scenarios.snapshot();
     const services = Object.entries(this.deps.upstreams) as [Internal, ServiceClient][];
-    const answers = await Promise.allSettled(
-      services.map(([, client]) => client.put('/internal/scenarios', state, { timeoutMs: PUSH_TIMEOUT_MS })),
+    const answers = await Promise.all(
+      services.map(([service, client]) =>
+        client.put('/internal/scenarios', state, { timeoutMs: PUSH_TIMEOUT_MS }).then(
+          () => [service, true] as const,
+          () => [service, false] as const,
+        ),
+      ),
     );
-    return Object.fromEntries(services.map(([service], i) => [service, answers[i]!.status === 'fulfilled']));
+    return Object.fromEntries(answers);
   }
 
   /** Re-sends the state every `everyMs`, untraced: it is housekeeping, not traffic. */

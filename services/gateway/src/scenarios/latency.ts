@@ -22,14 +22,15 @@ export function delayingDispatcher(ms: number): Dispatcher {
     let failed = false;
     const delayed = new Proxy(handler, {
       get(target, prop, receiver) {
-        if (prop === 'onHeaders' && target.onHeaders) {
+        const { onHeaders, onError } = target;
+        if (prop === 'onHeaders' && onHeaders) {
           return (status: number, headers: Buffer[], resume: () => void, text: string): boolean => {
-            if (status < 200) return target.onHeaders!.call(receiver, status, headers, resume, text);
+            if (status < 200) return onHeaders.call(receiver, status, headers, resume, text);
             // Until the delay is over, the reader of the body must not resume the socket either.
             let open = false;
             let wanted = false;
             const gated = () => (open ? resume() : (wanted = true));
-            if (target.onHeaders!.call(receiver, status, headers, gated, text) !== false) wanted = true;
+            if (onHeaders.call(receiver, status, headers, gated, text) !== false) wanted = true;
             timer = setTimeout(() => {
               open = true;
               if (wanted && !failed) resume();
@@ -37,11 +38,11 @@ export function delayingDispatcher(ms: number): Dispatcher {
             return false;
           };
         }
-        if (prop === 'onError' && target.onError) {
+        if (prop === 'onError' && onError) {
           return (err: Error) => {
             failed = true;
             clearTimeout(timer);
-            return target.onError!.call(receiver, err);
+            return onError.call(receiver, err);
           };
         }
         return Reflect.get(target, prop, receiver) as unknown;
