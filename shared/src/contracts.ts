@@ -217,6 +217,9 @@ export interface RoundReconciliation {
 }
 
 /** Payment, wager and game together, with the checks that need more than one of them. */
+/** The checks that need two services' records, as the public API names them. */
+export type CrossCheckName = 'round-bets' | 'round-wins' | 'bonus-credits' | 'bonus-conversions' | 'bonus-forfeits' | 'bonus-money';
+
 export interface ReconciliationReport {
   ok: boolean;
   checkedAt: string;
@@ -224,5 +227,5 @@ export interface ReconciliationReport {
   bonuses: BonusReconciliation;
   rounds: RoundReconciliation;
   /** Disagreements between the two services' records. */
-  crossChecks: { check: string; ok: boolean; detail: string }[];
+  crossChecks: { check: CrossCheckName; ok: boolean; detail: string }[];
 }

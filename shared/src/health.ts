@@ -20,7 +20,8 @@ export interface HealthDeps {
 }
 
 /** The body of GET /health. */
-export interface HealthReport {
+/** A type, not an interface, so it is a plain JSON object to the public API's types. */
+export type HealthReport = {
   status: HealthLevel;
   service: string;
   version: string;
@@ -30,7 +31,7 @@ export interface HealthReport {
   uptimeSeconds: number;
   pid: number;
   components: Record<string, { status: HealthLevel } & Record<string, unknown>>;
-}
+};
 
 const WINDOW_MS = 60_000;
 

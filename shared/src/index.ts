@@ -18,3 +18,4 @@ export * from './synthetic';
 export * from './telemetry';
 export * from './validation';
 export * from './contracts';
+export type * from './api-types';

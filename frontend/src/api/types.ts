@@ -1,68 +1,17 @@
-/** The gateway's answers, as openapi.yaml describes them (only the fields the app reads). */
-export interface Player {
-  id: string;
-  email: string;
-  displayName: string;
-}
-export interface Wallet {
-  currency: string;
-  cash: number;
-  bonus: number;
-  total: number;
-}
-export interface Transaction {
-  id: string;
-  type: string;
-  amount: number;
-  cash: number;
-  bonus: number;
-  balanceAfter: number;
-  createdAt: string;
-  ref: string | null;
-}
-export interface Game {
-  id: string;
-  name: string;
-  minStake: number;
-  maxStake: number;
-  stakeStep: number;
-  rtp: number;
-}
-export interface SpinResult {
-  roundId: string;
-  gameId: string;
-  stake: number;
-  win: number;
-  reels: string[][];
-  lines: { line: number; symbols: string[]; multiplier: number; win: number }[];
-  wallet: Wallet;
-}
-export interface Round {
-  roundId: string;
-  gameId: string;
-  stake: number;
-  win: number;
-  reels: string[][];
-  createdAt: string;
-}
-export interface Offer {
-  id: string;
-  name: string;
-  matchPercent: number;
-  maxAmount: number;
-  wageringMultiplier: number;
-  qualifyingDeposit: 'first' | 'latest';
-  validDays: number;
-}
-export interface Bonus {
-  id: string;
-  offerId: string;
-  status: 'active' | 'completed' | 'forfeited' | 'expired';
-  amount: number;
-  wageringRequired: number;
-  wagered: number;
-  expiresAt: string;
-}
+/**
+ * The gateway's answers: the public API's own types, generated from openapi.yaml
+ * (shared/src/public-api.ts, by npm run api:types), the same the gateway is checked against.
+ */
+import type { Schema } from '../../../shared/src/api-types';
+
+export type Player = Schema<'Player'>;
+export type Wallet = Schema<'Wallet'>;
+export type Transaction = Schema<'Transaction'>;
+export type Game = Schema<'Game'>;
+export type SpinResult = Schema<'SpinResult'>;
+export type Round = Schema<'Round'>;
+export type Offer = Schema<'Offer'>;
+export type Bonus = Schema<'Bonus'>;
 export interface Items<T> {
   items: T[];
 }

@@ -1,3 +1,6 @@
+/** The admin API's answers, from the public API's generated types (see ../api/types.ts). */
+import type { Schema } from '../../../shared/src/api-types';
+
 export interface JsonSchemaProperty {
   type?: string;
   enum?: string[];
@@ -7,19 +10,11 @@ export interface JsonSchemaProperty {
   minLength?: number;
   maxLength?: number;
 }
-export interface Scenario {
-  name: string;
-  enabled: boolean;
-  params: Record<string, unknown>;
-  description: string;
-  services: string[];
-  parameters: { properties?: Record<string, JsonSchemaProperty> };
-}
-export interface HealthItem {
-  service: string;
-  status: 'ok' | 'warn' | 'down' | 'unreachable';
-  latencyMs: number;
-  error?: string;
+/** A scenario as the admin API lists it; `parameters` is its JSON Schema, read here for the form. */
+export type Scenario = Omit<Schema<'Scenario'>, 'parameters'> & { parameters: { properties?: Record<string, JsonSchemaProperty> } };
+type HealthGridItem = Schema<'HealthGrid'>['items'][number];
+/** One service in the health grid; `health` is its /health body, of which the grid reads these fields. */
+export type HealthItem = Omit<HealthGridItem, 'health'> & {
   health?: {
     version?: string;
     release?: string;
@@ -31,33 +26,6 @@ export interface HealthItem {
       eventLoop?: { delayP99Ms?: number };
     };
   };
-}
-export interface ChaosStatus {
-  running: boolean;
-  startedAt: string | null;
-  active: { name: string; until: string }[];
-  history: { at: string; name: string; action: 'on' | 'off' }[];
-}
-export interface TrafficStatus {
-  state: 'idle' | 'running' | 'stopping' | 'finished';
-  startedAt?: string;
-  options?: { players: number; durationSeconds: number };
-  live?: {
-    elapsedSeconds?: number;
-    requests?: number;
-    errors?: number;
-    refused?: number;
-    rateLimited?: number;
-    requestsPerSecond?: number;
-    p50?: number;
-    p95?: number;
-  };
-  summary?: {
-    endedBy?: string;
-    requests?: number;
-    errors?: number;
-    requestsPerSecond?: number;
-    totals?: { spins?: number; stakedCents?: number; wonCents?: number };
-  };
-  failure?: string;
-}
+};
+export type ChaosStatus = Schema<'ChaosStatus'>;
+export type TrafficStatus = Schema<'TrafficStatus'>;

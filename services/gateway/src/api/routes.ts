@@ -8,6 +8,8 @@ import {
   listLimit,
   loginBody,
   parseInput,
+  type Query,
+  type RequestBody,
   registerBody,
   selfExclusionBody,
   type ServiceClient,
@@ -67,10 +69,10 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
 
   // ---- auth
   api.post('/auth/register', limited, async (req, res) => {
-    await forward(res, user, 'POST', '/players', parseInput(registerBody, req.body));
+    await forward(res, user, 'POST', '/players', parseInput(registerBody, req.body) satisfies RequestBody<'/api/v1/auth/register', 'post'>);
   });
   api.post('/auth/login', limited, async (req, res) => {
-    await forward(res, user, 'POST', '/sessions', parseInput(loginBody, req.body));
+    await forward(res, user, 'POST', '/sessions', parseInput(loginBody, req.body) satisfies RequestBody<'/api/v1/auth/login', 'post'>);
   });
 
   // ---- the player
@@ -78,10 +80,22 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
     await forward(res, user, 'GET', `/players/${me(res)}`);
   });
   api.put('/me/limits', player, async (req, res) => {
-    await forward(res, user, 'PUT', `/players/${me(res)}/limits`, parseInput(limitsBody, req.body));
+    await forward(
+      res,
+      user,
+      'PUT',
+      `/players/${me(res)}/limits`,
+      parseInput(limitsBody, req.body) satisfies RequestBody<'/api/v1/me/limits', 'put'>,
+    );
   });
   api.post('/me/self-exclusion', player, async (req, res) => {
-    await forward(res, user, 'POST', `/players/${me(res)}/self-exclusion`, parseInput(selfExclusionBody, req.body));
+    await forward(
+      res,
+      user,
+      'POST',
+      `/players/${me(res)}/self-exclusion`,
+      parseInput(selfExclusionBody, req.body) satisfies RequestBody<'/api/v1/me/self-exclusion', 'post'>,
+    );
   });
 
   // ---- wallet
@@ -89,16 +103,30 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
     await forward(res, payment, 'GET', `/wallets/${me(res)}`);
   });
   api.get('/wallet/transactions', player, async (req, res) => {
-    const query = parseInput(transactionsQuery, req.query, 'query');
+    const query = parseInput(transactionsQuery, req.query, 'query') satisfies Query<'/api/v1/wallet/transactions'>;
     await forward(res, payment, 'GET', `/wallets/${me(res)}/transactions`, undefined, undefined, query);
   });
   api.post('/wallet/deposits', player, async (req, res) => {
     const key = keyFrom(req);
-    await forward(res, payment, 'POST', `/wallets/${me(res)}/deposits`, parseInput(depositBody, req.body), key);
+    await forward(
+      res,
+      payment,
+      'POST',
+      `/wallets/${me(res)}/deposits`,
+      parseInput(depositBody, req.body) satisfies RequestBody<'/api/v1/wallet/deposits', 'post'>,
+      key,
+    );
   });
   api.post('/wallet/withdrawals', player, async (req, res) => {
     const key = keyFrom(req);
-    await forward(res, payment, 'POST', `/wallets/${me(res)}/withdrawals`, parseInput(withdrawalBody, req.body), key);
+    await forward(
+      res,
+      payment,
+      'POST',
+      `/wallets/${me(res)}/withdrawals`,
+      parseInput(withdrawalBody, req.body) satisfies RequestBody<'/api/v1/wallet/withdrawals', 'post'>,
+      key,
+    );
   });
 
   // ---- games
@@ -111,10 +139,18 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
   api.post('/games/:gameId/spins', player, async (req, res) => {
     const gameId = parseInput(slug, req.params.gameId, 'game id');
     const key = keyFrom(req);
-    await forward(res, game, 'POST', `/players/${me(res)}/games/${gameId}/spins`, parseInput(spinBody, req.body), key);
+    await forward(
+      res,
+      game,
+      'POST',
+      `/players/${me(res)}/games/${gameId}/spins`,
+      parseInput(spinBody, req.body) satisfies RequestBody<'/api/v1/games/{gameId}/spins', 'post'>,
+      key,
+    );
   });
   api.get('/rounds', player, async (req, res) => {
-    await forward(res, game, 'GET', `/players/${me(res)}/rounds`, undefined, undefined, parseInput(limitQuery, req.query, 'query'));
+    const query = parseInput(limitQuery, req.query, 'query') satisfies Query<'/api/v1/rounds'>;
+    await forward(res, game, 'GET', `/players/${me(res)}/rounds`, undefined, undefined, query);
   });
 
   // ---- bonuses
@@ -123,7 +159,7 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
   });
   api.post('/bonuses/offers/:offerId/claim', player, async (req, res) => {
     const offerId = parseInput(slug, req.params.offerId, 'offer id');
-    parseInput(emptyBody, req.body ?? {});
+    parseInput(emptyBody, req.body ?? {}) satisfies RequestBody<'/api/v1/bonuses/offers/{offerId}/claim', 'post'>;
     const key = keyFrom(req);
     await forward(res, wager, 'POST', `/players/${me(res)}/bonuses`, { offerId }, key);
   });
@@ -131,7 +167,8 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
     await forward(res, wager, 'GET', `/players/${me(res)}/bonuses/active`);
   });
   api.get('/bonuses', player, async (req, res) => {
-    await forward(res, wager, 'GET', `/players/${me(res)}/bonuses`, undefined, undefined, parseInput(limitQuery, req.query, 'query'));
+    const query = parseInput(limitQuery, req.query, 'query') satisfies Query<'/api/v1/bonuses'>;
+    await forward(res, wager, 'GET', `/players/${me(res)}/bonuses`, undefined, undefined, query);
   });
 
   return api;

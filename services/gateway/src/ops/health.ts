@@ -14,7 +14,7 @@ export interface HealthItem {
   status: HealthLevel | 'unreachable';
   latencyMs: number;
   /** The service's /health body, as it sent it. */
-  health?: unknown;
+  health?: Record<string, unknown>;
   error?: string;
 }
 

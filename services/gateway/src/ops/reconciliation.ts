@@ -2,7 +2,7 @@ import type { BonusReconciliation, LedgerReconciliation, ReconciliationReport, R
 
 type CrossCheck = ReconciliationReport['crossChecks'][number];
 
-function check(name: string, ok: boolean, detail: string): CrossCheck {
+function check(name: CrossCheck['check'], ok: boolean, detail: string): CrossCheck {
   return { check: name, ok, detail };
 }
 

@@ -7,8 +7,10 @@ import {
   type LedgerReconciliation,
   type Logger,
   parseInput,
+  type ResponseBody,
   type RoundReconciliation,
   SCENARIO_NAMES,
+  type Schema,
   type Scenarios,
   slug,
   type Store,
@@ -51,7 +53,7 @@ export function opsRoutes(deps: OpsDeps): Router {
 
   // ---- demo scenarios
   ops.get('/scenarios', async (_req, res) => {
-    res.json({ items: await control.list() });
+    res.json({ items: await control.list() } satisfies ResponseBody<'/api/v1/admin/scenarios', 'get'>);
   });
   ops.put('/scenarios/:name', async (req, res) => {
     const name = parseInput(slug, req.params.name, 'scenario name');
@@ -61,7 +63,7 @@ export function opsRoutes(deps: OpsDeps): Router {
     }
     try {
       const { scenario, reached } = await control.set(name, body.enabled, body.params);
-      res.json({ ...scenario, reached });
+      res.json({ ...scenario, reached } satisfies ResponseBody<'/api/v1/admin/scenarios/{name}', 'put'>);
     } catch (err) {
       if (!(err instanceof ZodError)) throw err;
       const errors = zodFieldErrors(err).map((e) => ({ ...e, path: e.path === '(body)' ? 'params' : `params.${e.path}` }));
@@ -71,7 +73,7 @@ export function opsRoutes(deps: OpsDeps): Router {
 
   // ---- chaos mode
   ops.get('/chaos', (_req, res) => {
-    res.json(chaos.status());
+    res.json(chaos.status() satisfies Schema<'ChaosStatus'>);
   });
   ops.post('/chaos', (req, res) => {
     const config = parseInput(chaosConfig, req.body ?? {}, 'chaos settings');
@@ -87,7 +89,7 @@ export function opsRoutes(deps: OpsDeps): Router {
 
   // ---- the health grid of the ops console, polled every few seconds
   ops.get('/health', async (_req, res) => {
-    res.json(await healthGrid(deps));
+    res.json((await healthGrid(deps)) satisfies Schema<'HealthGrid'>);
   });
 
   // ---- reconciliation
@@ -99,7 +101,7 @@ export function opsRoutes(deps: OpsDeps): Router {
       upstreams.wager.get<BonusReconciliation>('/reconciliation', slow),
       upstreams.game.get<RoundReconciliation>('/reconciliation', slow),
     ]);
-    res.json(combineReconciliation(ledger, bonuses, rounds, new Date()));
+    res.json(combineReconciliation(ledger, bonuses, rounds, new Date()) satisfies Schema<'ReconciliationReport'>);
   });
 
   // ---- traffic from the console

@@ -1,4 +1,4 @@
-import { AppError, type Config, parseInput } from '@casino/shared';
+import { AppError, type Config, parseInput, type Schema } from '@casino/shared';
 import { MAX_SEED } from '@casino/traffic/demo-players';
 import { TRAFFIC_DEFAULTS } from '@casino/traffic/behaviour';
 import { startTraffic, type TrafficRun, type TrafficStatus } from '@casino/traffic/runner';
@@ -35,7 +35,7 @@ export function trafficRoutes({ config }: { config: Config }): Router {
   const router = Router();
   let run: TrafficRun | undefined;
   let starting = false;
-  const status = (): TrafficStatus | { state: 'idle' } => run?.status() ?? { state: 'idle' };
+  const status = (): TrafficStatus | { state: 'idle' } => (run?.status() ?? { state: 'idle' }) satisfies Schema<'TrafficStatus'>;
   const busy = () => starting || (run !== undefined && run.status().state !== 'finished');
 
   router.post('/traffic', async (req, res) => {
