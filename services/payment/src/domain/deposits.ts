@@ -9,7 +9,10 @@ export function selfExclusionRefusal(status: PlayerStatus): PaymentRuleError | n
     : null;
 }
 
-/** The refusal of a deposit past the daily limit, with what is left today. */
+/**
+ * The refusal of a deposit past the daily limit, with what is left today. The limit itself is held
+ * by an atomic reservation (data/deposit-limit-repository.ts), so parallel deposits cannot pass it.
+ */
 export const depositLimitExceeded = (limit: number, used: number): PaymentRuleError =>
   new PaymentRuleError(
     'deposit-limit-exceeded',
