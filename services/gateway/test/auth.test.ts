@@ -138,6 +138,16 @@ describe('gateway authentication', () => {
       expect(res.body.detail).toContain('ADMIN_TOKEN');
     });
 
+    test('when a path under /api/v1/admin that does not exist is called, then it is a 401 without the admin token and a 404 with it', async () => {
+      const g = await gateway();
+
+      const anonymous = await request(g.app).get('/api/v1/admin/jackpots');
+      const admin = await request(g.app).get('/api/v1/admin/jackpots').set(bearer(g.adminToken));
+
+      expectProblem(anonymous, 401, 'unauthorized');
+      expectProblem(admin, 404, 'route-not-found');
+    });
+
     test('when the admin lists the scenarios, then the whole catalogue comes back, each off, and no service is asked', async () => {
       const g = await gateway();
 
