@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import * as Sentry from '@sentry/node';
 import { backoffDelay, sleep } from './backoff';
 import type { Config, ServiceName } from './config';
 import { AppError, type FieldError } from './errors';
+import { traceIds } from './telemetry';
 import type { Dispatcher } from 'undici-types';
 
 export interface ServiceClientOptions {
@@ -57,7 +60,8 @@ function isTimeout(err: unknown): boolean {
 
 /**
  * JSON over HTTP to another service of the platform. Trace headers (sentry-trace, baggage,
- * traceparent) are added by the SDK's fetch instrumentation. A 4xx from the callee comes back as
+ * traceparent) are added by the SDK's fetch instrumentation; with the SDK off, a traceparent
+ * carrying the request's trace id, unsampled. A 4xx from the callee comes back as
  * the same problem; a failure of the callee becomes 502, 503 or 504, never a hang.
  */
 export class ServiceClient {
@@ -96,6 +100,9 @@ export class ServiceClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    // With the SDK off nothing adds trace headers: pass the request's trace id on, unsampled, so
+    // the callee's log lines carry the same one.
+    if (!Sentry.isInitialized()) headers.traceparent = `00-${traceIds().traceId}-${randomBytes(8).toString('hex')}-00`;
     const url = this.url(path, options.query);
     const service = this.options.service;
 

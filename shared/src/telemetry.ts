@@ -58,6 +58,13 @@ export function annotate(attributes: Attributes): void {
 }
 
 const requestTrace = new AsyncLocalStorage<string>();
+
+/**
+ * The span a request runs in, only while the SDK runs: with it off, the spans the code still starts
+ * are kept on a stack that does not follow async work, so the "active" one may be another
+ * request's, all of them in the one trace of the process's start-up.
+ */
+const activeSpan = () => (Sentry.isInitialized() ? Sentry.getActiveSpan() : undefined);
 const INCOMING = /^([0-9a-f]{32})-|^00-([0-9a-f]{32})-/;
 
 /** The trace id a request arrived with (sentry-trace or traceparent), or a new one. */
@@ -76,13 +83,13 @@ function incomingTraceId(headers: IncomingHttpHeaders): string {
  * and problems still tell requests apart. With the SDK on, its active span is used instead.
  */
 export function requestTraceMiddleware(req: { headers: IncomingHttpHeaders }, _res: unknown, next: () => void): void {
-  if (Sentry.getActiveSpan()) return next();
+  if (activeSpan()) return next();
   requestTrace.run(incomingTraceId(req.headers), next);
 }
 
 /** Trace and span ids of the active span; with the SDK off, the request's own trace id. */
 export function traceIds(): { traceId: string; spanId?: string } {
-  const span = Sentry.getActiveSpan();
+  const span = activeSpan();
   if (span) {
     const { traceId, spanId } = span.spanContext();
     return { traceId, spanId };
