@@ -68,6 +68,34 @@ describe('Sentry settings', () => {
     }
   });
 
+  test('when SENTRY_LOGS and SENTRY_METRICS are false, then the transaction is sent but no log and no metric, and stdout still has the lines', async () => {
+    const platform = await startPlatform(
+      { SENTRY_DSN: ingest.dsn(23), SENTRY_TRACE_LIFECYCLE: 'static', SENTRY_LOGS: 'false', SENTRY_METRICS: 'false' },
+      ['user'],
+    );
+    const on = await startPlatform({ SENTRY_DSN: ingest.dsn(24), SENTRY_TRACE_LIFECYCLE: 'static' }, ['user']);
+    try {
+      for (const p of [platform, on]) {
+        const made = await call(userApi(p), 'POST', '/players', { body: { email: `lm-${randomUUID()}@example.com`, password } });
+        expect(made.status).toBe(201);
+      }
+      // The same request with both on sends its log lines and its counter: that one arriving means
+      // the other service's would have arrived by now too.
+      await ingest.waitFor('a log and a metric from the service with them on', () =>
+        ingest.logs().some((l) => l.project === '24') && ingest.metrics().some((m) => m.project === '24') ? true : undefined,
+      );
+      await ingest.waitFor('the transaction with logs and metrics off', () =>
+        ingest.transactions().find((t) => t.project === '23' && t.event.transaction === 'POST /players'),
+      );
+      await platform.stop();
+      expect(ingest.logs().filter((l) => l.project === '23')).toEqual([]);
+      expect(ingest.metrics().filter((m) => m.project === '23')).toEqual([]);
+      expect(platform.logs.some((l) => l.line.includes('POST /players 201'))).toBe(true);
+    } finally {
+      await Promise.all([platform.stop(), on.stop()]);
+    }
+  });
+
   test('when SENTRY_ENABLED is false, then nothing is sent and problems still carry a trace id', async () => {
     const before = ingest.envelopes.length;
     const platform = await startPlatform({ SENTRY_DSN: ingest.dsn(22), SENTRY_ENABLED: 'false' }, ['user']);

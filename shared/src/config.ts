@@ -61,6 +61,8 @@ export const envSchema = z.object({
   SENTRY_RELEASE: z.string().min(1).max(200).optional(),
   SENTRY_TRACES_SAMPLE_RATE: rate.default(1),
   SENTRY_PROFILE_SESSION_SAMPLE_RATE: rate.optional(),
+  SENTRY_LOGS: flag.default(true),
+  SENTRY_METRICS: flag.default(true),
   SENTRY_REPLAYS_SESSION_SAMPLE_RATE: rate.default(0.1),
   SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE: rate.default(1),
   SENTRY_SPOTLIGHT: z.union([flag, httpUrl], 'must be true, false or the sidecar URL').optional(),
@@ -113,6 +115,10 @@ export interface SentryConfig {
   release: string;
   tracesSampleRate: number;
   profileSessionSampleRate: number;
+  /** Log lines sent to Sentry as logs (they go to stdout either way). */
+  logs: boolean;
+  /** Business counters sent to Sentry as metrics (Prometheus has them either way). */
+  metrics: boolean;
   spotlight: boolean | string;
   traceLifecycle: 'stream' | 'static';
   debug: boolean;
@@ -284,6 +290,8 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
       tracesSampleRate: env.SENTRY_TRACES_SAMPLE_RATE,
       // Profiles only help where someone can look at them: default on with a DSN or Spotlight, off otherwise.
       profileSessionSampleRate: env.SENTRY_PROFILE_SESSION_SAMPLE_RATE ?? (dsn || spotlight ? 1 : 0),
+      logs: env.SENTRY_LOGS,
+      metrics: env.SENTRY_METRICS,
       spotlight,
       traceLifecycle: traceLifecycle(env),
       debug: env.SENTRY_DEBUG,

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import * as Sentry from '@sentry/node';
 import { collectDefaultMetrics, Counter, Histogram, type MetricObjectWithValues, type MetricValue, Registry } from 'prom-client';
 import { OPS_PATH } from './sentry';
+import { sentryMetrics } from './telemetry';
 
 /**
  * The business metrics, named once. Each service registers the ones it owns at start, so they are
@@ -78,7 +79,7 @@ export function createMetrics(service: string, owned: readonly BusinessMetric[])
       counter.inc(labels, value);
       // The same figure as a Sentry metric, with the same few labels, so Sentry can chart it next to
       // the traces; a no-op while the SDK is off.
-      Sentry.metrics.count(sentryMetricName(metric), value, { attributes: labels });
+      if (sentryMetrics.on) Sentry.metrics.count(sentryMetricName(metric), value, { attributes: labels });
     },
   };
 }

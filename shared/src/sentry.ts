@@ -8,7 +8,7 @@ import type * as Profiling from '@sentry/profiling-node';
 import { type Config, loadConfig, type ServiceName, spotlightSidecar } from './config';
 import { FILTERED, SENSITIVE_KEY, scrub } from './redact';
 import { appliedScenarios } from './scenarios/marking';
-import { Attr } from './telemetry';
+import { Attr, sentryMetrics } from './telemetry';
 
 export type SentryMode = 'off' | 'local' | 'spotlight' | 'remote';
 
@@ -92,9 +92,9 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
     // A span per middleware would double the span count of every request for no insight: keep the
     // route handler spans, drop the middleware and router ones.
     Sentry.expressIntegration({ ignoreLayersType: ['middleware', 'router'], shouldHandleError: false }),
-    // Log lines go to Sentry as logs, each with its trace: pino has already redacted them.
-    Sentry.pinoIntegration({ log: { levels: ['info', 'warn', 'error', 'fatal'] } }),
   ];
+  // Log lines go to Sentry as logs, each with its trace: pino has already redacted them.
+  if (sentry.logs) integrations.push(Sentry.pinoIntegration({ log: { levels: ['info', 'warn', 'error', 'fatal'] } }));
   if (profiling) {
     // Loaded only when used: the native profiler costs start-up time and memory.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -131,6 +131,7 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
     },
     beforeSend: (event) => scrubEvent(event),
     beforeSendLog: (log) => (log.attributes ? { ...log, attributes: scrub(log.attributes) } : log),
+    ...(sentry.metrics ? {} : { beforeSendMetric: () => null }),
     // Transactions exist only in the static lifecycle; the SDK warns if this is set otherwise.
     ...(sentry.traceLifecycle === 'static' ? { beforeSendTransaction: (event: TransactionEvent) => scrubEvent(event) } : {}),
     beforeSendSpan:
@@ -150,6 +151,7 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
 export function initSentry(service: ServiceName): SentryMode {
   const config = loadConfig(service);
   if (!config.sentry.enabled) return 'off';
+  sentryMetrics.on = config.sentry.metrics;
   const client = Sentry.init(sentryOptions(config));
   // Streamed spans carry no scope tags: name the service on every span so any view can filter by it.
   client?.on('spanStart', (span) => {

@@ -42,6 +42,9 @@ export interface ServiceAppOptions extends ServiceDeps {
   scenarioRoutes?: boolean;
 }
 
+/** How long an idle connection to a service stays open. */
+const KEEP_ALIVE_MS = 65_000;
+
 /**
  * The common shape of every service: request log, metrics, health, JSON bodies, the routes, then
  * 404 and problem+json for everything that goes wrong.
@@ -148,7 +151,9 @@ async function start(service: ServiceName, owned: readonly BusinessMetric[], bui
 
   const app = build(deps);
   await initStore(deps.store, logger, config.mongoConnectTimeoutMs);
-  const server = createServer({ IncomingMessage: W3CTraceIncomingMessage }, app);
+  // Idle keep-alive connections outlive the callers' (undici keeps one 4 s): the caller always lets
+  // go first, so no request is ever sent on a connection this server is closing ("other side closed").
+  const server = createServer({ IncomingMessage: W3CTraceIncomingMessage, keepAliveTimeout: KEEP_ALIVE_MS }, app);
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -57,6 +57,9 @@ export function annotate(attributes: Attributes): void {
   Sentry.getActiveSpan()?.setAttributes(defined(attributes));
 }
 
+/** Whether figures also go to Sentry as metrics: initSentry turns it off with SENTRY_METRICS=false. */
+export const sentryMetrics = { on: true };
+
 const requestTrace = new AsyncLocalStorage<string>();
 
 /**

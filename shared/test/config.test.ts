@@ -82,6 +82,8 @@ describe('parseConfig', () => {
         release: `casino@${VERSION}`,
         tracesSampleRate: 1,
         profileSessionSampleRate: 0,
+        logs: true,
+        metrics: true,
         spotlight: false,
         traceLifecycle: 'stream',
         debug: false,

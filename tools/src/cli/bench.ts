@@ -1,124 +1,89 @@
 /**
- * `npm run bench`: what the platform costs, measured in one run on this machine. Starts the five
- * services with the Sentry SDK off, then on (tracing every request, nothing sent), and for each:
- * time until every service is ready, latency of sequential spins through the gateway, and each
- * service's resident memory afterwards. Prints the figures and the on/off ratios.
+ * `npm run bench`: what observability costs and how near the platform runs to a bare chain of five
+ * Express processes, measured in one run on this machine. Each row is started afresh, warmed up
+ * and loaded with spins at N connections; rows alternate round by round, so drift hits them alike.
  *
- *   npm run bench -- --spins 200 --warmup 20
+ *   npm run bench -- --connections 20 --duration 10 --rounds 3 [--rows off,all] [--json]
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { SERVICES, type ServiceName } from '@casino/shared/config';
-import { freePorts, launch } from '../launcher';
+import { cpus, totalmem } from 'node:os';
+import { flagValue, numberFlag, parseOptions, UsageError, unknownFlag } from '../cli-flags';
+import { startNullIngest } from '../bench/ingest';
+import { type Measurement, measure } from '../bench/measure';
+import { answerLines, answers, summarise, table } from '../bench/report';
+import { ROWS } from '../bench/rows';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i === -1 ? NaN : Number(process.argv[i + 1]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
+const USAGE = `usage: npm run bench -- [--connections N] [--duration S] [--rounds N] [--warmup S] [--rows ${ROWS.map((r) => r.id).join(',')}] [--json]`;
 
-const SPINS = arg('spins', 200);
-const WARMUP = arg('warmup', 20);
-
-async function json<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-interface Figures {
-  readyMs: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  perSecond: number;
-  rssMb: Record<ServiceName, number>;
-}
-
-async function measure(label: string, extra: NodeJS.ProcessEnv): Promise<Figures> {
-  const ports = await freePorts(SERVICES.length);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    ADMIN_TOKEN: randomBytes(24).toString('base64url'),
-    ...Object.fromEntries(SERVICES.map((s, i) => [`${s.toUpperCase()}_PORT`, String(ports[i])])),
-    ...extra,
+function options(argv: string[]) {
+  const unknown = unknownFlag(argv, ['connections', 'duration', 'rounds', 'warmup', 'rows'], ['json']);
+  if (unknown) throw new UsageError(`unknown option ${unknown}`);
+  const num = (name: string, min: number, max: number, fallback: number) => {
+    const v = numberFlag(argv, name, min, max);
+    if (v === true) throw new UsageError(`--${name} needs a value`);
+    return v ?? fallback;
   };
-  process.stdout.write(`${label}: starting the five services... `);
-  const platform = await launch({ env });
-  process.stdout.write(`ready in ${(platform.readyAfterMs / 1000).toFixed(2)} s; ${WARMUP} warm-up and ${SPINS} measured spins... `);
-  const api = `http://127.0.0.1:${platform.ports.gateway}/api/v1`;
+  const rowsFlag = flagValue(argv, 'rows');
+  if (rowsFlag === true) throw new UsageError('--rows needs a comma-separated list');
+  const ids = rowsFlag?.split(',').map((s) => s.trim()) ?? ROWS.map((r) => r.id);
+  const unknownRow = ids.find((id) => !ROWS.some((r) => r.id === id));
+  if (unknownRow) throw new UsageError(`--rows: there is no row ${unknownRow}`);
+  return {
+    connections: num('connections', 1, 1000, 20),
+    durationSeconds: num('duration', 1, 600, 10),
+    rounds: num('rounds', 1, 20, 3),
+    warmupSeconds: num('warmup', 1, 60, 3),
+    rows: ROWS.filter((r) => ids.includes(r.id)),
+    json: argv.includes('--json'),
+  };
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions('bench', USAGE, () => options(process.argv.slice(2)));
+  if (!opts) return 2;
+  const say = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`;
+  const date = new Date().toISOString();
+  say(`${date}, ${machine}`);
+  say(
+    `${opts.rounds} rounds of ${opts.rows.length} rows, each started afresh, ${opts.warmupSeconds} s warm-up, then ${opts.durationSeconds} s of spins at ${opts.connections} connections`,
+  );
+  const ingest = await startNullIngest();
+  const measurements: Measurement[] = [];
   try {
-    const reg = await json<{ accessToken: string }>(`${api}/auth/register`, {
-      method: 'POST',
-      body: JSON.stringify({ email: `bench-${randomUUID()}@example.com`, password: randomBytes(12).toString('base64url') }),
-    });
-    const auth = { authorization: `Bearer ${reg.body.accessToken}` };
-    await json(`${api}/wallet/deposits`, { method: 'POST', headers: auth, body: JSON.stringify({ amount: (SPINS + WARMUP) * 100 }) });
-    const times: number[] = [];
-    for (let i = 0; i < WARMUP + SPINS; i++) {
-      const t0 = performance.now();
-      const spin = await json(`${api}/games/lucky-sevens/spins`, {
-        method: 'POST',
-        headers: { ...auth, 'idempotency-key': randomUUID() },
-        body: JSON.stringify({ stake: 100 }),
-      });
-      if (spin.status !== 201) throw new Error(`spin answered ${spin.status}`);
-      if (i >= WARMUP) times.push(performance.now() - t0);
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const row of opts.rows) {
+        const m = await measure(row, opts, ingest);
+        measurements.push(m);
+        say(
+          `  round ${round}, ${row.label}: ${m.spinsPerSecond.toFixed(1)} spins/s, p50 ${m.p50} ms, ${m.cpuMsPerSpin.total!.toFixed(1)} CPU ms/spin`,
+        );
+      }
     }
-    const sorted = [...times].sort((a, b) => a - b);
-    const total = times.reduce((a, b) => a + b, 0);
-    const rssMb = Object.fromEntries(
-      await Promise.all(
-        SERVICES.map(async (s) => {
-          const health = await json<{ components: { memory: { rssBytes: number } } }>(`http://127.0.0.1:${platform.ports[s]}/health`);
-          return [s, health.body.components.memory.rssBytes / 1024 / 1024] as const;
-        }),
-      ),
-    ) as Record<ServiceName, number>;
-    process.stdout.write('done\n');
-    return {
-      readyMs: platform.readyAfterMs,
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      mean: total / times.length,
-      perSecond: (times.length / total) * 1000,
-      rssMb,
-    };
   } finally {
-    await platform.stop();
+    await ingest.close();
   }
+  const rows = summarise(measurements);
+  const found = answers(rows);
+  if (opts.json) {
+    process.stdout.write(
+      `${JSON.stringify({ date, machine, options: { ...opts, rows: opts.rows.map((r) => r.id) }, rows, answers: found, measurements }, null, 2)}\n`,
+    );
+  } else {
+    say('');
+    say(
+      'Medians over the rounds; "÷ off" is the SDK-off spins/s divided by the row\'s. CPU per process: gateway user game payment wager (hop1…hop5 for the chain).',
+    );
+    say(table(rows, opts.connections));
+    say('');
+    for (const line of answerLines(found)) say(line);
+  }
+  return 0;
 }
 
-async function main(): Promise<void> {
-  const off = await measure('SDK off', { SENTRY_ENABLED: 'false' });
-  const on = await measure('SDK on ', { SENTRY_ENABLED: 'true', SENTRY_TRACES_SAMPLE_RATE: '1' });
-  const row = (name: string, a: number, b: number, unit: string, digits = 1) =>
-    `${name.padEnd(28)}${a.toFixed(digits).padStart(10)}${b.toFixed(digits).padStart(10)}  ${unit.padEnd(6)}${(b / a).toFixed(2).padStart(7)}x`;
-  const lines = [
-    '',
-    `${SPINS} sequential spins through the gateway (each: gateway, game, user, payment twice if it wins, wager)`,
-    `${''.padEnd(28)}${'SDK off'.padStart(10)}${'SDK on'.padStart(10)}  ${'unit'.padEnd(6)}${'on/off'.padStart(8)}`,
-    row('time until all ready', off.readyMs / 1000, on.readyMs / 1000, 's', 2),
-    row('spin latency p50', off.p50, on.p50, 'ms'),
-    row('spin latency p95', off.p95, on.p95, 'ms'),
-    row('spin latency p99', off.p99, on.p99, 'ms'),
-    row('spins per second (serial)', off.perSecond, on.perSecond, '/s'),
-    ...SERVICES.map((s) => row(`RSS ${s}`, off.rssMb[s], on.rssMb[s], 'MB')),
-    row('RSS, all five', sum(off.rssMb), sum(on.rssMb), 'MB'),
-    '',
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
-}
-
-const sum = (r: Record<ServiceName, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
