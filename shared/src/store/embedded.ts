@@ -116,6 +116,25 @@ class FieldIndex {
   }
 }
 
+/**
+ * A filter of plain `field: value` pairs (the store's usual lookup) as a test, which needs no query
+ * engine: mingo copies its operator tables on every query. The test answers undefined for a
+ * document where MongoDB's rules go further (an array at a filtered field, which an equality
+ * matches element by element), and the caller then asks mingo. Null for any other filter.
+ */
+function equalityMatch(filter: Filter): ((doc: Row) => boolean | undefined) | null {
+  const fields = Object.entries(filter);
+  if (!fields.every(([key, value]) => !key.startsWith('$') && isPlainEquality(value))) return null;
+  return (doc) => {
+    for (const [path, expected] of fields) {
+      const actual = getPath(doc, path);
+      if (Array.isArray(actual) || (actual !== null && typeof actual === 'object' && !(actual instanceof Date))) return undefined;
+      if (expected === null ? actual !== null && actual !== undefined : keyOf(actual) !== keyOf(expected)) return false;
+    }
+    return true;
+  };
+}
+
 function isPlainEquality(value: unknown): boolean {
   return value === null || value instanceof Date || ['string', 'number', 'boolean'].includes(typeof value);
 }
@@ -180,6 +199,21 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   }
 
   private matching(filter: Filter, options: FindOptions = {}): Row[] {
+    const fast = options.sort || options.skip ? null : equalityMatch(filter);
+    if (fast) {
+      const found: Row[] = [];
+      for (const doc of this.candidates(filter)) {
+        const matched = fast(doc);
+        if (matched === undefined) return this.matchingWithMingo(filter, options);
+        if (matched) found.push(doc);
+        if (options.limit && found.length >= options.limit) break;
+      }
+      return found;
+    }
+    return this.matchingWithMingo(filter, options);
+  }
+
+  private matchingWithMingo(filter: Filter, options: FindOptions): Row[] {
     let cursor = mingoFind<Row>([...this.candidates(filter)], filter);
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
