@@ -70,26 +70,29 @@ describe('Sentry settings', () => {
 
   test('when SENTRY_LOGS and SENTRY_METRICS are false, then the transaction is sent but no log and no metric, and stdout still has the lines', async () => {
     const platform = await startPlatform(
-      { SENTRY_DSN: ingest.dsn(23), SENTRY_TRACE_LIFECYCLE: 'static', SENTRY_LOGS: 'false', SENTRY_METRICS: 'false' },
+      { SENTRY_DSN: ingest.dsn(33), SENTRY_TRACE_LIFECYCLE: 'static', SENTRY_LOGS: 'false', SENTRY_METRICS: 'false' },
       ['user'],
     );
-    const on = await startPlatform({ SENTRY_DSN: ingest.dsn(24), SENTRY_TRACE_LIFECYCLE: 'static' }, ['user']);
+    const on = await startPlatform({ SENTRY_DSN: ingest.dsn(34), SENTRY_TRACE_LIFECYCLE: 'static' }, ['user']);
     try {
       for (const p of [platform, on]) {
         const made = await call(userApi(p), 'POST', '/players', { body: { email: `lm-${randomUUID()}@example.com`, password } });
         expect(made.status).toBe(201);
       }
-      // The same request with both on sends its log lines and its counter: that one arriving means
-      // the other service's would have arrived by now too.
-      await ingest.waitFor('a log and a metric from the service with them on', () =>
-        ingest.logs().some((l) => l.project === '24') && ingest.metrics().some((m) => m.project === '24') ? true : undefined,
-      );
       await ingest.waitFor('the transaction with logs and metrics off', () =>
-        ingest.transactions().find((t) => t.project === '23' && t.event.transaction === 'POST /players'),
+        ingest.transactions().find((t) => t.project === '33' && t.event.transaction === 'POST /players'),
       );
-      await platform.stop();
-      expect(ingest.logs().filter((l) => l.project === '23')).toEqual([]);
-      expect(ingest.metrics().filter((m) => m.project === '23')).toEqual([]);
+      // Both stop the same way, flushing what they hold: once the one with logs on has sent its
+      // last line, the other has sent everything it ever would.
+      await Promise.all([platform.stop(), on.stop()]);
+      await ingest.waitFor('the last log line and a metric of the service with them on', () =>
+        ingest.logs().some((l) => l.project === '34' && l.body.endsWith(': draining')) && ingest.metrics().some((m) => m.project === '34')
+          ? true
+          : undefined,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(ingest.logs().filter((l) => l.project === '33')).toEqual([]);
+      expect(ingest.metrics().filter((m) => m.project === '33')).toEqual([]);
       expect(platform.logs.some((l) => l.line.includes('POST /players 201'))).toBe(true);
     } finally {
       await Promise.all([platform.stop(), on.stop()]);
