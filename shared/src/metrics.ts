@@ -50,6 +50,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   /** Adds `value` (default 1) to a business counter. */
   count(metric: BusinessMetric, labels?: Record<string, string>, value?: number): void;
+  /** A value for a Sentry distribution (a figure Prometheus derives from its counters instead). */
+  distribution(name: string, value: number, attributes: Record<string, string>): void;
 }
 
 export function createMetrics(service: string, owned: readonly BusinessMetric[]): Metrics {
@@ -80,6 +82,9 @@ export function createMetrics(service: string, owned: readonly BusinessMetric[])
       // The same figure as a Sentry metric, with the same few labels, so Sentry can chart it next to
       // the traces; a no-op while the SDK is off.
       if (sentryMetrics.on) Sentry.metrics.count(sentryMetricName(metric), value, { attributes: labels });
+    },
+    distribution(name, value, attributes) {
+      if (sentryMetrics.on) Sentry.metrics.distribution(name, value, { attributes });
     },
   };
 }

@@ -9,7 +9,7 @@ import { freePorts, launch } from '../launcher';
 import { prepareBurst, startBurst } from '../traffic/burst';
 import { startBareChain } from './chain';
 import type { NullIngest } from './ingest';
-import { cpuMs, rssMb } from './proc';
+import { cpuMs, rssMb, total } from './proc';
 import type { Row } from './rows';
 
 export interface LoadOptions {
@@ -61,7 +61,7 @@ async function loaded(
   const cpuMsPerSpin = Object.fromEntries(
     Object.keys(pids).map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / Math.max(spins, 1)]),
   );
-  cpuMsPerSpin.total = Object.values(cpuMsPerSpin).reduce((a, b) => a + b, 0);
+  cpuMsPerSpin.total = total(cpuMsPerSpin);
   return {
     spins,
     spinsPerSecond: spins / result.duration,

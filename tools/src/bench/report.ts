@@ -2,6 +2,7 @@
 import { SERVICES } from '@casino/shared/config';
 import { HOPS } from './chain';
 import type { Measurement } from './measure';
+import { total } from './proc';
 import { PRODUCTION_ROW, ROWS } from './rows';
 
 const median = (values: number[]) => {
@@ -9,7 +10,6 @@ const median = (values: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-const sum = (r: Record<string, number>) => SERVICES.reduce((a, s) => a + (r[s] ?? 0), 0);
 
 export interface RowSummary {
   id: string;
@@ -70,7 +70,7 @@ export function answers(rows: RowSummary[]): Answers {
         ? { throughput: off.spinsPerSecond.median / all.spinsPerSecond.median, p50: all.p50 / off.p50, p99: all.p99 / off.p99 }
         : null,
     nearTheLimit: off && bare ? off.spinsPerSecond.median / bare.spinsPerSecond.median : null,
-    memory: all ? { allOnAfterMb: sum(all.rssAfterMb), allOnIdleMb: sum(all.rssIdleMb) } : null,
+    memory: all ? { allOnAfterMb: total(all.rssAfterMb), allOnIdleMb: total(all.rssIdleMb) } : null,
     slowestReadyMs: Math.max(...rows.filter((r) => r.id !== 'bare').map((r) => r.readyMs)),
     sentryCost:
       off && production
@@ -116,16 +116,7 @@ export function table(rows: RowSummary[], connections: number): string {
         33,
       ),
       pad(f(r.cpuMsPerSpin.total ?? NaN), 6),
-      pad(
-        `${f(
-          Object.values(r.rssIdleMb).reduce((a, b) => a + b, 0),
-          0,
-        )}→${f(
-          Object.values(r.rssAfterMb).reduce((a, b) => a + b, 0),
-          0,
-        )}`,
-        18,
-      ),
+      pad(`${f(total(r.rssIdleMb), 0)}→${f(total(r.rssAfterMb), 0)}`, 18),
       pad(f(r.readyMs / 1000, 2), 8),
       r.failures ? `  ${r.failures} failed` : '',
     ].join(''),

@@ -1,4 +1,4 @@
-import { AppError, Attr, type Logger, type Metrics, sentryMetrics, withSpan } from '@casino/shared';
+import { AppError, Attr, type Logger, type Metrics, withSpan } from '@casino/shared';
 import * as Sentry from '@sentry/node';
 import type { GamePeers } from '../data/peers';
 import { type RoundRecord, type RoundRepository, toRound } from '../data/round-repository';
@@ -101,7 +101,7 @@ async function settle(deps: SpinDeps, game: SlotGame, round: DrawnRound): Promis
     if (win > 0) deps.metrics.count('wins', { game_id: game.id }, win);
     // Gross gaming revenue per round (stake minus win, negative when the player won): its sum
     // is the house's take. Prometheus derives it from the two counters instead.
-    if (sentryMetrics.on) Sentry.metrics.distribution('casino.ggr_cents', stake - win, { attributes: { game_id: game.id } });
+    deps.metrics.distribution('casino.ggr_cents', stake - win, { game_id: game.id });
   }
   return toRound(settled ?? (await deps.rounds.byId(id)));
 }
