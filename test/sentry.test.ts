@@ -131,6 +131,34 @@ describe('Sentry settings', () => {
       await platform.stop();
     }
   });
+
+  test('when a service answers 30 requests in a row, then its profiler sends one chunk for them once it falls quiet, and every segment span still has the runtime and memory figures', async () => {
+    const platform = await startPlatform({ SENTRY_DSN: ingest.dsn(36) }, ['user']);
+    try {
+      const traceIds: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const answer = await call(userApi(platform), 'GET', `/players/${randomUUID()}/status`);
+        expect(answer.status).toBe(404);
+        traceIds.push(answer.traceId);
+      }
+      // The SDK's trace lifecycle stopped the profiler, and sent a chunk, after each of them.
+      await ingest.waitFor('a profile chunk', () => ingest.profileChunks().find((c) => c.project === '36'));
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const chunks = ingest.profileChunks().filter((c) => c.project === '36');
+      expect(chunks.length).toBeLessThanOrEqual(2);
+      // Memory is read at most once a second for these figures, not per span, but every span has them.
+      const segments = await ingest.waitFor('the 30 segment spans', () => {
+        const found = ingest.spans().filter((s) => s.project === '36' && s.segment && traceIds.includes(s.traceId));
+        return found.length === 30 ? found : undefined;
+      });
+      for (const span of segments) {
+        expect(span.attributes['process.runtime.engine.name']).toBe('v8');
+        expect(span.attributes['app.memory']).toEqual(expect.any(Number));
+      }
+    } finally {
+      await platform.stop();
+    }
+  });
 });
 
 describe('trace propagation between services', () => {

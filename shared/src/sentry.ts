@@ -6,6 +6,8 @@ import type { Envelope, Integration, Transport, TransactionEvent } from '@sentry
 import * as Sentry from '@sentry/node';
 import type * as Profiling from '@sentry/profiling-node';
 import { type Config, loadConfig, type ServiceName, spotlightSidecar } from './config';
+import { contextIntegration } from './sentry-context';
+import { profileWhileServing } from './profile-lifecycle';
 import { FILTERED, SENSITIVE_KEY, scrub } from './redact';
 import { appliedScenarios } from './scenarios/marking';
 import { Attr, sentryMetrics } from './telemetry';
@@ -23,6 +25,9 @@ const discardTransport = (): Transport => ({
   send: async () => ({}),
   flush: async () => true,
 });
+
+/** Profiles while serving: a chunk at least every 30 s under load, the last one 2 s after the load stops. */
+const PROFILE_LIFECYCLE = { idleMs: 2_000, chunkMs: 30_000 };
 
 type MakeTransport = (options: Parameters<typeof Sentry.makeNodeTransport>[0]) => Transport;
 const isProfileChunk = (envelope: Envelope) => envelope[1].some(([item]) => item.type === 'profile_chunk');
@@ -88,6 +93,7 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
   const { sentry, service } = config;
   const profiling = sentry.profileSessionSampleRate > 0 && (sentry.dsn !== undefined || sentry.spotlight !== false);
   const integrations: Integration[] = [
+    contextIntegration(),
     Sentry.httpIntegration({ ignoreIncomingRequests: (path) => OPS_PATH.test(path) }),
     // A span per middleware would double the span count of every request for no insight: keep the
     // route handler spans, drop the middleware and router ones.
@@ -115,7 +121,7 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
     propagateTraceparent: true,
     spotlight: sentry.spotlight,
     debug: sentry.debug,
-    ...(profiling ? { profileSessionSampleRate: sentry.profileSessionSampleRate, profileLifecycle: 'trace' } : {}),
+    ...(profiling ? { profileSessionSampleRate: sentry.profileSessionSampleRate, profileLifecycle: 'manual' } : {}),
     integrations,
     dataCollection: {
       userInfo: false,
@@ -152,7 +158,9 @@ export function initSentry(service: ServiceName): SentryMode {
   const config = loadConfig(service);
   if (!config.sentry.enabled) return 'off';
   sentryMetrics.on = config.sentry.metrics;
-  const client = Sentry.init(sentryOptions(config));
+  const options = sentryOptions(config);
+  const client = Sentry.init(options);
+  if (client && options.profileLifecycle === 'manual') profileWhileServing(client, PROFILE_LIFECYCLE);
   // Streamed spans carry no scope tags: name the service on every span so any view can filter by it.
   client?.on('spanStart', (span) => {
     span.setAttribute('service.name', service);
