@@ -3,14 +3,14 @@ import { answers, summarise, table } from '@casino/tools/bench/report';
 import type { Measurement } from '@casino/tools/bench/measure';
 
 const services = { gateway: 1, user: 1, game: 1, payment: 1, wager: 1 };
-const m = (row: string, spinsPerSecond: number, p50: number, rss = 100): Measurement => ({
+const m = (row: string, spinsPerSecond: number, p50: number, rss = 100, cpu = 5): Measurement => ({
   row,
   spins: spinsPerSecond * 10,
   spinsPerSecond,
   p50,
   p99: p50 * 2,
   failures: 0,
-  cpuMsPerSpin: { ...services, total: 5 },
+  cpuMsPerSpin: { ...services, total: cpu },
   rssIdleMb: { gateway: rss, user: rss, game: rss, payment: rss, wager: rss },
   rssAfterMb: { gateway: rss + 20, user: rss, game: rss, payment: rss, wager: rss },
   readyMs: 2_000,
@@ -38,6 +38,19 @@ describe('the bench report', () => {
     expect(found.nearTheLimit).toBeCloseTo(95 / 290);
     expect(found.memory).toEqual({ allOnIdleMb: 600, allOnAfterMb: 620 });
     expect(found.sentryCost).toMatchObject({ throughput: 95 / 60, p50: 1.5 });
+    expect(found.slowestReadyMs).toBe(2_000);
+    expect(found.sdkFloor).toBeNull();
+  });
+
+  test('when the bare chain also ran with the SDK, then the SDK floor is its cost per request beside the platform tracing every request', () => {
+    const withFloor = [
+      ...measurements,
+      ...[100, 90, 110].map((r) => m('bare-sdk', r, 150, 100, 25)),
+      ...[50, 48, 52].map((r) => m('tracing-1', r, 350)),
+    ];
+    const found = answers(summarise(withFloor));
+    // 5 CPU ms a spin bare, 25 with the SDK: 4 more for each of the five hops.
+    expect(found.sdkFloor).toEqual({ throughput: 290 / 100, cpuMsPerRequest: 4, platformThroughput: 95 / 50 });
     expect(found.slowestReadyMs).toBe(2_000);
   });
 

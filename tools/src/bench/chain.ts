@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePorts } from '../launcher';
 
 export const HOPS = ['hop1', 'hop2', 'hop3', 'hop4', 'hop5'] as const;
@@ -17,7 +18,8 @@ export interface BareChain {
   stop(): Promise<void>;
 }
 
-export async function startBareChain(): Promise<BareChain> {
+/** With `sentryDsn`, every hop runs the SDK at tracing 1.0 and sends there (hop-instrument.ts). */
+export async function startBareChain(options: { sentryDsn?: string } = {}): Promise<BareChain> {
   const started = Date.now();
   const ports = await freePorts(HOPS.length);
   const children: ChildProcess[] = [];
@@ -32,8 +34,10 @@ export async function startBareChain(): Promise<BareChain> {
     // Last first, so each hop's next one is listening before anything calls it.
     for (let i = HOPS.length - 1; i >= 0; i--) {
       const next = ports[i + 1] === undefined ? '' : `http://127.0.0.1:${ports[i + 1]}/spin`;
+      const sdk = options.sentryDsn ? ['--import', pathToFileURL(join(__dirname, 'hop-instrument.js')).href] : [];
       const child = fork(join(__dirname, 'hop.js'), [], {
-        env: { PATH: process.env.PATH, NODE_ENV: 'production', HOP_PORT: String(ports[i]), HOP_NEXT: next },
+        execArgv: sdk,
+        env: { PATH: process.env.PATH, NODE_ENV: 'production', HOP_PORT: String(ports[i]), HOP_NEXT: next, HOP_SENTRY_DSN: options.sentryDsn },
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });
       children.push(child);

@@ -76,7 +76,7 @@ async function loaded(
 
 export async function measure(row: Row, options: LoadOptions, ingest: NullIngest): Promise<Measurement> {
   if (!row.env) {
-    const chain = await startBareChain();
+    const chain = await startBareChain(row.bareWithSdk ? { sentryDsn: ingest.dsn } : {});
     try {
       const rssIdleMb = byName(chain.pids, rssMb);
       const load = (seconds: number) =>
@@ -88,7 +88,8 @@ export async function measure(row: Row, options: LoadOptions, ingest: NullIngest
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ stake: 10 }),
         });
-      return { row: row.id, rssIdleMb, readyMs: chain.readyAfterMs, ...(await loaded(chain.pids, load, options, undefined)) };
+      const counted = row.bareWithSdk ? ingest : undefined;
+      return { row: row.id, rssIdleMb, readyMs: chain.readyAfterMs, ...(await loaded(chain.pids, load, options, counted)) };
     } finally {
       await chain.stop();
     }

@@ -25,6 +25,8 @@ export interface RowSummary {
   envelopesPerSpin: number;
 }
 
+const isBare = (r: { id: string }) => r.id === 'bare' || r.id === 'bare-sdk';
+
 const medianOf = (ms: Measurement[], key: 'cpuMsPerSpin' | 'rssIdleMb' | 'rssAfterMb') =>
   Object.fromEntries(Object.keys(ms[0]![key]).map((name) => [name, median(ms.map((m) => m[key][name]!))]));
 
@@ -59,11 +61,17 @@ export interface Answers {
   memory: { allOnAfterMb: number; allOnIdleMb: number } | null;
   slowestReadyMs: number;
   sentryCost: { setting: string; throughput: number; p50: number } | null;
+  /**
+   * The SDK's own floor: the bare chain ÷ the bare chain with the SDK tracing every request, and the
+   * CPU it adds per request served, beside the platform's tracing 1.0 ÷ SDK off.
+   */
+  sdkFloor: { throughput: number; cpuMsPerRequest: number; platformThroughput: number | null } | null;
 }
 
 export function answers(rows: RowSummary[]): Answers {
   const get = (id: string) => rows.find((r) => r.id === id);
   const [bare, off, all, production] = [get('bare'), get('off'), get('all'), get(PRODUCTION_ROW.id)];
+  const [bareSdk, tracing] = [get('bare-sdk'), get('tracing-1')];
   return {
     observabilityCost:
       off && all
@@ -71,7 +79,15 @@ export function answers(rows: RowSummary[]): Answers {
         : null,
     nearTheLimit: off && bare ? off.spinsPerSecond.median / bare.spinsPerSecond.median : null,
     memory: all ? { allOnAfterMb: total(all.rssAfterMb), allOnIdleMb: total(all.rssIdleMb) } : null,
-    slowestReadyMs: Math.max(...rows.filter((r) => r.id !== 'bare').map((r) => r.readyMs)),
+    slowestReadyMs: Math.max(...rows.filter((r) => !isBare(r)).map((r) => r.readyMs)),
+    sdkFloor:
+      bare && bareSdk
+        ? {
+            throughput: bare.spinsPerSecond.median / bareSdk.spinsPerSecond.median,
+            cpuMsPerRequest: (bareSdk.cpuMsPerSpin.total! - bare.cpuMsPerSpin.total!) / HOPS.length,
+            platformThroughput: off && tracing ? off.spinsPerSecond.median / tracing.spinsPerSecond.median : null,
+          }
+        : null,
     sentryCost:
       off && production
         ? {
@@ -88,7 +104,7 @@ const pad = (s: string, n: number) => s.padStart(n);
 
 export function table(rows: RowSummary[], connections: number): string {
   const off = rows.find((r) => r.id === 'off');
-  const procs = (r: RowSummary) => (r.id === 'bare' ? HOPS : SERVICES) as readonly string[];
+  const procs = (r: RowSummary) => (isBare(r) ? HOPS : SERVICES) as readonly string[];
   const head = [
     'row'.padEnd(32),
     pad(`spins/s @${connections}`, 14),
@@ -134,6 +150,12 @@ export function answerLines(a: Answers): string[] {
     lines.push(
       `Observability, everything on ÷ SDK off: ${f(a.observabilityCost.throughput, 2)}× throughput, p50 ${f(a.observabilityCost.p50, 2)}×, p99 ${f(a.observabilityCost.p99, 2)}× (target ≤ 1.5×).`,
     );
+  if (a.sdkFloor) {
+    const platform = a.sdkFloor.platformThroughput === null ? '' : `; the platform's tracing 1.0 ÷ SDK off: ${f(a.sdkFloor.platformThroughput, 2)}×`;
+    lines.push(
+      `The SDK alone, tracing every request of the bare chain: ${f(a.sdkFloor.throughput, 2)}× fewer spins/s, ${f(a.sdkFloor.cpuMsPerRequest, 2)} CPU ms more per request${platform}.`,
+    );
+  }
   if (a.nearTheLimit !== null) lines.push(`Platform with the SDK off ÷ the bare chain: ${f(a.nearTheLimit, 2)}× (target ≥ 0.6×).`);
   if (a.memory)
     lines.push(

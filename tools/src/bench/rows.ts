@@ -5,6 +5,8 @@ export interface Row {
   label: string;
   /** Absent for the bare chain; the platform's environment otherwise. */
   env?: NodeJS.ProcessEnv;
+  /** The bare chain with the SDK in every hop, tracing every request. */
+  bareWithSdk?: boolean;
   /** Whether the SDK sends to the bench's local ingest. */
   sends?: boolean;
 }
@@ -19,6 +21,7 @@ const only = (traces: string, profiles: string, logsAndMetrics: boolean): NodeJS
 
 export const ROWS: readonly Row[] = [
   { id: 'bare', label: 'bare chain: 5 Express hops' },
+  { id: 'bare-sdk', label: 'bare chain + SDK, tracing 1.0', bareWithSdk: true, sends: true },
   { id: 'off', label: 'platform, SDK off', env: { SENTRY_ENABLED: 'false' } },
   { id: 'errors', label: 'errors only', env: only('0', '0', false), sends: true },
   { id: 'tracing-0.1', label: 'tracing 0.1', env: only('0.1', '0', false), sends: true },
