@@ -37,7 +37,13 @@ export async function startBareChain(options: { sentryDsn?: string } = {}): Prom
       const sdk = options.sentryDsn ? ['--import', pathToFileURL(join(__dirname, 'hop-instrument.js')).href] : [];
       const child = fork(join(__dirname, 'hop.js'), [], {
         execArgv: sdk,
-        env: { PATH: process.env.PATH, NODE_ENV: 'production', HOP_PORT: String(ports[i]), HOP_NEXT: next, HOP_SENTRY_DSN: options.sentryDsn },
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'production',
+          HOP_PORT: String(ports[i]),
+          HOP_NEXT: next,
+          HOP_SENTRY_DSN: options.sentryDsn,
+        },
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });
       children.push(child);

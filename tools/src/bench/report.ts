@@ -151,7 +151,8 @@ export function answerLines(a: Answers): string[] {
       `Observability, everything on ÷ SDK off: ${f(a.observabilityCost.throughput, 2)}× throughput, p50 ${f(a.observabilityCost.p50, 2)}×, p99 ${f(a.observabilityCost.p99, 2)}× (target ≤ 1.5×).`,
     );
   if (a.sdkFloor) {
-    const platform = a.sdkFloor.platformThroughput === null ? '' : `; the platform's tracing 1.0 ÷ SDK off: ${f(a.sdkFloor.platformThroughput, 2)}×`;
+    const platform =
+      a.sdkFloor.platformThroughput === null ? '' : `; the platform's tracing 1.0 ÷ SDK off: ${f(a.sdkFloor.platformThroughput, 2)}×`;
     lines.push(
       `The SDK alone, tracing every request of the bare chain: ${f(a.sdkFloor.throughput, 2)}× fewer spins/s, ${f(a.sdkFloor.cpuMsPerRequest, 2)} CPU ms more per request${platform}.`,
     );
