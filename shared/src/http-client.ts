@@ -4,7 +4,9 @@ import { backoffDelay, sleep } from './backoff';
 import type { Config, ServiceName } from './config';
 import { AppError, type FieldError } from './errors';
 import { traceIds } from './telemetry';
-import type { Dispatcher } from 'undici-types';
+import { Agent, type Dispatcher, request } from 'undici';
+
+export type { Dispatcher };
 
 export interface ServiceClientOptions {
   /** Name of the service called, used in problem details: "the payment service is unavailable". */
@@ -22,7 +24,7 @@ export interface CallOptions {
   idempotencyKey?: string;
   timeoutMs?: number;
   query?: Record<string, string | number | undefined>;
-  /** The undici dispatcher for this call instead of the global one, e.g. one that adds latency inside the call's span. */
+  /** The undici dispatcher for this call instead of `serviceAgent`, e.g. one that adds latency inside the call's span. */
   dispatcher?: Dispatcher;
   /** Extra attempts for this call if idempotent, instead of the client's; 0 asks once. */
   retries?: number;
@@ -35,11 +37,21 @@ export interface CallOptions {
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
+/** Response headers, lower-case names. */
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
 export interface Exchange<T> {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: T;
 }
+
+/**
+ * The connection pool every ServiceClient calls through: keep-alive connections to each service,
+ * reused across calls. undici's request API rather than fetch: fetch builds WHATWG requests,
+ * streams and abort signals for each call, which were 42% of the game service's CPU under load.
+ */
+export const serviceAgent: Dispatcher = new Agent({ keepAliveTimeout: 30_000 });
 
 interface ProblemBody {
   type?: string;
@@ -48,14 +60,24 @@ interface ProblemBody {
   errors?: FieldError[];
 }
 
+/** The system or undici error code (ECONNREFUSED, UND_ERR_SOCKET, ...) of an error or of what caused it. */
+export function networkCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string') return e.code;
+  }
+  return undefined;
+}
+
 function isConnectionError(err: unknown): boolean {
-  const code = (err as { cause?: { code?: string } })?.cause?.code;
+  const code = networkCode(err);
   return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'UND_ERR_SOCKET' || code === 'ENOTFOUND';
 }
 
+const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_ABORTED']);
+
 function isTimeout(err: unknown): boolean {
   const name = (err as { name?: string })?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
+  return name === 'TimeoutError' || name === 'AbortError' || TIMEOUTS.has(networkCode(err) ?? '');
 }
 
 /**
@@ -106,24 +128,28 @@ export class ServiceClient {
     const url = this.url(path, options.query);
     const service = this.options.service;
 
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= attempts;
-      let response: Response;
+      let response: { status: number; headers: ResponseHeaders };
       let text: string;
+      // One deadline for the whole call, body included: a callee can stall or drop its body.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), timeoutMs);
       try {
-        response = await fetch(url, {
-          method,
+        const answer = await request(url, {
+          method: method as Dispatcher.HttpMethod,
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs),
-          dispatcher: options.dispatcher,
-          // Node's RequestInit takes an undici dispatcher; the DOM's (when a program has both) does not.
-        } as RequestInit);
-        // Inside the try: the timeout also covers the body, and a callee can stall or drop it.
-        text = await response.text();
+          signal: deadline.signal,
+          dispatcher: options.dispatcher ?? serviceAgent,
+        });
+        response = { status: answer.statusCode, headers: answer.headers };
+        text = await answer.body.text();
       } catch (err) {
         // A slow callee gets no faster by being asked again: timeouts are not retried.
-        if (isTimeout(err)) {
+        if (deadline.signal.aborted || isTimeout(err)) {
           throw new AppError(504, {
             slug: 'upstream-timeout',
             title: 'Gateway timeout',
@@ -141,6 +167,8 @@ export class ServiceClient {
           detail: `The ${service} service is unavailable.`,
           cause: err,
         });
+      } finally {
+        clearTimeout(timer);
       }
 
       let payload: unknown;
@@ -154,7 +182,8 @@ export class ServiceClient {
           cause: err,
         });
       }
-      if (response.ok || options.acceptStatuses?.includes(response.status))
+      const ok = response.status >= 200 && response.status < 300;
+      if (ok || options.acceptStatuses?.includes(response.status))
         return { status: response.status, headers: response.headers, body: payload as T };
 
       const problem = (payload ?? {}) as ProblemBody;

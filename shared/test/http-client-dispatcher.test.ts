@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ServiceClient } from '@casino/shared/http-client';
 
-type Dispatcher = NonNullable<RequestInit['dispatcher']>;
+import type { Dispatcher } from '@casino/shared/http-client';
 
 /** A dispatcher that answers every request itself, so nothing reaches the network. */
 function answering(body: unknown, seen: string[]): Dispatcher {

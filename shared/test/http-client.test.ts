@@ -288,7 +288,7 @@ describe('ServiceClient', () => {
       const answer = await client(url).exchange<{ id: string }>('POST', '/deposits', { amount: 1 }, { idempotencyKey: 'key-1234-abcd' });
 
       expect(answer.status).toBe(201);
-      expect(answer.headers.get('idempotent-replay')).toBe('true');
+      expect(answer.headers['idempotent-replay']).toBe('true');
       expect(answer.body).toEqual({ id: 'tx-9' });
     });
 

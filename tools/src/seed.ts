@@ -11,7 +11,7 @@ import jwt from 'jsonwebtoken';
 import type { Config, ServiceName } from '@casino/shared/config';
 import type { BonusView, GameView, MovementResult, RegisterResult, LoginResult, SpinResult } from '@casino/shared/contracts';
 import { AppError } from '@casino/shared/errors';
-import { ServiceClient } from '@casino/shared/http-client';
+import { type ResponseHeaders, ServiceClient } from '@casino/shared/http-client';
 import { derivedRng, pick, type Rng } from '@casino/shared/random';
 import { FIRST_NAMES, fitStake } from '@casino/traffic/demo-players';
 
@@ -123,7 +123,7 @@ export function localPeerUrls(ports: Record<ServiceName, number>): PeerUrls {
 // (someone claimed one by hand through the API): for the seeder, the claim is done either way.
 const ALREADY_CLAIMED = new Set(['offer-already-claimed', 'bonus-active', 'deposit-already-used']);
 
-const replayed = (headers: Headers) => headers.get('idempotent-replayed') === 'true';
+const replayed = (headers: ResponseHeaders) => headers['idempotent-replayed'] === 'true';
 
 const reason = (err: unknown): string => (err instanceof AppError ? `${err.status} ${err.slug}: ${err.message}` : (err as Error).message);
 

@@ -63,7 +63,7 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
     query?: Record<string, string | number | undefined>,
   ) => {
     const answer = await client.exchange(method, path, body, { idempotencyKey: key, query, dispatcher: faults.upstreamDispatcher(client) });
-    if (answer.headers.get('idempotent-replayed')) res.setHeader('idempotent-replayed', 'true');
+    if (answer.headers['idempotent-replayed']) res.setHeader('idempotent-replayed', 'true');
     res.status(answer.status).json(answer.body);
   };
 

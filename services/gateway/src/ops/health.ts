@@ -1,5 +1,14 @@
 import * as Sentry from '@sentry/node';
-import { AppError, type Cache, type Config, type HealthLevel, healthReport, type ServiceClient, type Store } from '@casino/shared';
+import {
+  AppError,
+  type Cache,
+  type Config,
+  type HealthLevel,
+  healthReport,
+  networkCode,
+  type ServiceClient,
+  type Store,
+} from '@casino/shared';
 import type { Upstreams } from '../data/upstreams';
 
 type Peer = keyof Upstreams;
@@ -44,8 +53,8 @@ async function peerHealth(service: Peer, client: ServiceClient): Promise<HealthI
     const latencyMs = since(t0);
     // 503 and 504 here mean no answer (refused, reset, timed out); anything else is an answer that was wrong.
     const answered = !(err instanceof AppError) || (err.status !== 503 && err.status !== 504);
-    const code = (err as { cause?: { cause?: { code?: unknown } } }).cause?.cause?.code;
-    const error = `${(err as Error).message}${typeof code === 'string' ? ` (${code})` : ''}`;
+    const code = networkCode(err);
+    const error = `${(err as Error).message}${code ? ` (${code})` : ''}`;
     return { service, status: answered ? 'down' : 'unreachable', latencyMs, error };
   }
 }

@@ -1,23 +1,18 @@
 import * as Sentry from '@sentry/node';
-import { appliedScenarios, Attr, scenarioApplied, type Scenarios, type ServiceClient } from '@casino/shared';
+import { appliedScenarios, Attr, type Dispatcher, scenarioApplied, type Scenarios, type ServiceClient, serviceAgent } from '@casino/shared';
 
-export type Dispatcher = NonNullable<RequestInit['dispatcher']>;
+export type { Dispatcher };
 type Handler = Parameters<Dispatcher['dispatch']>[1];
 type Upstream = 'user' | 'game' | 'payment' | 'wager';
-
-/** Where Node's fetch keeps its dispatcher: undici's own global, shared by every copy of undici. */
-const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 
 /**
  * Holds each response `ms` after its headers arrive, as a slow network would. The callee has
  * already answered, so its own span does not grow; the caller's http.client span runs from undici
- * creating the request to the end of the response, so it does. A delay before calling fetch would
+ * creating the request to the end of the response, so it does. A delay before the call would
  * land outside that span, where nobody looking at the hop would see it.
  */
 export function delayingDispatcher(ms: number): Dispatcher {
   const dispatch = (options: Parameters<Dispatcher['dispatch']>[0], handler: Handler): boolean => {
-    const global = (globalThis as Record<symbol, Dispatcher | undefined>)[GLOBAL_DISPATCHER];
-    if (!global) throw new Error('fetch has no global dispatcher to delay');
     let timer: NodeJS.Timeout | undefined;
     let failed = false;
     const delayed = new Proxy(handler, {
@@ -48,7 +43,7 @@ export function delayingDispatcher(ms: number): Dispatcher {
         return Reflect.get(target, prop, receiver) as unknown;
       },
     });
-    const accepted = global.dispatch(options, delayed);
+    const accepted = serviceAgent.dispatch(options, delayed);
     markClientSpan(`${String(options.origin ?? '')}${options.path.split('?')[0]}`);
     return accepted;
   };
