@@ -26,8 +26,12 @@ const discardTransport = (): Transport => ({
   flush: async () => true,
 });
 
-/** Profiles while serving: a chunk at least every 30 s under load, the last one 2 s after the load stops. */
-const PROFILE_LIFECYCLE = { idleMs: 2_000, chunkMs: 30_000 };
+/**
+ * Profiles while serving: a chunk at least every 10 s while spans keep starting (the demo's console
+ * and background jobs never let a service fall quiet for long), so a trace's profile shows within
+ * seconds; the last one 2 s after the work stops.
+ */
+const PROFILE_LIFECYCLE = { idleMs: 2_000, chunkMs: 10_000 };
 
 type MakeTransport = (options: Parameters<typeof Sentry.makeNodeTransport>[0]) => Transport;
 const isProfileChunk = (envelope: Envelope) => envelope[1].some(([item]) => item.type === 'profile_chunk');
@@ -121,7 +125,12 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
     propagateTraceparent: true,
     spotlight: sentry.spotlight,
     debug: sentry.debug,
-    ...(profiling ? { profileSessionSampleRate: sentry.profileSessionSampleRate, profileLifecycle: 'manual' } : {}),
+    // Spotlight grafts a profile chunk onto a trace only if the chunk has arrived by the time the
+    // trace's transaction does: it needs the SDK's trace lifecycle, a chunk as each request ends.
+    // Sentry matches chunks to spans by time, so elsewhere the profiler runs while serving.
+    ...(profiling
+      ? { profileSessionSampleRate: sentry.profileSessionSampleRate, profileLifecycle: sidecar ? ('trace' as const) : ('manual' as const) }
+      : {}),
     integrations,
     dataCollection: {
       userInfo: false,

@@ -62,7 +62,7 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
     key?: string,
     query?: Record<string, string | number | undefined>,
   ) => {
-    const answer = await client.exchange(method, path, body, { idempotencyKey: key, query, dispatcher: faults.upstreamDispatcher(client) });
+    const answer = await client.exchange(method, path, body, { idempotencyKey: key, query, holdAnswerMs: faults.upstreamHoldMs(client) });
     if (answer.headers['idempotent-replayed']) res.setHeader('idempotent-replayed', 'true');
     res.status(answer.status).json(answer.body);
   };

@@ -7,15 +7,15 @@ import type { Scenarios, ServiceClient } from '@casino/shared';
 import type { ErrorRequestHandler } from 'express';
 import type { Upstreams } from '../data/upstreams';
 import { errorBurstReports } from './error-burst';
-import { type Dispatcher, injectedLatency } from './latency';
+import { injectedLatency } from './latency';
 
 export interface GatewayFaults {
-  /** A call to an upstream goes out. latency: a dispatcher that holds its answer back, or undefined for none. */
-  upstreamDispatcher(client: ServiceClient): Dispatcher | undefined;
+  /** A call to an upstream goes out. latency: how long to hold its answer back, or undefined for not at all. */
+  upstreamHoldMs(client: ServiceClient): number | undefined;
   /** The public API's errors, on their way to the central handler. error-burst: reported and marked. */
   apiErrors: ErrorRequestHandler;
 }
 
 export function gatewayFaults(scenarios: Scenarios, upstreams: Upstreams): GatewayFaults {
-  return { upstreamDispatcher: injectedLatency(scenarios, upstreams), apiErrors: errorBurstReports(scenarios) };
+  return { upstreamHoldMs: injectedLatency(scenarios, upstreams), apiErrors: errorBurstReports(scenarios) };
 }
