@@ -135,6 +135,72 @@ function equalityMatch(filter: Filter): ((doc: Row) => boolean | undefined) | nu
   };
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+
+/** The value at `path`, or `blocked` where a part on the way is neither missing nor a plain object. */
+function valueAt(doc: Row, path: string): { value: unknown } | 'blocked' {
+  let value: unknown = doc;
+  for (const part of path.split('.')) {
+    if (value === undefined) return { value };
+    if (!isPlainObject(value)) return 'blocked';
+    value = value[part];
+  }
+  return { value };
+}
+
+/** Sets `path` to `value`, making the missing objects on the way (valueAt has checked the way). */
+function setAt(doc: Row, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let holder: Record<string, unknown> = doc;
+  for (const part of parts.slice(0, -1)) holder = (holder[part] ??= {}) as Record<string, unknown>;
+  holder[parts.at(-1)!] = value;
+}
+
+function unsetAt(doc: Row, path: string): void {
+  const parts = path.split('.');
+  const holder = valueAt(doc, parts.slice(0, -1).join('.'));
+  if (parts.length === 1) delete doc[path];
+  else if (holder !== 'blocked' && isPlainObject(holder.value)) delete holder.value[parts.at(-1)!];
+}
+
+/**
+ * `$set`, `$inc`, `$push` of one value and `$unset` on plain paths, applied to `doc` in place without
+ * a query engine (mingo sets up its operator tables on every update). False, with `doc` untouched,
+ * for any update where MongoDB's rules go further: positional paths, a path through an array or a
+ * value, `$push` modifiers or onto a non-array, `$inc` of a non-number, overlapping paths; the
+ * caller then asks mingo.
+ */
+export function applySimpleUpdate(doc: Row, modifier: Omit<Update, '$setOnInsert'>): boolean {
+  const { $set = {}, $inc = {}, $push = {}, $unset = {}, ...rest } = modifier;
+  if (Object.keys(rest).length) return false;
+  const paths = [$set, $inc, $push, $unset].flatMap((op) => Object.keys(op));
+  const overlapping = (p: string) => paths.some((q) => q.startsWith(`${p}.`));
+  if (new Set(paths).size !== paths.length || paths.some((p) => p.includes('$') || p.split('.')[0] === '_id' || overlapping(p)))
+    return false;
+  const current = new Map<string, unknown>();
+  for (const path of paths) {
+    const found = valueAt(doc, path);
+    if (found === 'blocked') return false;
+    current.set(path, found.value);
+  }
+  for (const [path, by] of Object.entries($inc)) {
+    const value = current.get(path);
+    if (typeof by !== 'number' || (value !== undefined && typeof value !== 'number')) return false;
+  }
+  for (const [path, item] of Object.entries($push)) {
+    const value = current.get(path);
+    if ((isPlainObject(item) && Object.keys(item).some((k) => k.startsWith('$'))) || (value !== undefined && !Array.isArray(value)))
+      return false;
+  }
+  for (const [path, value] of Object.entries($set)) setAt(doc, path, clone(value));
+  for (const [path, by] of Object.entries($inc)) setAt(doc, path, ((current.get(path) as number | undefined) ?? 0) + by);
+  for (const [path, item] of Object.entries($push))
+    setAt(doc, path, [...((current.get(path) as unknown[] | undefined) ?? []), clone(item)]);
+  for (const path of Object.keys($unset)) unsetAt(doc, path);
+  return true;
+}
+
 function isPlainEquality(value: unknown): boolean {
   return value === null || value instanceof Date || ['string', 'number', 'boolean'].includes(typeof value);
 }
@@ -236,8 +302,9 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   private applyUpdate(doc: Row, update: Update, inserting: boolean): Row {
     const next = clone(doc);
     const { $setOnInsert, ...modifier } = update;
-    if (inserting && $setOnInsert) mingoUpdate(next, { $set: $setOnInsert });
-    if (Object.keys(modifier).length) mingoUpdate(next, modifier as Parameters<typeof mingoUpdate>[1]);
+    if (inserting && $setOnInsert && !applySimpleUpdate(next, { $set: $setOnInsert })) mingoUpdate(next, { $set: $setOnInsert });
+    if (Object.keys(modifier).length && !applySimpleUpdate(next, modifier))
+      mingoUpdate(next, modifier as Parameters<typeof mingoUpdate>[1]);
     return next;
   }
 
