@@ -23,6 +23,9 @@ const handled: [string, Record<string, Record<string, unknown>>][] = [
   ['$inc of a field and a missing one', { $inc: { cash: -30, wins: 2, 'meta.tries': 1 } }],
   ['$push onto an array and a missing one', { $push: { applied: { id: 'e-2', cash: -10 }, history: 3 } }],
   ['$unset of a field, a nested one and a missing one', { $unset: { status: '', 'meta.note': '', nothing: '' } }],
+  ['$push with $each and a negative $slice', { $push: { applied: { $each: [{ id: 'e-2' }, { id: 'e-3' }], $slice: -2 } } }],
+  ['$push with $each and a positive $slice', { $push: { applied: { $each: [{ id: 'e-2' }], $slice: 1 } } }],
+  ['$push with $each onto a missing array', { $push: { history: { $each: [1, 2] } } }],
   [
     'all four together',
     { $set: { status: 'debited' }, $inc: { cash: -10 }, $push: { applied: { id: 'e-3', cash: -10 } }, $unset: { at: '' } },
@@ -30,7 +33,8 @@ const handled: [string, Record<string, Record<string, unknown>>][] = [
 ];
 
 const declined: [string, Record<string, Record<string, unknown>>][] = [
-  ['$push with $each', { $push: { applied: { $each: [1, 2], $slice: -1 } } }],
+  ['$push with $position', { $push: { applied: { $each: [1, 2], $position: 0 } } }],
+  ['$push with $each of a non-array', { $push: { applied: { $each: 1 } } }],
   ['$inc of a string', { $inc: { status: 1 } }],
   ['$push onto a non-array', { $push: { cash: 1 } }],
   ['a path through an array', { $set: { 'applied.0.cash': 7 } }],

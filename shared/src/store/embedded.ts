@@ -165,10 +165,24 @@ function unsetAt(doc: Row, path: string): void {
 }
 
 /**
- * `$set`, `$inc`, `$push` of one value and `$unset` on plain paths, applied to `doc` in place without
+ * The array a `$push` leaves: one value appended, or `$each`'s values with an optional `$slice`
+ * (negative keeps the last n, positive the first n). Undefined for any other modifier.
+ */
+function pushedItems(item: unknown, array: unknown[]): unknown[] | undefined {
+  if (!isPlainObject(item) || !Object.keys(item).some((k) => k.startsWith('$'))) return [...array, clone(item)];
+  const { $each, $slice, ...others } = item;
+  if (Object.keys(others).length || !Array.isArray($each)) return undefined;
+  const all = [...array, ...$each.map((v) => clone(v))];
+  if ($slice === undefined) return all;
+  if (typeof $slice !== 'number' || !Number.isInteger($slice)) return undefined;
+  return $slice < 0 ? all.slice($slice) : all.slice(0, $slice);
+}
+
+/**
+ * `$set`, `$inc`, `$push` (one value, or `$each` with `$slice`) and `$unset` on plain paths, applied to `doc` in place without
  * a query engine (mingo sets up its operator tables on every update). False, with `doc` untouched,
  * for any update where MongoDB's rules go further: positional paths, a path through an array or a
- * value, `$push` modifiers or onto a non-array, `$inc` of a non-number, overlapping paths; the
+ * value, other `$push` modifiers or a push onto a non-array, `$inc` of a non-number, overlapping paths; the
  * caller then asks mingo.
  */
 export function applySimpleUpdate(doc: Row, modifier: Omit<Update, '$setOnInsert'>): boolean {
@@ -188,15 +202,17 @@ export function applySimpleUpdate(doc: Row, modifier: Omit<Update, '$setOnInsert
     const value = current.get(path);
     if (typeof by !== 'number' || (value !== undefined && typeof value !== 'number')) return false;
   }
+  const pushes = new Map<string, unknown[]>();
   for (const [path, item] of Object.entries($push)) {
     const value = current.get(path);
-    if ((isPlainObject(item) && Object.keys(item).some((k) => k.startsWith('$'))) || (value !== undefined && !Array.isArray(value)))
-      return false;
+    if (value !== undefined && !Array.isArray(value)) return false;
+    const items = pushedItems(item, (value as unknown[] | undefined) ?? []);
+    if (!items) return false;
+    pushes.set(path, items);
   }
   for (const [path, value] of Object.entries($set)) setAt(doc, path, clone(value));
   for (const [path, by] of Object.entries($inc)) setAt(doc, path, ((current.get(path) as number | undefined) ?? 0) + by);
-  for (const [path, item] of Object.entries($push))
-    setAt(doc, path, [...((current.get(path) as unknown[] | undefined) ?? []), clone(item)]);
+  for (const [path, items] of pushes) setAt(doc, path, items);
   for (const path of Object.keys($unset)) unsetAt(doc, path);
   return true;
 }
