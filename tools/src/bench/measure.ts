@@ -74,6 +74,52 @@ async function loaded(
   };
 }
 
+export interface LoadedPlatform {
+  pids: Record<string, number>;
+  readyAfterMs: number;
+  /** Resident memory once every service is ready, before the players are set up. */
+  rssIdleMb: Record<string, number>;
+  /** Spins through the gateway at the options' connections for `seconds`, by players set up once. */
+  load(seconds: number): Promise<autocannon.Result>;
+  stop(): Promise<void>;
+}
+
+/** A row's platform started afresh, its players registered and funded, ready to be loaded. */
+export async function startLoadedPlatform(
+  row: Row,
+  ingest: NullIngest,
+  connections = 20,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<LoadedPlatform> {
+  const ports = await freePorts(SERVICES.length);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+    SENTRY_SPOTLIGHT: 'false',
+    ...Object.fromEntries(SERVICES.map((s, i) => [`${s.toUpperCase()}_PORT`, String(ports[i])])),
+    ...(row.sends ? { SENTRY_DSN: ingest.dsn } : {}),
+    ...row.env,
+    ...extraEnv,
+  };
+  const platform = await launch({ env, onLine: () => undefined });
+  try {
+    const pids = Object.fromEntries(SERVICES.map((s) => [s, platform.pids[s]!]));
+    const rssIdleMb = byName(pids, rssMb);
+    const url = `http://127.0.0.1:${platform.ports.gateway}`;
+    const burst = { url, connections, durationSeconds: 1, seed: 1 };
+    const { setup, tokens } = await prepareBurst(burst);
+    const load = (seconds: number) => startBurst({ ...burst, durationSeconds: seconds }, setup, tokens).result;
+    return { pids, readyAfterMs: platform.readyAfterMs, rssIdleMb, load, stop: () => platform.stop() };
+  } catch (err) {
+    await platform.stop();
+    throw err;
+  }
+}
+
 export async function measure(row: Row, options: LoadOptions, ingest: NullIngest): Promise<Measurement> {
   if (!row.env) {
     const chain = await startBareChain(row.bareWithSdk ? { sentryDsn: ingest.dsn } : {});
@@ -95,28 +141,10 @@ export async function measure(row: Row, options: LoadOptions, ingest: NullIngest
     }
   }
 
-  const ports = await freePorts(SERVICES.length);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    ADMIN_TOKEN: randomBytes(24).toString('base64url'),
-    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    SENTRY_SPOTLIGHT: 'false',
-    ...Object.fromEntries(SERVICES.map((s, i) => [`${s.toUpperCase()}_PORT`, String(ports[i])])),
-    ...(row.sends ? { SENTRY_DSN: ingest.dsn } : {}),
-    ...row.env,
-  };
-  const platform = await launch({ env, onLine: () => undefined });
+  const platform = await startLoadedPlatform(row, ingest, options.connections);
   try {
-    const pids = Object.fromEntries(SERVICES.map((s) => [s, platform.pids[s]!]));
-    const rssIdleMb = byName(pids, rssMb);
-    const url = `http://127.0.0.1:${platform.ports.gateway}`;
-    const burst = { url, connections: options.connections, durationSeconds: options.durationSeconds, seed: 1 };
-    const { setup, tokens } = await prepareBurst(burst);
-    const load = (seconds: number) => startBurst({ ...burst, durationSeconds: seconds }, setup, tokens).result;
-    return { row: row.id, rssIdleMb, readyMs: platform.readyAfterMs, ...(await loaded(pids, load, options, ingest)) };
+    const { rssIdleMb } = platform;
+    return { row: row.id, rssIdleMb, readyMs: platform.readyAfterMs, ...(await loaded(platform.pids, platform.load, options, ingest)) };
   } finally {
     await platform.stop();
   }

@@ -1,0 +1,107 @@
+/**
+ * `npm run profile`: where each service spends its CPU under load. Starts one of the bench's rows
+ * afresh with V8's sampling profiler preloaded in every service, warms up, profiles a burst of
+ * spins, and prints each service's busy time a spin with its shares by owner (Sentry, mingo,
+ * express, the kit, the service, Node alone, the garbage collector) and by function. The
+ * .cpuprofile files are kept for Chrome's DevTools.
+ *
+ *   npm run profile -- --row off --duration 10 --connections 20 [--out DIR]
+ *
+ * Rows with Sentry's profiler on are refused: two profilers in one process disturb each other.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SERVICES } from '@casino/shared/config';
+import { flagValue, numberFlag, parseOptions, UsageError, unknownFlag } from '../cli-flags';
+import { startNullIngest } from '../bench/ingest';
+import { startLoadedPlatform } from '../bench/measure';
+import { ROWS } from '../bench/rows';
+import { type CpuProfile, summarise } from '../profile/summary';
+
+const PROFILED = ROWS.filter((r) => r.env && r.env.SENTRY_PROFILE_SESSION_SAMPLE_RATE !== '1');
+const USAGE = `usage: npm run profile -- [--row ${PROFILED.map((r) => r.id).join('|')}] [--duration S] [--connections N] [--warmup S] [--out DIR]`;
+
+function options(argv: string[]) {
+  const unknown = unknownFlag(argv, ['row', 'duration', 'connections', 'warmup', 'out'], ['help']);
+  if (unknown) throw new UsageError(`unknown option ${unknown}`);
+  const num = (name: string, min: number, max: number, fallback: number) => {
+    const v = numberFlag(argv, name, min, max);
+    if (v === true) throw new UsageError(`--${name} needs a value`);
+    return v ?? fallback;
+  };
+  const id = flagValue(argv, 'row') ?? 'off';
+  if (id === true) throw new UsageError('--row needs a value');
+  const row = PROFILED.find((r) => r.id === id);
+  if (!row) throw new UsageError(`--row: ${id} is not a row that can be profiled (${PROFILED.map((r) => r.id).join(', ')})`);
+  const out = flagValue(argv, 'out');
+  if (out === true) throw new UsageError('--out needs a directory');
+  return {
+    row,
+    durationSeconds: num('duration', 1, 600, 10),
+    connections: num('connections', 1, 1000, 20),
+    warmupSeconds: num('warmup', 1, 60, 3),
+    out: resolve(out ?? join(tmpdir(), `casino-profile-${id}-${Date.now()}`)),
+  };
+}
+
+const pct = (share: number) => `${Math.round(share * 100)}%`;
+
+async function waitForFiles(paths: string[], timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!paths.every((p) => existsSync(p))) {
+    if (Date.now() > until) throw new Error(`no profile written: ${paths.filter((p) => !existsSync(p)).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main(): Promise<number> {
+  if (process.argv.includes('--help')) return (console.log(USAGE), 0);
+  const opts = parseOptions('profile', USAGE, () => options(process.argv.slice(2)));
+  if (!opts) return 2;
+  mkdirSync(opts.out, { recursive: true });
+  const preload = join(__dirname, '..', 'profile', 'preload.js');
+  const ingest = await startNullIngest();
+  const platform = await startLoadedPlatform(opts.row, ingest, opts.connections, {
+    NODE_OPTIONS: `--require ${preload}`,
+    PROFILE_DIR: opts.out,
+  });
+  let spins: number;
+  try {
+    await platform.load(opts.warmupSeconds);
+    const toggle = () => Object.values(platform.pids).forEach((pid) => process.kill(pid, 'SIGUSR2'));
+    toggle();
+    const result = await platform.load(opts.durationSeconds);
+    toggle();
+    spins = result['2xx'];
+    await waitForFiles(
+      SERVICES.map((s) => join(opts.out, `${s}.cpuprofile`)),
+      10_000,
+    );
+  } finally {
+    await platform.stop();
+    await ingest.close();
+  }
+  console.log(`${opts.row.label}: ${spins} spins in ${opts.durationSeconds} s at ${opts.connections} connections; profiles in ${opts.out}`);
+  for (const service of SERVICES) {
+    const profile = JSON.parse(readFileSync(join(opts.out, `${service}.cpuprofile`), 'utf8')) as CpuProfile;
+    const s = summarise(profile);
+    console.log(`\n${service}: ${(s.busyMs / Math.max(spins, 1)).toFixed(1)} busy ms a spin (profiler included)`);
+    console.log(`  by owner:    ${s.owners.map((o) => `${o.owner} ${pct(o.share)}`).join(', ')}`);
+    console.log(
+      `  by function: ${s.functions
+        .slice(0, 6)
+        .map((f) => `${f.name} ${pct(f.share)}`)
+        .join(', ')}`,
+    );
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
