@@ -21,6 +21,9 @@ describe('trace ids in the logs with the SDK off', () => {
 
   test('when spins run at once, then every service logs each one under its own trace id, the one the client got', async () => {
     const token = await newPlayer(platform.api, 100_000);
+    // Services write their lines within 100 ms: let the set-up's last ones (the deposit's status
+    // check in user) arrive before counting from here.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const before = platform.logs.length;
     const spins = await Promise.all(
       Array.from({ length: SPINS }, () =>
