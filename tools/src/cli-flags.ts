@@ -27,6 +27,20 @@ export function numberFlag(argv: readonly string[], name: string, min: number, m
   return value;
 }
 
+/** A whole-number option with a default: `--name` given with no value is a usage error. */
+export function numberOption(argv: readonly string[], name: string, min: number, max: number, fallback: number): number {
+  const value = numberFlag(argv, name, min, max);
+  if (value === true) throw new UsageError(`--${name} needs a number`);
+  return value ?? fallback;
+}
+
+/** A text option: undefined when absent; `--name` given with no value is a usage error naming what it needs. */
+export function textOption(argv: readonly string[], name: string, needs = 'a value'): string | undefined {
+  const value = flagValue(argv, name);
+  if (value === true) throw new UsageError(`--${name} needs ${needs}`);
+  return value;
+}
+
 const UNIT_SECONDS = { '': 1, s: 1, m: 60, h: 3600 } as const;
 
 /** A duration flag, `--duration 90`, `90s`, `5m` or `1h`, in seconds from min to max: undefined when absent. */
@@ -58,5 +72,19 @@ export function parseOptions<T>(cli: string, usage: string, parse: () => T): T |
 export function unknownFlag(argv: readonly string[], valued: readonly string[], switches: readonly string[] = []): string | undefined {
   return argv.find(
     (a) => a.startsWith('--') && !switches.includes(a.slice(2)) && !valued.some((f) => a === `--${f}` || a.startsWith(`--${f}=`)),
+  );
+}
+
+/**
+ * Runs a CLI's main and exits with the code it returns; an unexpected failure is printed (through
+ * `describe` when given) and exits 1.
+ */
+export function runCli(main: () => Promise<number>, describe: (err: unknown) => unknown = (err) => err): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(describe(err));
+      process.exit(1);
+    },
   );
 }

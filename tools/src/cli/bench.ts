@@ -6,7 +6,7 @@
  *   npm run bench -- --connections 20 --duration 10 --rounds 3 [--rows off,all] [--json]
  */
 import { cpus, totalmem } from 'node:os';
-import { flagValue, numberFlag, parseOptions, UsageError, unknownFlag } from '../cli-flags';
+import { numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
 import { startNullIngest } from '../bench/ingest';
 import { type Measurement, measure } from '../bench/measure';
 import { answerLines, answers, summarise, table } from '../bench/report';
@@ -17,21 +17,15 @@ const USAGE = `usage: npm run bench -- [--connections N] [--duration S] [--round
 function options(argv: string[]) {
   const unknown = unknownFlag(argv, ['connections', 'duration', 'rounds', 'warmup', 'rows'], ['json']);
   if (unknown) throw new UsageError(`unknown option ${unknown}`);
-  const num = (name: string, min: number, max: number, fallback: number) => {
-    const v = numberFlag(argv, name, min, max);
-    if (v === true) throw new UsageError(`--${name} needs a value`);
-    return v ?? fallback;
-  };
-  const rowsFlag = flagValue(argv, 'rows');
-  if (rowsFlag === true) throw new UsageError('--rows needs a comma-separated list');
+  const rowsFlag = textOption(argv, 'rows', 'a comma-separated list');
   const ids = rowsFlag?.split(',').map((s) => s.trim()) ?? ROWS.map((r) => r.id);
   const unknownRow = ids.find((id) => !ROWS.some((r) => r.id === id));
   if (unknownRow) throw new UsageError(`--rows: there is no row ${unknownRow}`);
   return {
-    connections: num('connections', 1, 1000, 20),
-    durationSeconds: num('duration', 1, 600, 10),
-    rounds: num('rounds', 1, 20, 3),
-    warmupSeconds: num('warmup', 1, 60, 3),
+    connections: numberOption(argv, 'connections', 1, 1000, 20),
+    durationSeconds: numberOption(argv, 'duration', 1, 600, 10),
+    rounds: numberOption(argv, 'rounds', 1, 20, 3),
+    warmupSeconds: numberOption(argv, 'warmup', 1, 60, 3),
     rows: ROWS.filter((r) => ids.includes(r.id)),
     json: argv.includes('--json'),
   };
@@ -80,10 +74,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -13,34 +13,27 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SERVICES } from '@casino/shared/config';
-import { flagValue, numberFlag, parseOptions, UsageError, unknownFlag } from '../cli-flags';
+import { numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
 import { startNullIngest } from '../bench/ingest';
 import { startLoadedPlatform } from '../bench/measure';
-import { ROWS } from '../bench/rows';
+import { isBare, ROWS } from '../bench/rows';
 import { type CpuProfile, summarise } from '../profile/summary';
 
-const PROFILED = ROWS.filter((r) => r.env && r.env.SENTRY_PROFILE_SESSION_SAMPLE_RATE !== '1');
+const PROFILED = ROWS.filter((r) => !isBare(r.id) && r.env?.SENTRY_PROFILE_SESSION_SAMPLE_RATE !== '1');
 const USAGE = `usage: npm run profile -- [--row ${PROFILED.map((r) => r.id).join('|')}] [--duration S] [--connections N] [--warmup S] [--out DIR]`;
 
 function options(argv: string[]) {
   const unknown = unknownFlag(argv, ['row', 'duration', 'connections', 'warmup', 'out'], ['help']);
   if (unknown) throw new UsageError(`unknown option ${unknown}`);
-  const num = (name: string, min: number, max: number, fallback: number) => {
-    const v = numberFlag(argv, name, min, max);
-    if (v === true) throw new UsageError(`--${name} needs a value`);
-    return v ?? fallback;
-  };
-  const id = flagValue(argv, 'row') ?? 'off';
-  if (id === true) throw new UsageError('--row needs a value');
+  const id = textOption(argv, 'row') ?? 'off';
   const row = PROFILED.find((r) => r.id === id);
   if (!row) throw new UsageError(`--row: ${id} is not a row that can be profiled (${PROFILED.map((r) => r.id).join(', ')})`);
-  const out = flagValue(argv, 'out');
-  if (out === true) throw new UsageError('--out needs a directory');
+  const out = textOption(argv, 'out', 'a directory');
   return {
     row,
-    durationSeconds: num('duration', 1, 600, 10),
-    connections: num('connections', 1, 1000, 20),
-    warmupSeconds: num('warmup', 1, 60, 3),
+    durationSeconds: numberOption(argv, 'duration', 1, 600, 10),
+    connections: numberOption(argv, 'connections', 1, 1000, 20),
+    warmupSeconds: numberOption(argv, 'warmup', 1, 60, 3),
     out: resolve(out ?? join(tmpdir(), `casino-profile-${id}-${Date.now()}`)),
   };
 }
@@ -98,10 +91,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runCli(main);

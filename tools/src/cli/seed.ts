@@ -7,9 +7,9 @@
  *   npm run seed -- --players 100 --spins 20 --seed 42 --concurrency 8 [--json]
  */
 import { MAX_SEED } from '@casino/traffic/demo-players';
-import { parseOptions, unknownFlag } from '../cli-flags';
+import { numberOption, parseOptions, runCli, unknownFlag } from '../cli-flags';
 import { ConfigError, parseConfig, readDotEnv } from '@casino/shared/config';
-import { formatSummary, numberFlag, SEED_DEFAULTS, type SeedOptions, seedPlatform, SeedUnreachableError, SeedUsageError } from '../seed';
+import { formatSummary, SEED_DEFAULTS, type SeedOptions, seedPlatform, SeedUnreachableError, SeedUsageError } from '../seed';
 
 const USAGE = 'usage: npm run seed -- [--players N] [--spins N] [--seed N] [--concurrency N] [--json]';
 const FLAGS: Record<keyof SeedOptions, [min: number, max: number]> = {
@@ -24,9 +24,7 @@ function options(argv: readonly string[]): SeedOptions {
   if (unknown) throw new SeedUsageError(`unknown option ${unknown}`);
   const chosen = { ...SEED_DEFAULTS } as SeedOptions;
   for (const [name, [min, max]] of Object.entries(FLAGS) as [keyof SeedOptions, [number, number]][]) {
-    const value = numberFlag(argv, name, min, max);
-    if (value === true) throw new SeedUsageError(`--${name} needs a number`);
-    if (value !== undefined) chosen[name] = value;
+    chosen[name] = numberOption(argv, name, min, max, chosen[name]);
   }
   return chosen;
 }
@@ -55,10 +53,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof ConfigError ? `seed: configuration error: ${err.message}` : err);
-    process.exit(1);
-  },
-);
+runCli(main, (err) => (err instanceof ConfigError ? `seed: configuration error: ${err.message}` : err));

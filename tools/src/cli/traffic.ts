@@ -10,7 +10,7 @@
  */
 import autocannon from 'autocannon';
 import { SingleBar } from 'cli-progress';
-import { durationFlag, flagValue, numberFlag, parseOptions, unknownFlag, UsageError } from '../cli-flags';
+import { durationFlag, numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
 import { gatewayUrl, readDotEnv } from '@casino/shared/config';
 import { repoRoot } from '../launcher';
 import { MAX_SEED } from '@casino/traffic/demo-players';
@@ -26,18 +26,6 @@ const USAGE = [
 ].join('\n');
 const VALUED = ['players', 'duration', 'seed', 'think', 'url', 'mode', 'connections'];
 
-function number(argv: readonly string[], name: string, min: number, max: number, fallback: number): number {
-  const value = numberFlag(argv, name, min, max);
-  if (value === true) throw new UsageError(`--${name} needs a number`);
-  return value ?? fallback;
-}
-
-function text(argv: readonly string[], name: string): string | undefined {
-  const value = flagValue(argv, name);
-  if (value === true) throw new UsageError(`--${name} needs a value`);
-  return value;
-}
-
 interface Chosen {
   mode: 'players' | 'burst';
   url: string;
@@ -52,19 +40,19 @@ interface Chosen {
 function options(argv: readonly string[]): Chosen {
   const unknown = unknownFlag(argv, VALUED, ['json', 'help']);
   if (unknown) throw new UsageError(`unknown option ${unknown}`);
-  const mode = text(argv, 'mode') ?? 'players';
+  const mode = textOption(argv, 'mode') ?? 'players';
   if (mode !== 'players' && mode !== 'burst') throw new UsageError(`--mode must be players or burst (got ${JSON.stringify(mode)})`);
   const env: Record<string, string | undefined> = { ...readDotEnv(repoRoot()), ...process.env };
-  const url = (text(argv, 'url') ?? gatewayUrl(env)).replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+  const url = (textOption(argv, 'url') ?? gatewayUrl(env)).replace(/\/+$/, '').replace(/\/api\/v1$/, '');
   if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be the gateway's http(s) URL (got ${JSON.stringify(url)})`);
   return {
     mode,
     url,
-    players: number(argv, 'players', 1, 10_000, TRAFFIC_DEFAULTS.players),
-    connections: number(argv, 'connections', 1, 1_000, 10),
+    players: numberOption(argv, 'players', 1, 10_000, TRAFFIC_DEFAULTS.players),
+    connections: numberOption(argv, 'connections', 1, 1_000, 10),
     durationSeconds: durationFlag(argv, 'duration', 1, 24 * 3600) ?? (mode === 'burst' ? 30 : TRAFFIC_DEFAULTS.durationSeconds),
-    seed: number(argv, 'seed', 0, MAX_SEED, TRAFFIC_DEFAULTS.seed),
-    thinkMs: number(argv, 'think', 0, 600_000, TRAFFIC_DEFAULTS.thinkMs),
+    seed: numberOption(argv, 'seed', 0, MAX_SEED, TRAFFIC_DEFAULTS.seed),
+    thinkMs: numberOption(argv, 'think', 0, 600_000, TRAFFIC_DEFAULTS.thinkMs),
     json: argv.includes('--json'),
   };
 }
@@ -169,10 +157,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runCli(main);
