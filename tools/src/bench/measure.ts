@@ -10,7 +10,7 @@ import { prepareBurst, startBurst } from '../traffic/burst';
 import { startBareChain } from './chain';
 import type { NullIngest } from './ingest';
 import { cpuMs, rssMb, total } from './proc';
-import type { Row } from './rows';
+import { isBare, type Row } from './rows';
 
 export interface LoadOptions {
   connections: number;
@@ -121,7 +121,7 @@ export async function startLoadedPlatform(
 }
 
 export async function measure(row: Row, options: LoadOptions, ingest: NullIngest): Promise<Measurement> {
-  if (!row.env) {
+  if (isBare(row.id)) {
     const chain = await startBareChain(row.bareWithSdk ? { sentryDsn: ingest.dsn } : {});
     try {
       const rssIdleMb = byName(chain.pids, rssMb);

@@ -3,7 +3,7 @@ import { SERVICES } from '@casino/shared/config';
 import { HOPS } from './chain';
 import type { Measurement } from './measure';
 import { total } from './proc';
-import { PRODUCTION_ROW, ROWS } from './rows';
+import { isBare, PRODUCTION_ROW, ROWS } from './rows';
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -24,8 +24,6 @@ export interface RowSummary {
   readyMs: number;
   envelopesPerSpin: number;
 }
-
-const isBare = (r: { id: string }) => r.id === 'bare' || r.id === 'bare-sdk';
 
 const medianOf = (ms: Measurement[], key: 'cpuMsPerSpin' | 'rssIdleMb' | 'rssAfterMb') =>
   Object.fromEntries(Object.keys(ms[0]![key]).map((name) => [name, median(ms.map((m) => m[key][name]!))]));
@@ -79,7 +77,7 @@ export function answers(rows: RowSummary[]): Answers {
         : null,
     nearTheLimit: off && bare ? off.spinsPerSecond.median / bare.spinsPerSecond.median : null,
     memory: all ? { allOnAfterMb: total(all.rssAfterMb), allOnIdleMb: total(all.rssIdleMb) } : null,
-    slowestReadyMs: Math.max(...rows.filter((r) => !isBare(r)).map((r) => r.readyMs)),
+    slowestReadyMs: Math.max(...rows.filter((r) => !isBare(r.id)).map((r) => r.readyMs)),
     sdkFloor:
       bare && bareSdk
         ? {
@@ -104,7 +102,7 @@ const pad = (s: string, n: number) => s.padStart(n);
 
 export function table(rows: RowSummary[], connections: number): string {
   const off = rows.find((r) => r.id === 'off');
-  const procs = (r: RowSummary) => (isBare(r) ? HOPS : SERVICES) as readonly string[];
+  const procs = (r: RowSummary) => (isBare(r.id) ? HOPS : SERVICES) as readonly string[];
   const head = [
     'row'.padEnd(32),
     pad(`spins/s @${connections}`, 14),

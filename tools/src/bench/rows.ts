@@ -32,3 +32,6 @@ export const ROWS: readonly Row[] = [
 
 /** The row that answers "what does Sentry cost", and how a production service would set it. */
 export const PRODUCTION_ROW = { id: 'tracing-0.1', setting: 'errors, 10% of requests traced, no profiling, no logs or metrics' };
+
+/** Whether a row is the bare chain (with or without the SDK) rather than the platform. */
+export const isBare = (id: string): boolean => !ROWS.find((r) => r.id === id)?.env;
