@@ -53,7 +53,7 @@ export interface Exchange<T> {
  * never closing at the other end). Node's http client rather than fetch: fetch builds WHATWG
  * requests, streams and abort signals for each call, which were 42% of the game service's CPU.
  */
-export const serviceAgent = new Agent({ keepAlive: true, timeout: 30_000 });
+const serviceAgent = new Agent({ keepAlive: true, timeout: 30_000 });
 
 interface Answer {
   status: number;
@@ -107,7 +107,7 @@ interface ProblemBody {
   errors?: FieldError[];
 }
 
-/** The system or undici error code (ECONNREFUSED, UND_ERR_SOCKET, ...) of an error or of what caused it. */
+/** The system error code (ECONNREFUSED, ECONNRESET, ...) of an error or of what caused it. */
 export function networkCode(err: unknown): string | undefined {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
     if (typeof e.code === 'string') return e.code;
@@ -117,7 +117,7 @@ export function networkCode(err: unknown): string | undefined {
 
 function isConnectionError(err: unknown): boolean {
   const code = networkCode(err);
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'UND_ERR_SOCKET' || code === 'ENOTFOUND';
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND';
 }
 
 const isTimeout = (err: unknown) => err instanceof CallTimeout;

@@ -158,10 +158,13 @@ function setAt(doc: Row, path: string, value: unknown): void {
 }
 
 function unsetAt(doc: Row, path: string): void {
-  const parts = path.split('.');
-  const holder = valueAt(doc, parts.slice(0, -1).join('.'));
-  if (parts.length === 1) delete doc[path];
-  else if (holder !== 'blocked' && isPlainObject(holder.value)) delete holder.value[parts.at(-1)!];
+  const last = path.lastIndexOf('.');
+  if (last === -1) {
+    delete doc[path];
+    return;
+  }
+  const holder = valueAt(doc, path.slice(0, last));
+  if (holder !== 'blocked' && isPlainObject(holder.value)) delete holder.value[path.slice(last + 1)];
 }
 
 /**
