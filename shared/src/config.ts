@@ -48,6 +48,7 @@ export const envSchema = z.object({
   FRONTEND_API_URL: httpUrl.optional(),
   MONGO_URL: z.url({ protocol: /^mongodb(\+srv)?$/, error: 'must be a mongodb:// or mongodb+srv:// URL' }).optional(),
   MONGO_CONNECT_TIMEOUT_MS: whole(0, 600_000).default(30_000),
+  RETAIN_RECORDS: whole(0, 10_000_000).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   SENTRY_ENABLED: flag.default(true),
   SENTRY_DSN: httpUrl.optional(),
@@ -137,6 +138,11 @@ export interface Config {
   /** How long start-up waits for MongoDB before giving up and exiting non-zero. */
   mongoConnectTimeoutMs: number;
   redisUrl: string | undefined;
+  /**
+   * Finished rounds, ledger entries and wagers each service keeps before folding the oldest into
+   * carried totals (never any younger than 10 minutes); 0 keeps everything.
+   */
+  retainRecords: number;
   sentry: SentryConfig;
   jwt: { secret: string; expiresInSeconds: number };
   adminToken: string;
@@ -282,6 +288,8 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
     mongoUrl: env.MONGO_URL,
     mongoConnectTimeoutMs: env.MONGO_CONNECT_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
+    // In memory, history would grow without bound; MongoDB keeps it on disk.
+    retainRecords: env.RETAIN_RECORDS ?? (env.MONGO_URL ? 0 : 10_000),
     sentry: {
       enabled: env.SENTRY_ENABLED,
       dsn,

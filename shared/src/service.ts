@@ -10,7 +10,7 @@ import { healthRouter } from './health';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { type BusinessMetric, createMetrics, type Metrics, metricsJson, metricsMiddleware } from './metrics';
 import { sentryMode } from './sentry';
-import { createStore, type Store, StoreUnavailableError } from './store';
+import { createStore, RETENTION_MIN_AGE_MS, type RetentionPolicy, type Store, StoreUnavailableError } from './store';
 import { Scenarios, scenarioContext, startState } from './scenarios';
 import { scenarioStateRouter } from './scenarios/route';
 import { syntheticMiddleware } from './synthetic';
@@ -81,13 +81,40 @@ export function createServiceApp(options: ServiceAppOptions): Express {
 }
 
 /**
- * Runs `pass` every `everyMs` in the background, for the life of the process (the timer does not
- * keep it alive). A pass that fails is logged and the next one tries again.
+ * Runs `pass` every `everyMs` in the background until `stopWhen` says so (the service drains, say),
+ * never keeping the process alive. A pass that fails is logged and the next one tries again.
  */
-export function repeatInBackground(everyMs: number, logger: Logger, what: string, pass: () => Promise<void>): void {
-  setInterval(() => {
+export function repeatInBackground(
+  everyMs: number,
+  logger: Logger,
+  what: string,
+  pass: () => Promise<void>,
+  stopWhen: () => boolean = () => false,
+): void {
+  const timer = setInterval(() => {
+    if (stopWhen()) return clearInterval(timer);
     pass().catch((err: Error) => logger.warn({ err: { message: err.message } }, `${what} failed; retrying later`));
   }, everyMs).unref();
+}
+
+/**
+ * Runs a retention pass every `everyMs` while the service serves, when RETAIN_RECORDS keeps a bound
+ * (the embedded store's default): `retire` drops the oldest finished records beyond it and says how
+ * many went.
+ */
+export function retainInBackground(
+  deps: Pick<ServiceDeps, 'config' | 'logger' | 'draining'>,
+  everyMs: number,
+  what: string,
+  retire: (policy: RetentionPolicy) => Promise<number>,
+): void {
+  const keep = deps.config.retainRecords;
+  if (keep <= 0) return;
+  const pass = async () => {
+    const retired = await retire({ keep, minAgeMs: RETENTION_MIN_AGE_MS });
+    if (retired) deps.logger.info({ retired, keep }, `retired the oldest ${what} into carried totals`);
+  };
+  repeatInBackground(everyMs, deps.logger, `${what} retention pass`, pass, deps.draining);
 }
 
 /** Waits for the store with backoff and jitter, up to a bound, then gives up loudly. */

@@ -21,6 +21,16 @@ function configError(work: () => unknown): ConfigError {
 }
 
 describe('parseConfig', () => {
+  describe('RETAIN_RECORDS', () => {
+    test('when it is unset, then the embedded store keeps 10,000 finished records and MongoDB keeps them all; a value wins over both', () => {
+      expect(parseConfig('game', {}).retainRecords).toBe(10_000);
+      expect(parseConfig('game', { MONGO_URL: 'mongodb://db:27017' }).retainRecords).toBe(0);
+      expect(parseConfig('payment', { MONGO_URL: 'mongodb://db:27017', RETAIN_RECORDS: '50000' }).retainRecords).toBe(50_000);
+      expect(parseConfig('wager', { RETAIN_RECORDS: '0' }).retainRecords).toBe(0);
+      expect(configError(() => parseConfig('game', { RETAIN_RECORDS: '-1' })).message).toMatch(/^RETAIN_RECORDS must be a whole number/);
+    });
+  });
+
   describe('TRUST_PROXY', () => {
     test('when it is unset, then only loopback proxies are believed; otherwise it becomes Express’s own value', () => {
       expect(parseConfig('gateway', BASE).trustProxy).toBe('loopback');

@@ -1,4 +1,4 @@
-import { createServiceApp, repeatInBackground, type ServiceDeps } from '@casino/shared';
+import { createServiceApp, repeatInBackground, retainInBackground, type ServiceDeps } from '@casino/shared';
 import type { Express } from 'express';
 import { gameRoutes } from './api/routes';
 import type { GamePeers } from './data/peers';
@@ -9,7 +9,9 @@ import type { SpinDeps } from './use-cases/advance-round';
 import { recoverRounds } from './use-cases/recover-rounds';
 
 /** The game service: the slot catalogue, spins and round history. */
-export function createApp(deps: ServiceDeps & { peers: GamePeers; rng?: Rng; now?: () => Date; recoverEveryMs?: number }): Express {
+export function createApp(
+  deps: ServiceDeps & { peers: GamePeers; rng?: Rng; now?: () => Date; recoverEveryMs?: number; retainEveryMs?: number },
+): Express {
   const faults = gameFaults({ scenarios: deps.scenarios, logger: deps.logger, release: deps.config.sentry.release });
   const spin: SpinDeps = {
     ...deps,
@@ -20,10 +22,18 @@ export function createApp(deps: ServiceDeps & { peers: GamePeers; rng?: Rng; now
   };
   // Finishes rounds interrupted requests left; a pass is logged only when it did something.
   if (deps.recoverEveryMs) {
-    repeatInBackground(deps.recoverEveryMs, deps.logger, 'round recovery pass', async () => {
-      const done = await recoverRounds(spin);
-      if (done.finished || done.wagersSent || done.failed) deps.logger.warn(done, 'recovery pass over interrupted rounds');
-    });
+    repeatInBackground(
+      deps.recoverEveryMs,
+      deps.logger,
+      'round recovery pass',
+      async () => {
+        const done = await recoverRounds(spin);
+        if (done.finished || done.wagersSent || done.failed) deps.logger.warn(done, 'recovery pass over interrupted rounds');
+      },
+      deps.draining,
+    );
   }
+  // Folds old history into carried totals, so memory stays bounded (RETAIN_RECORDS).
+  if (deps.retainEveryMs) retainInBackground(deps, deps.retainEveryMs, 'rounds', (policy) => spin.rounds.retire(policy, spin.now()));
   return createServiceApp({ ...deps, routes: gameRoutes(spin) });
 }

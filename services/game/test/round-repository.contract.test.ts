@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeEachStore } from '@casino/shared/testing/stores';
-import { type RoundRecord, RoundRepository, startedRound } from '../src/data/round-repository';
+import { FINISHED_ROUNDS, type RoundRecord, RoundRepository, roundsSpec, startedRound } from '../src/data/round-repository';
 
 const wallet = (cash: number) => ({ currency: 'EUR' as const, cash, bonus: 0, total: cash });
 
@@ -173,6 +173,61 @@ describeEachStore('round repository', (backend) => {
       ]);
       expect(two.map((r) => r._id)).toEqual([settled[1]!._id, settled[3]!._id]);
       expect(await rounds.recent(randomUUID(), 10)).toEqual([]);
+    });
+  });
+
+  describe('retention', () => {
+    const OLD = new Date('2020-01-01T00:00:00.000Z');
+    const minutes = (n: number) => new Date(OLD.getTime() + n * 60_000);
+
+    test('when old finished rounds pass the bound, then the oldest are retired, the tally still counts them, and unfinished ones stay', async () => {
+      const { rounds, store } = opened();
+      const stored = store.collection<RoundRecord>(roundsSpec);
+      const player = randomUUID();
+      // The oldest rounds in the store, whatever else this file stored: two losses, a win, a failure.
+      const lost = [await settle(newRound(player, OLD)), await settle(newRound(player, minutes(1)))];
+      const started = newRound(player, minutes(2));
+      await rounds.start(started);
+      const won = await rounds.advance(
+        (await settle(newRound(player, minutes(2))))._id,
+        'settled',
+        { status: 'settled', win: 5_000, lines },
+        minutes(2),
+      );
+      const failed = newRound(player, minutes(3), {
+        status: 'failed',
+        failure: { status: 402, slug: 'insufficient-funds', title: 'x', detail: 'y' },
+      });
+      await rounds.start(failed);
+      // Old, but not finished: the stake is taken, or wager has still to count it.
+      const debited = newRound(player, OLD, { status: 'debited', wallet: wallet(9_900) });
+      const unsent = newRound(player, OLD, { status: 'settled', wallet: wallet(9_900), reels, win: 0, wagerRecorded: false });
+      await rounds.start(debited);
+      await rounds.start(unsent);
+      const before = await rounds.tally();
+      const finished = await stored.count(FINISHED_ROUNDS);
+
+      // Ten minutes is the least a round is kept, however many there are: at 12 min, the two oldest.
+      expect(await rounds.retire({ keep: finished - 4, minAgeMs: 10 * 60_000 }, minutes(12))).toBe(2);
+      expect(await rounds.retire({ keep: finished - 4, minAgeMs: 10 * 60_000 }, minutes(14))).toBe(2);
+      expect(await rounds.retire({ keep: finished - 4, minAgeMs: 10 * 60_000 }, minutes(60))).toBe(0);
+
+      expect(await rounds.tally()).toEqual(before);
+      expect(await stored.count(FINISHED_ROUNDS)).toBe(finished - 4);
+      for (const gone of [...lost, won!, failed]) expect(await stored.findOne({ _id: gone._id })).toBeNull();
+      expect(await stored.findOne({ _id: started._id })).toMatchObject({ status: 'started' });
+      expect(await stored.findOne({ _id: debited._id })).toMatchObject({ status: 'debited' });
+      expect(await stored.findOne({ _id: unsent._id })).toMatchObject({ wagerRecorded: false });
+    });
+
+    test('when the rounds beyond the bound are younger than the least age, or the bound is 0, then none is retired', async () => {
+      const { rounds, store } = opened();
+      const finished = await store.collection<RoundRecord>(roundsSpec).count(FINISHED_ROUNDS);
+      await settle(newRound(randomUUID(), OLD));
+
+      expect(await rounds.retire({ keep: 0, minAgeMs: 0 }, minutes(60))).toBe(0);
+      expect(await rounds.retire({ keep: finished, minAgeMs: 10 * 60_000 }, minutes(9))).toBe(0);
+      expect(await store.collection<RoundRecord>(roundsSpec).count(FINISHED_ROUNDS)).toBe(finished + 1);
     });
   });
 

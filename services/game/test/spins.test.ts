@@ -356,4 +356,25 @@ describe('game service', () => {
       expect(res.body).toMatchObject(problem('invalid-request', 400));
     });
   });
+
+  describe('retention', () => {
+    test('when RETAIN_RECORDS is 2 and ten minutes pass, then the background pass keeps the two newest rounds and reconciliation still counts all four', async () => {
+      let at = Date.parse('2026-03-01T12:00:00Z');
+      let stopped = false;
+      const deps = { ...testDeps('game', { env: { RETAIN_RECORDS: '2' } }), draining: () => stopped };
+      const app = createApp({ ...deps, peers: new FakeGamePeers(), rng: seededRng(42), now: () => new Date((at += 1)), retainEveryMs: 20 });
+      const player = randomUUID();
+      for (let i = 0; i < 4; i++) expect((await spinAt(app, player, 100)).status).toBe(201);
+      const listed = async () => (await request(app).get(`/players/${player}/rounds`)).body.items.length as number;
+      expect(await listed()).toBe(4);
+
+      at += 10 * 60_000;
+      for (let waited = 0; (await listed()) > 2 && waited < 2_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+
+      expect(await listed()).toBe(2);
+      expect((await request(app).get('/reconciliation')).body).toMatchObject({ rounds: 4, bets: 4, differences: [] });
+      expect(deps.logs.join('\n')).toContain('retired the oldest rounds into carried totals');
+      stopped = true; // the pass stops once the service drains
+    });
+  });
 });

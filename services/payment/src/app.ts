@@ -1,4 +1,4 @@
-import { createServiceApp, repeatInBackground, type ServiceDeps } from '@casino/shared';
+import { createServiceApp, repeatInBackground, retainInBackground, type ServiceDeps } from '@casino/shared';
 import type { Express } from 'express';
 import { paymentRoutes } from './api/routes';
 import { DepositLimitRepository } from './data/deposit-limit-repository';
@@ -10,7 +10,9 @@ import { reconcileLedger } from './use-cases/reconcile-ledger';
 import { recoverLedger } from './use-cases/recover-ledger';
 
 /** The payment service: wallets and the ledger, the only way money moves. */
-export function createApp(deps: ServiceDeps & { peers: PaymentPeers; now?: () => Date; recoverEveryMs?: number }): Express {
+export function createApp(
+  deps: ServiceDeps & { peers: PaymentPeers; now?: () => Date; recoverEveryMs?: number; retainEveryMs?: number },
+): Express {
   const now = deps.now ?? (() => new Date());
   const ledger = new LedgerRepository(deps.store, deps.now);
   const payment: PaymentDeps = {
@@ -22,6 +24,8 @@ export function createApp(deps: ServiceDeps & { peers: PaymentPeers; now?: () =>
     now,
   };
   if (deps.recoverEveryMs)
-    repeatInBackground(deps.recoverEveryMs, deps.logger, 'ledger recovery pass', () => recoverLedger(ledger, deps.logger));
+    repeatInBackground(deps.recoverEveryMs, deps.logger, 'ledger recovery pass', () => recoverLedger(ledger, deps.logger), deps.draining);
+  // Folds old history into carried totals, so memory stays bounded (RETAIN_RECORDS).
+  if (deps.retainEveryMs) retainInBackground(deps, deps.retainEveryMs, 'ledger entries', (policy) => ledger.retire(policy));
   return createServiceApp({ ...deps, routes: paymentRoutes({ ...payment, reconcile: () => reconcileLedger(deps.store) }) });
 }

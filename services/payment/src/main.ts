@@ -1,4 +1,4 @@
-import { peerClient, runService } from '@casino/shared';
+import { peerClient, RETENTION_EVERY_MS, runService } from '@casino/shared';
 import { createApp } from './app';
 import { httpPeers } from './data/peers';
 
@@ -6,6 +6,7 @@ void runService('payment', ['deposits', 'depositCents', 'withdrawals', 'withdraw
   createApp({
     ...deps,
     recoverEveryMs: 30_000,
+    retainEveryMs: RETENTION_EVERY_MS,
     peers: httpPeers({ user: peerClient(deps.config, 'user'), wager: peerClient(deps.config, 'wager') }),
   }),
 );

@@ -5,6 +5,7 @@ import { DepositLimitRepository } from '../src/data/deposit-limit-repository';
 import { IdempotencyMismatchError, InProgressError } from '../src/data/ledger-errors';
 import { appliedEntry } from '../src/data/ledger-records';
 import { LedgerRepository } from '../src/data/ledger-repository';
+import { reconcileLedger } from '../src/use-cases/reconcile-ledger';
 import type { Balances, Movement } from '../src/domain/ledger';
 import { ledgerDifferences, newKey, newPlayer, type StoredEntry, storedLedger, TestClock } from './support';
 
@@ -548,6 +549,38 @@ describeEachStore('ledger repository', (backend) => {
       expect(bobs.replayed).toBe(false);
       expect(await ledger.balances(ada)).toEqual({ cash: 100, bonus: 0 });
       expect(await ledger.balances(bob)).toEqual({ cash: 100, bonus: 0 });
+    });
+  });
+
+  describe('retention', () => {
+    test('when old entries pass the bound, then the oldest finished ones are retired and reconciliation reads exactly as before', async () => {
+      const s = setup();
+      const { ledger, clock, store, stored } = s;
+      const finished = { status: { $in: ['applied', 'rejected'] } };
+      // The oldest entries in the store, whatever else this file stored.
+      clock.set('2020-01-01T00:00:00.000Z');
+      const player = newPlayer();
+      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
+      await ledger.move(player, newKey(), { type: 'bet', amount: 300 }, 'round-1');
+      await ledger.move(player, newKey(), { type: 'win', amount: 500, stake: { cash: 300, bonus: 0 } }, 'round-1');
+      await expect(ledger.move(player, newKey(), { type: 'bet', amount: 5_000 }, 'round-2')).rejects.toMatchObject(shortfall(5_000, 1_200));
+      const pending = await insertPending(s, player, newKey(), { type: 'deposit', amount: 50 }, { cash: 50, bonus: 0 }, clock.now());
+      await ledger.move(player, newKey(), { type: 'withdrawal', amount: 200 }, null);
+      const before = await reconcileLedger(store);
+      const count = await stored.entries.count(finished);
+
+      // Nothing under ten minutes old goes, however many there are.
+      clock.set('2020-01-01T00:09:59.000Z');
+      expect(await ledger.retire({ keep: count - 4, minAgeMs: 10 * 60_000 })).toBe(0);
+      clock.set('2020-01-01T00:11:00.000Z');
+      expect(await ledger.retire({ keep: count - 4, minAgeMs: 10 * 60_000 })).toBe(4);
+
+      expect(await reconcileLedger(store)).toEqual(before);
+      expect(await ledgerDifferences(store, player)).toEqual([]);
+      expect(await stored.entries.count(finished)).toBe(count - 4);
+      expect((await ledger.transactions(player, { limit: 10 })).map((t) => t.type)).toEqual(['withdrawal']);
+      expect(await stored.entries.findOne({ _id: pending._id })).toMatchObject({ status: 'pending' });
+      expect(await ledger.balances(player)).toEqual({ cash: 1_000, bonus: 0 });
     });
   });
 

@@ -1,4 +1,4 @@
-import { createServiceApp, type ServiceDeps } from '@casino/shared';
+import { createServiceApp, retainInBackground, type ServiceDeps } from '@casino/shared';
 import type { Express } from 'express';
 import { wagerRoutes } from './api/routes';
 import { BonusRepository } from './data/bonus-repository';
@@ -7,10 +7,13 @@ import { wagerFaults } from './scenarios';
 import { reconcileBonuses } from './use-cases/reconcile-bonuses';
 
 /** The wager service: bonus offers, active bonuses and wagering progress. */
-export function createApp(deps: ServiceDeps & { peers: WagerPeers; now?: () => Date }): Express {
+export function createApp(deps: ServiceDeps & { peers: WagerPeers; now?: () => Date; retainEveryMs?: number }): Express {
   const now = deps.now ?? (() => new Date());
+  const bonuses = new BonusRepository(deps.store);
+  // Folds old history into carried totals, so memory stays bounded (RETAIN_RECORDS).
+  if (deps.retainEveryMs) retainInBackground(deps, deps.retainEveryMs, 'wagers', (policy) => bonuses.retire(policy, now()));
   const routes = wagerRoutes({
-    bonuses: new BonusRepository(deps.store),
+    bonuses,
     peers: deps.peers,
     metrics: deps.metrics,
     faults: wagerFaults(deps.scenarios),

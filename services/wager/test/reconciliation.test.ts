@@ -140,4 +140,32 @@ describe('bonus reconciliation', () => {
     expect(await wagers.findOne({ _id: round })).toMatchObject({ counted: false });
     expect((await reconcileBonuses(store, NOW)).differences).toEqual([]);
   });
+
+  test('when old decided wagers pass the bound, then the oldest are retired and reconciliation reads exactly as before', async () => {
+    const { store, repo, wagers } = setup();
+    const open = newBonus();
+    const ended = newBonus();
+    await repo.create(open, randomUUID());
+    await repo.create(ended, randomUUID());
+    const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+    for (const [minute, stake] of [
+      [0, 100],
+      [1, 200],
+      [2, 400],
+    ] as const)
+      await repo.addWager(open, randomUUID(), stake, at(minute));
+    await repo.addWager(ended, randomUUID(), 700, at(0));
+    await repo.settle(ended.id, 'forfeited', at(1));
+    await repo.addWager(ended, randomUUID(), 900, at(2)); // after it ended: decided, not counted
+    // Left undecided by a request that stopped: never retired, however old.
+    await wagers.insertOne({ _id: randomUUID(), playerId: open.playerId, bonusId: open.id, stake: 50, counted: null, createdAt: at(0) });
+    await repo.addWager(open, randomUUID(), 800, at(20));
+    const before = await reconcileBonuses(store, at(30));
+
+    expect(await repo.retire({ keep: 1, minAgeMs: 10 * 60_000 }, at(30))).toBe(5);
+
+    expect(await reconcileBonuses(store, at(30))).toEqual(before);
+    expect(before.differences).toHaveLength(1); // the undecided wager, reported as before
+    expect(await wagers.count({})).toBe(2);
+  });
 });

@@ -3,6 +3,7 @@ import type * as Mongo from './mongo';
 import type { Store } from './types';
 
 export * from './types';
+export * from './retention';
 export { EmbeddedStore } from './embedded';
 export type { MongoStore } from './mongo';
 

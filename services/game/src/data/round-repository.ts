@@ -1,4 +1,14 @@
-import { type CollectionSpec, DuplicateKeyError, type Store, type WalletView } from '@casino/shared';
+import {
+  addTotals,
+  type CollectionSpec,
+  DuplicateKeyError,
+  type RetentionPolicy,
+  retireOldest,
+  type Store,
+  sumsBy,
+  type Totals,
+  type WalletView,
+} from '@casino/shared';
 import type { Round, RoundFailure, RoundStatus } from '../domain/round';
 import type { LineWin } from '../domain/slots';
 
@@ -83,11 +93,22 @@ export const roundsSpec: CollectionSpec = {
   },
 };
 
+/** What retired rounds add to the tally: one document, `all`. */
+export const retiredRoundsSpec: CollectionSpec = {
+  name: 'rounds_retired',
+  schema: { settled: { type: Number, default: 0 }, failed: { type: Number, default: 0 }, wins: { type: Number, default: 0 } },
+};
+
+/** Rounds nothing will advance or resend again: failed, or settled with wager told. */
+export const FINISHED_ROUNDS = { status: { $in: ['settled', 'failed'] }, wagerRecorded: { $ne: false } };
+
 export class RoundRepository {
   private readonly rounds;
+  private readonly retired;
 
-  constructor(store: Store) {
+  constructor(private readonly store: Store) {
     this.rounds = store.collection<RoundRecord>(roundsSpec);
+    this.retired = store.collection<Totals>(retiredRoundsSpec);
   }
 
   /** Stores a new round; returns the existing one instead if the key was used before. */
@@ -141,10 +162,38 @@ export class RoundRepository {
 
   /** Rounds by status, and how many took a stake and paid a win, for reconciliation. */
   async tally(): Promise<{ byStatus: Partial<Record<RoundStatus, number>>; wins: number }> {
-    const [byStatus, wins] = await Promise.all([
+    const [live, wins, retired] = await Promise.all([
       this.rounds.aggregate<{ _id: RoundStatus; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]),
       this.rounds.count({ status: 'settled', win: { $gt: 0 } }),
+      this.retired.findOne({ _id: 'all' }),
     ]);
-    return { byStatus: Object.fromEntries(byStatus.map((s) => [s._id, s.count])), wins };
+    const byStatus: Partial<Record<RoundStatus, number>> = Object.fromEntries(live.map((s) => [s._id, s.count]));
+    for (const status of ['settled', 'failed'] as const) {
+      if (retired?.[status]) byStatus[status] = (byStatus[status] ?? 0) + retired[status];
+    }
+    return { byStatus, wins: wins + (retired?.wins ?? 0) };
+  }
+
+  /** Retires the oldest finished rounds beyond the policy, counting them in the tally's totals. */
+  retire(policy: RetentionPolicy, now: Date): Promise<number> {
+    return retireOldest(
+      this.store,
+      policy,
+      {
+        collection: this.rounds,
+        finished: FINISHED_ROUNDS,
+        dateField: 'createdAt',
+        carry: (batch) =>
+          addTotals(
+            this.retired,
+            sumsBy(
+              batch,
+              () => 'all',
+              (r) => ({ [r.status]: 1, wins: r.status === 'settled' && (r.win ?? 0) > 0 ? 1 : 0 }),
+            ),
+          ),
+      },
+      now,
+    );
   }
 }

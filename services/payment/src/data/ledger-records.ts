@@ -95,6 +95,15 @@ export const ledgerSpec: CollectionSpec = {
   },
 };
 
+/**
+ * What retired entries add to reconciliation: per wallet (`wallet:<id>`) and per type
+ * (`type:<type>`), the applied entries' cash, bonus and count.
+ */
+export const retiredLedgerSpec: CollectionSpec = {
+  name: 'ledger_retired',
+  schema: { cash: { type: Number, default: 0 }, bonus: { type: Number, default: 0 }, count: { type: Number, default: 0 } },
+};
+
 export function transactionView(entry: EntryDoc): TransactionView {
   return {
     id: entry._id,

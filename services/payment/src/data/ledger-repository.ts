@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
+  addTotals,
   backoffDelay,
   DuplicateKeyError,
+  type RetentionPolicy,
+  retireOldest,
   sleep,
   type Store,
+  sumsBy,
+  type Totals,
   type TransactionType,
   type TransactionView,
   type WalletView,
@@ -11,7 +16,7 @@ import {
 import { findOneByOne } from '@casino/shared/scenarios/n-plus-one';
 import { type Balances, guard, InsufficientFundsError, type Movement, plan, requestedAmount, walletView } from '../domain/ledger';
 import { IdempotencyMismatchError, InProgressError, WalletBusyError } from './ledger-errors';
-import { appliedEntry, type EntryDoc, ledgerSpec, transactionView, type WalletDoc, walletsSpec } from './ledger-records';
+import { appliedEntry, type EntryDoc, ledgerSpec, retiredLedgerSpec, transactionView, type WalletDoc, walletsSpec } from './ledger-records';
 
 /** How many recent entries a wallet remembers applying: enough to settle any interrupted write. */
 const APPLIED_MEMORY = 100;
@@ -52,6 +57,36 @@ export class LedgerRepository {
   ) {
     this.wallets = store.collection<WalletDoc>(walletsSpec);
     this.entries = store.collection<EntryDoc>(ledgerSpec);
+  }
+
+  /**
+   * Retires the oldest applied and refused entries beyond the policy. Applied ones add their
+   * money to their wallet's and their type's carried totals, which reconciliation reads.
+   */
+  retire(policy: RetentionPolicy): Promise<number> {
+    const carried = this.store.collection<Totals>(retiredLedgerSpec);
+    const sums = (entry: EntryDoc) => ({ cash: entry.cash, bonus: entry.bonus, count: 1 });
+    return retireOldest(
+      this.store,
+      policy,
+      {
+        collection: this.entries,
+        finished: { status: { $in: ['applied', 'rejected'] } },
+        dateField: 'createdAt',
+        carry: async (batch) => {
+          const applied = batch.filter((e) => e.status === 'applied');
+          await addTotals(
+            carried,
+            sumsBy(applied, (e) => `wallet:${e.walletId}`, sums),
+          );
+          await addTotals(
+            carried,
+            sumsBy(applied, (e) => `type:${e.type}`, sums),
+          );
+        },
+      },
+      this.now(),
+    );
   }
 
   async balances(walletId: string): Promise<Balances> {

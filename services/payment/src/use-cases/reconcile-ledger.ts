@@ -1,5 +1,12 @@
-import type { LedgerReconciliation, Store, TransactionType, WalletDifference } from '@casino/shared';
-import { type EntryDoc, ledgerSpec, type WalletDoc, walletsSpec } from '../data/ledger-records';
+import {
+  type LedgerReconciliation,
+  type Store,
+  type Totals,
+  type TransactionType,
+  type WalletDifference,
+  withCarried,
+} from '@casino/shared';
+import { type EntryDoc, ledgerSpec, retiredLedgerSpec, type WalletDoc, walletsSpec } from '../data/ledger-records';
 
 interface Sums {
   _id: string;
@@ -11,13 +18,14 @@ interface Sums {
 /**
  * Checks every wallet against its ledger: its balances must equal the sum of its applied entries,
  * plus any pending entry the wallet already records applying (a crash stopped the request before
- * it marked the entry; recovery marks it). Reads only; repairs nothing.
+ * it marked the entry; recovery marks it). Entries retired to bound memory count through their
+ * carried totals. Reads only; repairs nothing.
  */
 export async function reconcileLedger(store: Store): Promise<LedgerReconciliation> {
   const wallets = store.collection<WalletDoc>(walletsSpec);
   const entries = store.collection<EntryDoc>(ledgerSpec);
 
-  const [byWallet, byType, pending, all] = await Promise.all([
+  const [live, liveByType, pending, all, carried] = await Promise.all([
     entries.aggregate<Sums>([
       { $match: { status: 'applied' } },
       { $group: { _id: '$walletId', cash: { $sum: '$cash' }, bonus: { $sum: '$bonus' }, count: { $sum: 1 } } },
@@ -28,7 +36,10 @@ export async function reconcileLedger(store: Store): Promise<LedgerReconciliatio
     ]),
     entries.find({ status: 'pending' }),
     wallets.find({}, { sort: { _id: 1 } }),
+    store.collection<Totals>(retiredLedgerSpec).find({}),
   ]);
+  const byWallet = withCarried(live, carried, 'wallet:');
+  const byType = withCarried(liveByType, carried, 'type:');
 
   const ledger = new Map(byWallet.map((s) => [s._id, { cash: s.cash, bonus: s.bonus }]));
   const byId = new Map(all.map((w) => [w._id, w]));

@@ -1,4 +1,13 @@
-import { type CollectionSpec, DuplicateKeyError, type Store } from '@casino/shared';
+import {
+  addTotals,
+  type CollectionSpec,
+  DuplicateKeyError,
+  type RetentionPolicy,
+  retireOldest,
+  type Store,
+  sumsBy,
+  type Totals,
+} from '@casino/shared';
 import type { Bonus } from '../domain/bonuses';
 import type { BonusState } from '@casino/shared';
 import { findOneByOne } from '@casino/shared/scenarios/n-plus-one';
@@ -64,6 +73,12 @@ export const wagersSpec: CollectionSpec = {
   },
 };
 
+/** What retired wagers add to reconciliation: per bonus, the counted stakes and how many. */
+export const retiredWagersSpec: CollectionSpec = {
+  name: 'wagers_retired',
+  schema: { stake: { type: Number, default: 0 }, count: { type: Number, default: 0 } },
+};
+
 /** Why a new bonus could not be stored. */
 export class ClaimConflictError extends Error {
   constructor(readonly reason: 'bonus-active' | 'deposit-used' | 'replay') {
@@ -80,6 +95,30 @@ export class BonusRepository {
   constructor(private readonly store: Store) {
     this.bonuses = store.collection<BonusDoc>(bonusesSpec);
     this.wagers = store.collection<WagerDoc>(wagersSpec);
+  }
+
+  /** Retires the oldest decided wagers beyond the policy, carrying counted stakes per bonus. */
+  retire(policy: RetentionPolicy, now: Date): Promise<number> {
+    const carried = this.store.collection<Totals>(retiredWagersSpec);
+    return retireOldest(
+      this.store,
+      policy,
+      {
+        collection: this.wagers,
+        finished: { counted: { $ne: null } },
+        dateField: 'createdAt',
+        carry: (batch) =>
+          addTotals(
+            carried,
+            sumsBy(
+              batch.filter((w) => w.counted),
+              (w) => w.bonusId,
+              (w) => ({ stake: w.stake, count: 1 }),
+            ),
+          ),
+      },
+      now,
+    );
   }
 
   async create(bonus: Bonus, idempotencyKey: string): Promise<void> {

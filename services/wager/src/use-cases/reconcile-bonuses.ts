@@ -1,6 +1,6 @@
-import type { BonusDifference, BonusReconciliation, BonusState, Store } from '@casino/shared';
+import { type BonusDifference, type BonusReconciliation, type BonusState, type Store, type Totals, withCarried } from '@casino/shared';
 import { isWageringComplete } from '../domain/bonuses';
-import { type BonusDoc, bonusesSpec, type WagerDoc, wagersSpec } from '../data/bonus-repository';
+import { type BonusDoc, bonusesSpec, retiredWagersSpec, type WagerDoc, wagersSpec } from '../data/bonus-repository';
 
 /** A wager still undecided after this long was left by a request that stopped half-way. */
 const STALE_AFTER_MS = 10_000;
@@ -13,14 +13,16 @@ const STALE_AFTER_MS = 10_000;
 export async function reconcileBonuses(store: Store, now: Date = new Date()): Promise<BonusReconciliation> {
   const bonuses = store.collection<BonusDoc>(bonusesSpec);
   const wagers = store.collection<WagerDoc>(wagersSpec);
-  const [all, counted, undecided] = await Promise.all([
+  const [all, live, undecided, carried] = await Promise.all([
     bonuses.find({}, { sort: { _id: 1 } }),
     wagers.aggregate<{ _id: string; stake: number; count: number }>([
       { $match: { counted: true } },
       { $group: { _id: '$bonusId', stake: { $sum: '$stake' }, count: { $sum: 1 } } },
     ]),
     wagers.find({ counted: null }),
+    store.collection<Totals>(retiredWagersSpec).find({}),
   ]);
+  const counted = withCarried(live, carried);
 
   const stakes = new Map(counted.map((c) => [c._id, c.stake]));
   const byId = new Map(all.map((b) => [b._id, b]));
