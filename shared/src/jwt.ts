@@ -1,5 +1,12 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import type * as JsonWebToken from 'jsonwebtoken';
+
+let jsonwebtoken: typeof JsonWebToken | undefined;
+/** Loaded at the first token: of the five services only the user service and the gateway use one. */
+function jwt(): typeof JsonWebToken {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (jsonwebtoken ??= require('jsonwebtoken') as typeof JsonWebToken);
+}
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'casino-user';
@@ -22,7 +29,7 @@ export interface AccessClaims {
 
 /** Signs a player's access token. The user service issues them; the gateway checks them. */
 export function signAccessToken(playerId: string, secret: string, expiresInSeconds: number): string {
-  return jwt.sign({}, keyFor(secret), {
+  return jwt().sign({}, keyFor(secret), {
     algorithm: ALGORITHM,
     subject: playerId,
     issuer: ISSUER,
@@ -34,7 +41,7 @@ export function signAccessToken(playerId: string, secret: string, expiresInSecon
 /** The claims of a valid token, or undefined for a missing, forged, expired or malformed one. */
 export function verifyAccessToken(token: string, secret: string): AccessClaims | undefined {
   try {
-    const claims = jwt.verify(token, keyFor(secret), { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE });
+    const claims = jwt().verify(token, keyFor(secret), { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE });
     if (typeof claims === 'string' || typeof claims.sub !== 'string') return undefined;
     return { playerId: claims.sub };
   } catch {

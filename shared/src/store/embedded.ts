@@ -1,6 +1,6 @@
 import { getClient, hasSpanStreamingEnabled } from '@sentry/core';
 import * as Sentry from '@sentry/node';
-import { aggregate as mingoAggregate, find as mingoFind, Query, update as mingoUpdate } from 'mingo';
+import type * as Mingo from 'mingo';
 import { applyOperationHint } from './operation-hint';
 import {
   type Collection,
@@ -57,18 +57,34 @@ export function clone<T>(value: T): T {
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+let mingoModule: typeof Mingo | undefined;
+/**
+ * mingo, loaded at the first query or update the store's own tests cannot answer: loading it costs
+ * a process about 200 ms of CPU at start (its ~300 modules), and a service whose lookups are all
+ * plain equalities never needs it.
+ */
+function mingo(): typeof Mingo {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (mingoModule ??= require('mingo') as typeof Mingo);
+}
+
 class UniqueIndex {
   readonly name: string;
   private readonly keys = new Map<string, string>();
-  private readonly partial?: Query;
+  private readonly partial?: (doc: Row) => boolean;
 
   constructor(private readonly spec: IndexSpec) {
     this.name = indexName(spec);
-    if (spec.partial) this.partial = new Query(spec.partial);
+    const { partial } = spec;
+    if (partial) {
+      const fast = equalityMatch(partial);
+      let query: Mingo.Query | undefined;
+      this.partial = (doc) => fast?.(doc) ?? (query ??= new (mingo().Query)(partial)).test(doc);
+    }
   }
 
   private keyFor(doc: Row): string | undefined {
-    if (this.partial && !this.partial.test(doc)) return undefined;
+    if (this.partial && !this.partial(doc)) return undefined;
     return Object.keys(this.spec.fields)
       .map((f) => keyOf(getPath(doc, f)))
       .join('\u0000');
@@ -274,6 +290,8 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
       const doc = this.docs.get(filter._id);
       return doc ? [doc] : [];
     }
+    const ids = (filter._id as { $in?: unknown } | undefined)?.$in;
+    if (Array.isArray(ids)) return [...new Set(ids)].flatMap((id) => this.docs.get(id as string) ?? []);
     for (const index of this.fieldIndexes) {
       const value = filter[index.field];
       if (value !== undefined && isPlainEquality(value)) {
@@ -299,7 +317,7 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   }
 
   private matchingWithMingo(filter: Filter, options: FindOptions): Row[] {
-    let cursor = mingoFind<Row>([...this.candidates(filter)], filter);
+    let cursor = mingo().find<Row>([...this.candidates(filter)], filter);
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
@@ -321,9 +339,9 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   private applyUpdate(doc: Row, update: Update, inserting: boolean): Row {
     const next = clone(doc);
     const { $setOnInsert, ...modifier } = update;
-    if (inserting && $setOnInsert && !applySimpleUpdate(next, { $set: $setOnInsert })) mingoUpdate(next, { $set: $setOnInsert });
+    if (inserting && $setOnInsert && !applySimpleUpdate(next, { $set: $setOnInsert })) mingo().update(next, { $set: $setOnInsert });
     if (Object.keys(modifier).length && !applySimpleUpdate(next, modifier))
-      mingoUpdate(next, modifier as Parameters<typeof mingoUpdate>[1]);
+      mingo().update(next, modifier as Parameters<typeof Mingo.update>[1]);
     return next;
   }
 
@@ -403,7 +421,7 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   aggregate<R>(pipeline: Record<string, unknown>[]): Promise<R[]> {
     // A leading $match can use the field indexes; mingo still applies it.
     const first = (pipeline[0]?.$match as Filter | undefined) ?? {};
-    return this.op('aggregate', pipeline, () => clone(mingoAggregate([...this.candidates(first)], pipeline)) as R[]);
+    return this.op('aggregate', pipeline, () => clone(mingo().aggregate([...this.candidates(first)], pipeline)) as R[]);
   }
 }
 
