@@ -84,15 +84,10 @@ export interface LoadedPlatform {
   stop(): Promise<void>;
 }
 
-/** A row's platform started afresh, its players registered and funded, ready to be loaded. */
-export async function startLoadedPlatform(
-  row: Row,
-  ingest: NullIngest,
-  connections = 20,
-  extraEnv: NodeJS.ProcessEnv = {},
-): Promise<LoadedPlatform> {
+/** The environment a row's platform runs with: fresh secrets and ports, sending to the ingest. */
+export async function rowEnv(row: Row, ingest: NullIngest, extraEnv: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
   const ports = await freePorts(SERVICES.length);
-  const env: NodeJS.ProcessEnv = {
+  return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
@@ -105,6 +100,16 @@ export async function startLoadedPlatform(
     ...row.env,
     ...extraEnv,
   };
+}
+
+/** A row's platform started afresh, its players registered and funded, ready to be loaded. */
+export async function startLoadedPlatform(
+  row: Row,
+  ingest: NullIngest,
+  connections = 20,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<LoadedPlatform> {
+  const env = await rowEnv(row, ingest, extraEnv);
   const platform = await launch({ env, onLine: () => undefined });
   try {
     const pids = Object.fromEntries(SERVICES.map((s) => [s, platform.pids[s]!]));
