@@ -77,7 +77,7 @@ class UniqueIndex {
     this.name = indexName(spec);
     const { partial } = spec;
     if (partial) {
-      const fast = equalityMatch(partial);
+      const fast = simpleMatch(partial);
       let query: Mingo.Query | undefined;
       this.partial = (doc) => fast?.(doc) ?? (query ??= new (mingo().Query)(partial)).test(doc);
     }
@@ -132,22 +132,98 @@ class FieldIndex {
   }
 }
 
-/**
- * A filter of plain `field: value` pairs (the store's usual lookup) as a test, which needs no query
- * engine: mingo copies its operator tables on every query. The test answers undefined for a
- * document where MongoDB's rules go further (an array at a filtered field, which an equality
- * matches element by element), and the caller then asks mingo. Null for any other filter.
- */
-function equalityMatch(filter: Filter): ((doc: Row) => boolean | undefined) | null {
-  const fields = Object.entries(filter);
-  if (!fields.every(([key, value]) => !key.startsWith('$') && isPlainEquality(value))) return null;
-  return (doc) => {
-    for (const [path, expected] of fields) {
-      const actual = getPath(doc, path);
-      if (Array.isArray(actual) || (actual !== null && typeof actual === 'object' && !(actual instanceof Date))) return undefined;
-      if (expected === null ? actual !== null && actual !== undefined : keyOf(actual) !== keyOf(expected)) return false;
+type Test = (values: unknown[]) => boolean;
+const COMPARISONS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin']);
+
+/** Whether any of `values` equals `expected` as MongoDB compares: null also matches a missing field. */
+function anyEqual(values: unknown[], expected: unknown): boolean {
+  if (expected === null) return values.some((v) => v === null || v === undefined);
+  const key = keyOf(expected);
+  return values.some((v) => v !== undefined && keyOf(v) === key);
+}
+
+/** An order comparison, true only between values of one kind (numbers, strings or Dates), as in MongoDB. */
+function ordered(op: string, bound: unknown): Test | null {
+  const kind = bound instanceof Date ? 'date' : typeof bound;
+  if (kind !== 'number' && kind !== 'string' && kind !== 'date') return null;
+  const rank = (v: unknown) => (v instanceof Date ? v.getTime() : (v as number | string));
+  const b = rank(bound);
+  const holds = {
+    $gt: (a: number | string) => a > b,
+    $gte: (a: number | string) => a >= b,
+    $lt: (a: number | string) => a < b,
+    $lte: (a: number | string) => a <= b,
+  }[op as '$gt'];
+  return (values) => values.some((v) => (v instanceof Date ? 'date' : typeof v) === kind && holds(rank(v)));
+}
+
+/** One field's condition as a test over the values at its path; null for one this does not know. */
+function fieldTest(condition: unknown): Test | null {
+  if (isPlainEquality(condition)) return (values) => anyEqual(values, condition);
+  if (!isPlainObject(condition)) return null;
+  const tests: Test[] = [];
+  for (const [op, operand] of Object.entries(condition)) {
+    if (!COMPARISONS.has(op)) return null;
+    if (op === '$in' || op === '$nin') {
+      if (!Array.isArray(operand) || !operand.every(isPlainEquality)) return null;
+      const any: Test = (values) => operand.some((x) => anyEqual(values, x));
+      tests.push(op === '$in' ? any : (values) => !any(values));
+    } else if (op === '$eq' || op === '$ne') {
+      if (!isPlainEquality(operand)) return null;
+      tests.push(op === '$eq' ? (values) => anyEqual(values, operand) : (values) => !anyEqual(values, operand));
+    } else {
+      const test = ordered(op, operand);
+      if (!test) return null;
+      tests.push(test);
     }
-    return true;
+  }
+  return (values) => tests.every((t) => t(values));
+}
+
+/**
+ * The values a filter's path reaches, as MongoDB reads them: through arrays of documents, and each
+ * element of an array at the end. Undefined where its rules go further (arrays of arrays, an index
+ * in the path, a path ending at a document, an array that yields nothing).
+ */
+function valuesAt(value: unknown, parts: readonly string[]): unknown[] | undefined {
+  if (parts.length === 0) {
+    if (Array.isArray(value)) return value.every(isPlainEquality) && value.length > 0 ? value : undefined;
+    return isPlainObject(value) ? undefined : [value];
+  }
+  if (Array.isArray(value)) {
+    if (/^\d+$/.test(parts[0]!) || !value.every(isPlainObject)) return undefined;
+    const found: unknown[] = [];
+    for (const element of value) {
+      const inner = valuesAt(element, parts);
+      if (!inner) return undefined;
+      found.push(...inner);
+    }
+    return found.length ? found : undefined;
+  }
+  return isPlainObject(value) ? valuesAt(value[parts[0]!], parts.slice(1)) : [undefined];
+}
+
+/**
+ * A filter of fields compared with plain values (equality, `$ne`, `$gt`..., `$in`, `$nin`: every
+ * lookup the services make) as a test that needs no query engine, where mingo sets up its operator
+ * tables on every query. The test answers undefined for a document where MongoDB's rules go
+ * further (see valuesAt), and the caller then asks mingo. Null for any other filter.
+ */
+export function simpleMatch(filter: Filter): ((doc: Row) => boolean | undefined) | null {
+  const fields: [string[], Test][] = [];
+  for (const [path, condition] of Object.entries(filter)) {
+    const test = path.startsWith('$') ? null : fieldTest(condition);
+    if (!test) return null;
+    fields.push([path.split('.'), test]);
+  }
+  return (doc) => {
+    let answer: boolean | undefined = true;
+    for (const [parts, test] of fields) {
+      const values = valuesAt(doc, parts);
+      if (!values) answer = undefined;
+      else if (!test(values)) return false;
+    }
+    return answer;
   };
 }
 
@@ -302,7 +378,7 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   }
 
   private matching(filter: Filter, options: FindOptions = {}): Row[] {
-    const fast = options.sort || options.skip ? null : equalityMatch(filter);
+    const fast = options.sort || options.skip ? null : simpleMatch(filter);
     if (fast) {
       const found: Row[] = [];
       for (const doc of this.candidates(filter)) {
