@@ -102,15 +102,19 @@ export async function rowEnv(row: Row, ingest: NullIngest, extraEnv: NodeJS.Proc
   };
 }
 
+export interface PlatformOptions {
+  connections?: number;
+  /** Added to the row's environment. */
+  env?: NodeJS.ProcessEnv;
+  /** The checkout whose built services run: this one by default. */
+  root?: string;
+}
+
 /** A row's platform started afresh, its players registered and funded, ready to be loaded. */
-export async function startLoadedPlatform(
-  row: Row,
-  ingest: NullIngest,
-  connections = 20,
-  extraEnv: NodeJS.ProcessEnv = {},
-): Promise<LoadedPlatform> {
-  const env = await rowEnv(row, ingest, extraEnv);
-  const platform = await launch({ env, onLine: () => undefined });
+export async function startLoadedPlatform(row: Row, ingest: NullIngest, options: PlatformOptions = {}): Promise<LoadedPlatform> {
+  const { connections = 20, root } = options;
+  const env = await rowEnv(row, ingest, options.env);
+  const platform = await launch({ env, root, onLine: () => undefined });
   try {
     const pids = Object.fromEntries(SERVICES.map((s) => [s, platform.pids[s]!]));
     const rssIdleMb = byName(pids, rssMb);
@@ -146,7 +150,7 @@ export async function measure(row: Row, options: LoadOptions, ingest: NullIngest
     }
   }
 
-  const platform = await startLoadedPlatform(row, ingest, options.connections);
+  const platform = await startLoadedPlatform(row, ingest, { connections: options.connections });
   try {
     const { rssIdleMb } = platform;
     return { row: row.id, rssIdleMb, readyMs: platform.readyAfterMs, ...(await loaded(platform.pids, platform.load, options, ingest)) };

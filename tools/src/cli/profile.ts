@@ -5,7 +5,10 @@
  * express, the kit, the service, Node alone, the garbage collector) and by function. The
  * .cpuprofile files are kept for Chrome's DevTools.
  *
- *   npm run profile -- --row off --duration 10 --connections 20 [--out DIR]
+ *   npm run profile -- --row off --duration 10 --connections 20 [--out DIR] [--root CHECKOUT]
+ *
+ * `--root` profiles the built services of another checkout (an older commit, say) with this
+ * checkout's load and summary, for a before and after.
  *
  * Rows with Sentry's profiler on are refused: two profilers in one process disturb each other.
  */
@@ -20,16 +23,20 @@ import { isBare, ROWS } from '../bench/rows';
 import { type CpuProfile, summarise } from '../profile/summary';
 
 const PROFILED = ROWS.filter((r) => !isBare(r.id) && r.env?.SENTRY_PROFILE_SESSION_SAMPLE_RATE !== '1');
-const USAGE = `usage: npm run profile -- [--row ${PROFILED.map((r) => r.id).join('|')}] [--duration S] [--connections N] [--warmup S] [--out DIR]`;
+const USAGE = `usage: npm run profile -- [--row ${PROFILED.map((r) => r.id).join('|')}] [--duration S] [--connections N] [--warmup S] [--out DIR] [--root CHECKOUT]`;
 
 function options(argv: string[]) {
-  const unknown = unknownFlag(argv, ['row', 'duration', 'connections', 'warmup', 'out'], ['help']);
+  const unknown = unknownFlag(argv, ['row', 'duration', 'connections', 'warmup', 'out', 'root'], ['help']);
   if (unknown) throw new UsageError(`unknown option ${unknown}`);
   const id = textOption(argv, 'row') ?? 'off';
   const row = PROFILED.find((r) => r.id === id);
   if (!row) throw new UsageError(`--row: ${id} is not a row that can be profiled (${PROFILED.map((r) => r.id).join(', ')})`);
   const out = textOption(argv, 'out', 'a directory');
+  const root = textOption(argv, 'root', 'a checkout');
+  if (root && !existsSync(join(root, 'services', 'gateway', 'dist', 'main.js')))
+    throw new UsageError(`--root: ${root} has no built services (run npm install and npx tsc -b there)`);
   return {
+    root: root && resolve(root),
     row,
     durationSeconds: numberOption(argv, 'duration', 1, 600, 10),
     connections: numberOption(argv, 'connections', 1, 1000, 20),
@@ -55,9 +62,10 @@ async function main(): Promise<number> {
   mkdirSync(opts.out, { recursive: true });
   const preload = join(__dirname, '..', 'profile', 'preload.js');
   const ingest = await startNullIngest();
-  const platform = await startLoadedPlatform(opts.row, ingest, opts.connections, {
-    NODE_OPTIONS: `--require ${preload}`,
-    PROFILE_DIR: opts.out,
+  const platform = await startLoadedPlatform(opts.row, ingest, {
+    connections: opts.connections,
+    root: opts.root,
+    env: { NODE_OPTIONS: `--require ${preload}`, PROFILE_DIR: opts.out },
   });
   let spins: number;
   try {
