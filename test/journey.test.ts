@@ -9,6 +9,14 @@ const SERVICE_OF = Object.fromEntries(Object.entries(PROJECT).map(([s, p]) => [p
 
 const password = `Journey-${randomUUID()}`;
 const tokens: string[] = [];
+/** Client addresses as proxies and clients send them (documentation ranges, RFC 5737 and 3849). */
+const CLIENT_ADDRESSES = ['203.0.113.77', '198.51.100.23', '192.0.2.60', '2001:db8::17'];
+const ADDRESS_HEADERS = {
+  'x-forwarded-for': `${CLIENT_ADDRESSES[0]}, ${CLIENT_ADDRESSES[1]}`,
+  'x-real-ip': CLIENT_ADDRESSES[1]!,
+  forwarded: `for=${CLIENT_ADDRESSES[2]};proto=https, for="[${CLIENT_ADDRESSES[3]}]"`,
+  'true-client-ip': CLIENT_ADDRESSES[0]!,
+};
 
 function leaves(value: unknown): unknown[] {
   if (value !== null && typeof value === 'object') return Object.values(value).flatMap(leaves);
@@ -290,7 +298,24 @@ describe('the platform as five real processes', () => {
     expect(warning.event).toMatchObject({ level: 'warning', server_name: 'game', tags: expect.objectContaining({ service: 'game' }) });
   });
 
-  test('when the platform stops, then nothing sent to Sentry or logged holds a password, a token or a secret', async () => {
+  test('when a client sends its address in forwarding headers, then its spin and a failed login still answer as usual', async () => {
+    const token = await newPlayer(api);
+    const spin = await call(api, 'POST', '/games/lucky-sevens/spins', {
+      token,
+      body: { stake: 100 },
+      key: randomUUID(),
+      headers: ADDRESS_HEADERS,
+    });
+    const login = await call(api, 'POST', '/auth/login', {
+      body: { email: 'nobody@example.com', password: 'wrong-password-1' },
+      headers: ADDRESS_HEADERS,
+    });
+
+    expect(spin.status).toBe(201);
+    expect(login.status).toBe(401);
+  });
+
+  test('when the platform stops, then nothing sent to Sentry or logged holds a password, a token, a secret or a client address', async () => {
     await platform.stop();
     expect(ingest.profileChunks().length).toBeGreaterThan(0);
     const secrets = [password, ...tokens, TEST_SECRETS.JWT_SECRET, TEST_SECRETS.ADMIN_TOKEN];
@@ -298,9 +323,9 @@ describe('the platform as five real processes', () => {
     const logged = platform.logs.map((l) => l.line).join('\n');
     expect(sent.length).toBeGreaterThan(10_000);
     expect(logged.length).toBeGreaterThan(10_000);
-    for (const secret of secrets) {
-      expect(sent.includes(secret)).toBe(false);
-      expect(logged.includes(secret)).toBe(false);
+    for (const secret of [...secrets, ...CLIENT_ADDRESSES]) {
+      expect([secret, sent.includes(secret)]).toEqual([secret, false]);
+      expect([secret, logged.includes(secret)]).toEqual([secret, false]);
     }
     expect(/bearer\s+ey/i.test(sent)).toBe(false);
     // Every log line is JSON with the service and a trace id.

@@ -1,9 +1,12 @@
+/** Headers that carry a client's address: proxies' `X-Forwarded-For`, `Forwarded`, `X-Real-IP` and kin. */
+export const CLIENT_ADDRESS_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip', 'true-client-ip', 'cf-connecting-ip', 'x-client-ip'];
+
 /**
  * One definition of "sensitive" for logs and for everything sent to Sentry: passwords, tokens,
- * secrets, the Authorization header, cookies, card data and idempotency keys.
+ * secrets, the Authorization header, cookies, card data, idempotency keys and client addresses.
  */
 export const SENSITIVE_KEY =
-  /pass(word|wd)?|secret|token|authori[sz]ation|cookie|card|cvv|cvc|\bpan\b|iban|api[-_]?key|idempotency[-_]?key|dsn/i;
+  /pass(word|wd)?|secret|token|authori[sz]ation|cookie|card|cvv|cvc|\bpan\b|iban|api[-_]?key|idempotency[-_]?key|dsn|forwarded|real[-_]?ip|client[-_]?ip|connecting[-_]?ip/i;
 
 export const FILTERED = '[Filtered]';
 

@@ -8,7 +8,7 @@ import type * as Profiling from '@sentry/profiling-node';
 import { type Config, loadConfig, type ServiceName, spotlightSidecar } from './config';
 import { contextIntegration } from './sentry-context';
 import { profileWhileServing } from './profile-lifecycle';
-import { FILTERED, SENSITIVE_KEY, scrub } from './redact';
+import { CLIENT_ADDRESS_HEADERS, FILTERED, SENSITIVE_KEY, scrub } from './redact';
 import { appliedScenarios } from './scenarios/marking';
 import { Attr, sentryMetrics } from './telemetry';
 
@@ -137,7 +137,7 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
       cookies: false,
       httpBodies: [],
       httpHeaders: {
-        request: { deny: ['authorization', 'cookie', 'idempotency-key', 'x-admin-token'] },
+        request: { deny: ['authorization', 'cookie', 'idempotency-key', 'x-admin-token', ...CLIENT_ADDRESS_HEADERS] },
         response: { deny: ['set-cookie'] },
       },
       urlQueryParams: { deny: ['token', 'access_token', 'password', 'secret'] },

@@ -37,6 +37,12 @@ describe('scrub', () => {
     ['idempotencyKey', 'key-123456'],
     ['clientSecret', 's3cr3t'],
     ['api_key', 'k-123'],
+    ['x-forwarded-for', '203.0.113.7, 10.0.0.2'],
+    ['forwarded', 'for=203.0.113.7'],
+    ['x-real-ip', '203.0.113.7'],
+    ['true-client-ip', '203.0.113.7'],
+    ['cf-connecting-ip', '203.0.113.7'],
+    ['http.request.header.x_forwarded_for', '203.0.113.7'],
   ])('when an object has a %s, then its value is replaced', (key, value) => {
     const out = scrub({ [key]: value, amount: 100 });
 

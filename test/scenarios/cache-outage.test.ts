@@ -2,11 +2,11 @@
  * cache-outage: every service works as if Redis were unreachable (the no-op cache answers, the
  * rate limit counts in process), says so on /readyz and /health, and players see no error.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { SERVICES, type ServiceName } from '@casino/shared';
 import { Redis } from 'ioredis';
 import type { IngestedSpan } from '../support/ingest';
-import { call } from '../support/platform';
+import { call, TEST_SECRETS } from '../support/platform';
 import { newPlayer, type ObservedPlatform, serviceOf, startObservedPlatform, switchScenario, traceSpans } from './observed-platform';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -23,7 +23,9 @@ describe('cache-outage', () => {
   // The rate limit counts per client address: one of its own keeps this test apart from any other.
   const client = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
   const fromClient = { 'x-forwarded-for': client };
-  const redisHits = async () => Number((await redis.get(`casino:gateway:ratelimit:${client}`)) ?? 0);
+  // Redis names the client by an HMAC of its address under the JWT secret, never by the address.
+  const clientKey = createHmac('sha256', TEST_SECRETS.JWT_SECRET).update(client).digest('base64url').slice(0, 22);
+  const redisHits = async () => Number((await redis.get(`casino:gateway:ratelimit:${clientKey}`)) ?? 0);
   const login = () => call(o.api, 'POST', '/auth/login', { body: {}, headers: fromClient });
 
   beforeAll(async () => {
@@ -58,6 +60,7 @@ describe('cache-outage', () => {
     // Counted in Redis before the outage.
     for (let i = 0; i < 3; i++) expect((await login()).status).toBe(400);
     expect(await redisHits()).toBe(3);
+    expect(await redis.exists(`casino:gateway:ratelimit:${client}`)).toBe(0);
     // Cached before the outage; excluded during it: afterwards the stale cached status must not let them play.
     const excluded = await newPlayer(o.api, 1_000, { 'x-forwarded-for': '10.255.0.1' });
 

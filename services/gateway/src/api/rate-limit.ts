@@ -1,9 +1,12 @@
+import { createHmac } from 'node:crypto';
 import { AppError, type Cache, sendProblem } from '@casino/shared';
 import { type ClientRateLimitInfo, MemoryStore, type Options, rateLimit, type Store } from 'express-rate-limit';
 
 /**
  * Counts in Redis, shared by every gateway instance; while Redis is unreachable it counts in this
  * process instead, so the limit holds (per instance) rather than vanishing or failing requests.
+ * Redis keys name a client by an HMAC of its address under the gateways' shared secret, so no
+ * address is stored in Redis or shows in the spans of its commands.
  */
 class CacheStore implements Store {
   private readonly memory = new MemoryStore();
@@ -11,7 +14,14 @@ class CacheStore implements Store {
   localKeys = false;
   prefix = 'ratelimit:';
 
-  constructor(private readonly cache: Cache) {}
+  constructor(
+    private readonly cache: Cache,
+    private readonly secret: string,
+  ) {}
+
+  private cacheKey(key: string): string {
+    return this.prefix + createHmac('sha256', this.secret).update(key).digest('base64url').slice(0, 22);
+  }
 
   init(options: Options): void {
     this.windowMs = options.windowMs;
@@ -19,7 +29,7 @@ class CacheStore implements Store {
   }
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
-    const hit = await this.cache.hit(this.prefix + key, this.windowMs);
+    const hit = await this.cache.hit(this.cacheKey(key), this.windowMs);
     if (hit) return { totalHits: hit.count, resetTime: new Date(Date.now() + hit.resetInMs) };
     return this.memory.increment(key);
   }
@@ -29,19 +39,19 @@ class CacheStore implements Store {
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.cache.del(this.prefix + key);
+    await this.cache.del(this.cacheKey(key));
     await this.memory.resetKey(key);
   }
 }
 
 /** Limits register and login per client address: slows password guessing and account spam. */
-export function authRateLimit(cache: Cache, perMinute: number) {
+export function authRateLimit(cache: Cache, perMinute: number, secret: string) {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    store: new CacheStore(cache),
+    store: new CacheStore(cache, secret),
     // The limiter has already set Retry-After to the seconds left in this client's window.
     handler: (_req, res) => {
       sendProblem(

@@ -41,7 +41,7 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
   const { user, game, payment, wager } = upstreams;
   const api = Router();
   const player = requirePlayer(config.jwt.secret);
-  const limited = authRateLimit(cache, config.rateLimitAuthPerMinute);
+  const limited = authRateLimit(cache, config.rateLimitAuthPerMinute, config.jwt.secret);
   const me = (res: Response) => res.locals.playerId as string;
 
   /**
