@@ -31,6 +31,15 @@ export function connectSources(config: FrontendConfig): string[] {
   ];
 }
 
+/** A path as the static middleware decodes it; one that cannot be decoded is left as it is. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 export function frontendApp(config: FrontendConfig, distDir: string): express.Express {
   if (!existsSync(join(distDir, 'index.html'))) {
     throw new Error(`The frontend is not built (${join(distDir, 'index.html')} is missing): run npm run build.`);
@@ -82,8 +91,9 @@ export function frontendApp(config: FrontendConfig, distDir: string): express.Ex
       },
     }),
   );
-  // The hidden source maps are for Sentry, not for whoever asks.
-  app.get('/assets/{*file}', (req, res, next) => (req.path.endsWith('.map') ? void res.sendStatus(404) : next()));
+  // The hidden source maps are for Sentry, not for whoever asks: refused by the path the static
+  // files are looked up by, decoded as they decode it, so no spelling of `.map` gets through.
+  app.use((req, res, next) => (/\.map$/i.test(decodedPath(req.path)) ? void res.sendStatus(404) : next()));
   // Hashed assets never change; index.html always revalidates so a new build is picked up at once.
   app.use('/assets', express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
   app.use(express.static(distDir, { index: false, maxAge: 0 }));

@@ -127,8 +127,21 @@ describe('the frontend server', () => {
     const asset = await request(app).get('/assets/index-abc123.js').expect(200);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     await request(app).get('/assets/missing.js').expect(404);
-    writeFileSync(join(dist, 'assets', 'index-abc123.js.map'), '{}');
-    await request(app).get('/assets/index-abc123.js.map').expect(404);
+    writeFileSync(join(dist, 'assets', 'index-abc123.js.map'), '{"mappings":"AAAA"}');
+    writeFileSync(join(dist, 'top.js.map'), '{"mappings":"AAAA"}');
+    for (const path of [
+      '/assets/index-abc123.js.map',
+      '/assets/index-abc123.js.ma%70',
+      '/assets/index-abc123.js.%6d%61%70',
+      '/assets%2findex-abc123.js.map',
+      '/assets%2Findex-abc123.js.ma%70',
+      '/assets/../assets/index-abc123.js.map',
+      '/top.js.map',
+      '/top.js.MAP',
+    ]) {
+      const res = await request(app).get(path);
+      expect([path, res.status, res.text.includes('mappings')]).toEqual([path, 404, false]);
+    }
   });
 
   test('when the page calls /api, then the call and its trace headers reach the gateway unchanged', async () => {
