@@ -16,7 +16,8 @@ Usage: ./backup.sh [options]
 Dumps MongoDB through the mongo container of the Docker Compose stack:
   docker compose exec -T mongo mongodump --archive --gzip > DIR/casino-<UTC timestamp>.archive.gz
 then deletes the archives in DIR older than the retention period. Only files named like its own
-archives (casino-YYYYMMDDTHHMMSSZ.archive.gz) are ever deleted.
+archives (casino-YYYYMMDDTHHMMSSZ.archive.gz) are ever deleted. Archives are readable by their
+owner alone (mode 0600), as is a directory it makes for them (0700).
 
 Options:
   --dir DIR              where the archives go (default: backups/ beside this script)
@@ -107,6 +108,8 @@ partial="$BACKUP_DIR/.casino-${stamp}.archive.gz.partial"
 echo "+ mkdir -p $(printf '%q' "$BACKUP_DIR")"
 echo "+ ${compose_text}exec -T mongo mongodump --archive --gzip > $(printf '%q' "$archive")"
 if [[ $DRY_RUN == false ]]; then
+  # Dumps hold every player's data: readable by this user alone, as is a directory made for them.
+  umask 077
   mkdir -p "$BACKUP_DIR"
   trap 'rm -f "$partial"' EXIT
   if ! "${COMPOSE[@]}" exec -T mongo mongodump --archive --gzip >"$partial"; then

@@ -253,7 +253,9 @@ describe('.dockerignore', () => {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
-    expect(patterns).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.env', '.demo', 'test-artifacts', 'coverage', '.git']));
+    expect(patterns).toEqual(
+      expect.arrayContaining(['**/node_modules', '**/dist', '.env', '.demo', 'test-artifacts', 'coverage', '.git', 'backups']),
+    );
     // What the images do need stays in.
     for (const kept of ['package.json', 'package-lock.json', 'openapi.yaml', 'shared', 'services', 'frontend'])
       expect(patterns).not.toContain(kept);

@@ -316,7 +316,7 @@ describe('backup.sh', () => {
     ]);
   });
 
-  test('when it runs for real, then it writes a new archive and deletes only its own archives past --retention-days', () => {
+  test('when it runs for real, then it writes a new archive that only its owner can read, and deletes only its own archives past --retention-days', () => {
     const dir = tempDir('casino-backups-');
     writeFileSync(join(dir, 'casino-20240101T000000Z.archive.gz'), 'x');
     writeFileSync(join(dir, 'casino-20240105T000000Z.archive.gz'), 'x');
@@ -333,6 +333,16 @@ describe('backup.sh', () => {
     expect(files).toEqual(expect.arrayContaining(['casino-20240105T000000Z.archive.gz', 'other.archive.gz']));
     const made = files.find((f) => /^casino-\d{8}T\d{6}Z\.archive\.gz$/.test(f) && f !== 'casino-20240105T000000Z.archive.gz')!;
     expect(readFileSync(join(dir, made), 'utf8')).toBe('archive');
+    expect((statSync(join(dir, made)).mode & 0o777).toString(8)).toBe('600');
+  });
+
+  test('when the directory is new, then it is made so that only its owner can enter it', () => {
+    const dir = join(tempDir('casino-backups-'), 'backups');
+
+    expect(runScript(BACKUP, ['--dir', dir]).code).toBe(0);
+
+    expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
+    expect(readdirSync(dir).map((f) => (statSync(join(dir, f)).mode & 0o777).toString(8))).toEqual(['600']);
   });
 
   test('when the mongo container is not running, then it fails saying so and writes nothing', () => {
