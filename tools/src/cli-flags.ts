@@ -57,6 +57,13 @@ export function durationFlag(argv: readonly string[], name: string, min: number,
   return seconds;
 }
 
+/** Prints the usage to stdout when `--help` or `-h` was given, and says whether it was: the CLI then exits 0. */
+export function helpRequested(usage: string, argv: readonly string[] = process.argv.slice(2)): boolean {
+  if (!argv.includes('--help') && !argv.includes('-h')) return false;
+  process.stdout.write(`${usage}\n`);
+  return true;
+}
+
 /** The CLI's options, or undefined after printing why they are wrong and the usage (the CLI then exits 2). */
 export function parseOptions<T>(cli: string, usage: string, parse: () => T): T | undefined {
   try {

@@ -6,7 +6,7 @@
  *   npm run bench -- --connections 20 --duration 10 --rounds 3 [--rows off,all] [--json]
  */
 import { cpus, totalmem } from 'node:os';
-import { numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
+import { helpRequested, numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
 import { startNullIngest } from '../bench/ingest';
 import { type Measurement, measure } from '../bench/measure';
 import { answerLines, answers, summarise, table } from '../bench/report';
@@ -32,6 +32,7 @@ function options(argv: string[]) {
 }
 
 async function main(): Promise<number> {
+  if (helpRequested(USAGE)) return 0;
   const opts = parseOptions('bench', USAGE, () => options(process.argv.slice(2)));
   if (!opts) return 2;
   const say = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);

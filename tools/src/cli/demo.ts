@@ -16,6 +16,12 @@ import { type FrontendServer, startFrontendServer } from '../frontend-server';
 import { launch, type ProcessName, repoRoot } from '../launcher';
 import { MAX_SEED } from '@casino/traffic/demo-players';
 import { formatSummary, localPeerUrls, numberFlag, SEED_DEFAULTS, seedPlatform, SeedUsageError } from '../seed';
+import { helpRequested } from '../cli-flags';
+
+const USAGE = `usage: npm run demo -- [--no-spotlight] [--json] [--seed[=N]]
+  --no-spotlight   without the trace viewer (as SENTRY_SPOTLIGHT=false)
+  --json           the processes' JSON log lines, untouched
+  --seed[=N]       demo players and history before the banner (seed ${SEED_DEFAULTS.seed} unless N is given)`;
 
 const COLORS: Record<ProcessName, string> = { gateway: '36', user: '35', game: '33', payment: '32', wager: '34', spotlight: '95' };
 const LEVEL_COLORS: Record<string, string> = { error: '31', fatal: '31', warn: '33', debug: '90' };
@@ -52,6 +58,7 @@ function show(service: ProcessName, line: string): void {
 }
 
 async function main(): Promise<void> {
+  if (helpRequested(USAGE)) return;
   // `--seed` or `--seed=N`: checked before anything starts.
   const seed = numberFlag(process.argv, 'seed', 0, MAX_SEED);
   const root = repoRoot();

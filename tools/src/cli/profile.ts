@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SERVICES } from '@casino/shared/config';
-import { numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
+import { helpRequested, numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
 import { startNullIngest } from '../bench/ingest';
 import { startLoadedPlatform } from '../bench/measure';
 import { isBare, ROWS } from '../bench/rows';
@@ -56,7 +56,7 @@ async function waitForFiles(paths: string[], timeoutMs: number): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  if (process.argv.includes('--help')) return (console.log(USAGE), 0);
+  if (helpRequested(USAGE)) return 0;
   const opts = parseOptions('profile', USAGE, () => options(process.argv.slice(2)));
   if (!opts) return 2;
   mkdirSync(opts.out, { recursive: true });

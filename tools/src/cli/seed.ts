@@ -7,7 +7,7 @@
  *   npm run seed -- --players 100 --spins 20 --seed 42 --concurrency 8 [--json]
  */
 import { MAX_SEED } from '@casino/traffic/demo-players';
-import { numberOption, parseOptions, runCli, unknownFlag } from '../cli-flags';
+import { helpRequested, numberOption, parseOptions, runCli, unknownFlag } from '../cli-flags';
 import { ConfigError, parseConfig, readDotEnv } from '@casino/shared/config';
 import { formatSummary, SEED_DEFAULTS, type SeedOptions, seedPlatform, SeedUnreachableError, SeedUsageError } from '../seed';
 
@@ -31,6 +31,7 @@ function options(argv: readonly string[]): SeedOptions {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
+  if (helpRequested(USAGE, argv)) return 0;
   const chosen = parseOptions('seed', USAGE, () => options(argv));
   if (!chosen) return 2;
   const json = argv.includes('--json');

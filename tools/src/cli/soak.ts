@@ -12,7 +12,7 @@ import type { ReconciliationReport } from '@casino/shared/contracts';
 import { SERVICES } from '@casino/shared/config';
 import { TRAFFIC_DEFAULTS } from '@casino/traffic/behaviour';
 import { startTraffic } from '@casino/traffic/runner';
-import { numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
+import { helpRequested, numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
 import { startNullIngest } from '../bench/ingest';
 import { rowEnv } from '../bench/measure';
 import { rssMb } from '../bench/proc';
@@ -40,7 +40,7 @@ function options(argv: string[]) {
 const mb = (n: number) => String(Math.round(n)).padStart(5);
 
 async function main(): Promise<number> {
-  if (process.argv.includes('--help')) return (console.log(USAGE), 0);
+  if (helpRequested(USAGE)) return 0;
   const opts = parseOptions('soak', USAGE, () => options(process.argv.slice(2)));
   if (!opts) return 2;
   const ingest = await startNullIngest();

@@ -10,7 +10,7 @@
  */
 import autocannon from 'autocannon';
 import { SingleBar } from 'cli-progress';
-import { durationFlag, numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
+import { durationFlag, helpRequested, numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
 import { gatewayUrl, readDotEnv } from '@casino/shared/config';
 import { repoRoot } from '../launcher';
 import { MAX_SEED } from '@casino/traffic/demo-players';
@@ -143,7 +143,7 @@ async function burst(chosen: Chosen): Promise<number> {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  if (argv.includes('--help')) return (console.log(USAGE), 0);
+  if (helpRequested(USAGE, argv)) return 0;
   const chosen = parseOptions('traffic', USAGE, () => options(argv));
   if (!chosen) return 2;
   try {
