@@ -78,19 +78,18 @@ export class AppError extends Error {
   }
 }
 
-export function zodFieldErrors(err: ZodError): FieldError[] {
-  return err.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+/** Each issue with the path of the field at fault; one about the value as a whole is named `whole`. */
+export function zodFieldErrors(err: ZodError, whole = '(body)'): FieldError[] {
+  return err.issues.map((i) => ({ path: i.path.join('.') || whole, message: i.message }));
 }
 
+type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } };
+
 /** Parses with a zod schema; bad input becomes a 400 problem listing each bad field. */
-export function parseInput<T>(
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } },
-  value: unknown,
-  what = 'request',
-): T {
+export function parseInput<T>(schema: Schema<T>, value: unknown, what = 'request', whole = '(body)'): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const errors = zodFieldErrors(result.error);
+  const errors = zodFieldErrors(result.error, whole);
   throw AppError.badRequest(`The ${what} is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
 }
 
@@ -98,6 +97,11 @@ interface BodyParserError {
   type?: string;
   status?: number;
   expose?: boolean;
+}
+
+/** Parses a request header with a zod schema; a bad value is a 400 problem naming the header. */
+export function parseHeader<T>(schema: Schema<T>, value: string | undefined, name: string): T {
+  return parseInput(schema, value, `${name} header`, name);
 }
 
 /** Errors from express.json(): malformed JSON, oversized or wrongly encoded bodies. */

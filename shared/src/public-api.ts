@@ -365,7 +365,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to repeat: 8–128 characters of A-Z a-z 0-9 . _ : - */
+                    /** @description Makes the request safe to repeat: 1–255 printable ASCII characters, as the IETF draft allows (a UUID is usual) */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 };
                 path?: never;
@@ -414,7 +414,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to repeat: 8–128 characters of A-Z a-z 0-9 . _ : - */
+                    /** @description Makes the request safe to repeat: 1–255 printable ASCII characters, as the IETF draft allows (a UUID is usual) */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 };
                 path?: never;
@@ -548,7 +548,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to repeat: 8–128 characters of A-Z a-z 0-9 . _ : - */
+                    /** @description Makes the request safe to repeat: 1–255 printable ASCII characters, as the IETF draft allows (a UUID is usual) */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 };
                 path: {
@@ -696,7 +696,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes the request safe to repeat: 8–128 characters of A-Z a-z 0-9 . _ : - */
+                    /** @description Makes the request safe to repeat: 1–255 printable ASCII characters, as the IETF draft allows (a UUID is usual) */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 };
                 path: {
@@ -1966,7 +1966,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Makes the request safe to repeat: 8–128 characters of A-Z a-z 0-9 . _ : - */
+        /** @description Makes the request safe to repeat: 1–255 printable ASCII characters, as the IETF draft allows (a UUID is usual) */
         IdempotencyKey: string;
         GameId: string;
         Limit: number;

@@ -33,10 +33,13 @@ export const displayName = z
   .max(40)
   .regex(/^[\p{L}\p{N} ._'-]+$/u, "may hold letters, digits, spaces and . _ ' -");
 
-/** Idempotency keys: a UUID or any 8–128 characters of [A-Za-z0-9._:-]. */
-export const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of A-Z a-z 0-9 . _ : -');
+/**
+ * Idempotency keys as the IETF draft (draft-ietf-httpapi-idempotency-key-header) allows them:
+ * printable ASCII, here up to 255 characters; a UUID is what clients usually send.
+ */
+export const idempotencyKey = z.string().regex(/^[ -~]{1,255}$/, 'must be 1–255 printable ASCII characters');
 
 /** Keys as services store them: a client's key with a prefix, or one derived from a round or bonus. */
-export const storedIdempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,200}$/, 'must be 8–200 characters of A-Z a-z 0-9 . _ : -');
+export const storedIdempotencyKey = z.string().regex(/^[ -~]{8,300}$/, 'must be 8–300 printable ASCII characters');
 
 export const listLimit = z.coerce.number().int().min(1).max(100).default(20);

@@ -308,7 +308,7 @@ describe('game service', () => {
         { 'Idempotency-Key': randomUUID() },
       ],
       ['no Idempotency-Key', spinPath, { stake: 100 }, {}],
-      ['an Idempotency-Key with spaces', spinPath, { stake: 100 }, { 'Idempotency-Key': 'not a valid key' }],
+      ['an Idempotency-Key with a tab', spinPath, { stake: 100 }, { 'Idempotency-Key': 'not a\tvalid key' }],
       ['a negative stake', spinPath, { stake: -100 }, { 'Idempotency-Key': randomUUID() }],
       ['a fractional stake', spinPath, { stake: 99.5 }, { 'Idempotency-Key': randomUUID() }],
       ['a stake as a string', spinPath, { stake: '100' }, { 'Idempotency-Key': randomUUID() }],

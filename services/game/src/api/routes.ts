@@ -21,7 +21,7 @@ export function gameRoutes(deps: SpinDeps): Router {
   const router = Router();
 
   const gameFrom = (req: Request): SlotGame => {
-    const id = parseInput(slug, req.params.gameId, 'game id');
+    const id = parseInput(slug, req.params.gameId, 'game id', 'gameId');
     const game = findGame(id);
     if (!game) throw AppError.notFound('game-not-found', `There is no game ${id}.`);
     return game;

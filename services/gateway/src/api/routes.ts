@@ -7,6 +7,7 @@ import {
   limitsBody,
   listLimit,
   loginBody,
+  parseHeader,
   parseInput,
   type Query,
   type RequestBody,
@@ -50,7 +51,7 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
    */
   const keyFrom = (req: Request) => {
     const given = req.get('idempotency-key');
-    return `client:${given === undefined ? randomUUID() : parseInput(idempotencyKeySchema, given, 'Idempotency-Key header')}`;
+    return `client:${given === undefined ? randomUUID() : parseHeader(idempotencyKeySchema, given, 'Idempotency-Key')}`;
   };
 
   const forward = async (
@@ -134,10 +135,10 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
     await forward(res, game, 'GET', '/games');
   });
   api.get('/games/:gameId', async (req, res) => {
-    await forward(res, game, 'GET', `/games/${parseInput(slug, req.params.gameId, 'game id')}`);
+    await forward(res, game, 'GET', `/games/${parseInput(slug, req.params.gameId, 'game id', 'gameId')}`);
   });
   api.post('/games/:gameId/spins', player, async (req, res) => {
-    const gameId = parseInput(slug, req.params.gameId, 'game id');
+    const gameId = parseInput(slug, req.params.gameId, 'game id', 'gameId');
     const key = keyFrom(req);
     await forward(
       res,
@@ -158,7 +159,7 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
     await forward(res, wager, 'GET', '/offers');
   });
   api.post('/bonuses/offers/:offerId/claim', player, async (req, res) => {
-    const offerId = parseInput(slug, req.params.offerId, 'offer id');
+    const offerId = parseInput(slug, req.params.offerId, 'offer id', 'offerId');
     parseInput(emptyBody, req.body ?? {}) satisfies RequestBody<'/api/v1/bonuses/offers/{offerId}/claim', 'post'>;
     const key = keyFrom(req);
     await forward(res, wager, 'POST', `/players/${me(res)}/bonuses`, { offerId }, key);

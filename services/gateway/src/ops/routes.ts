@@ -56,7 +56,7 @@ export function opsRoutes(deps: OpsDeps): Router {
     res.json({ items: await control.list() } satisfies ResponseBody<'/api/v1/admin/scenarios', 'get'>);
   });
   ops.put('/scenarios/:name', async (req, res) => {
-    const name = parseInput(slug, req.params.name, 'scenario name');
+    const name = parseInput(slug, req.params.name, 'scenario name', 'name');
     const body = parseInput(scenarioBody, req.body);
     if (!isScenarioName(name)) {
       throw AppError.notFound('scenario-not-found', `There is no scenario ${name}. Known scenarios: ${SCENARIO_NAMES.join(', ')}.`);

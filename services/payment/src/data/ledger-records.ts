@@ -82,7 +82,7 @@ export const ledgerSpec: CollectionSpec = {
   ],
   schema: {
     walletId: { type: String, required: true },
-    idempotencyKey: { type: String, required: true, maxlength: 200 },
+    idempotencyKey: { type: String, required: true, maxlength: 300 },
     type: { type: String, required: true },
     requested: { type: Number, required: true, min: 0 },
     cash: { type: Number, required: true },
