@@ -22,7 +22,8 @@ usage() {
 Usage: ./start-prod.sh [options]
 
 Deploys the casino with Docker Compose, as a new patch release tracked in Sentry:
-  1. loads .env (variables already set in the environment win) and checks it:
+  1. loads the platform's settings from .env (the names .env.example lists or docker-compose.yml
+     reads; variables already set in the environment win; any other name is ignored) and checks it:
      JWT_SECRET (at least 32 characters) and ADMIN_TOKEN (at least 16) are required;
      SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT, SENTRY_URL and the rest are optional
   2. bumps the patch version (1.0.58 -> 1.0.59) in package.json, every workspace's package.json
@@ -144,24 +145,37 @@ run() {
 }
 
 # --- 1. Settings ------------------------------------------------------------------------------------
-# Reads FILE with Node's own dotenv parser (the one the services use) and exports every variable
-# not already set (non-empty) in the environment.
+# Reads FILE with Node's own dotenv parser (the one the services use) and exports each of the
+# platform's settings not already set (non-empty) in the environment. A setting is a name that
+# .env.example lists or docker-compose.yml reads; any other name (NODE_OPTIONS, LD_PRELOAD,
+# BASH_ENV, PATH...) would change how this script and its tools run, so it is named and ignored.
 load_env_file() {
   local file="$1" parsed key value
   parsed="$(mktemp)"
   if ! node -e '
     const { parseEnv } = require("node:util");
-    const text = require("node:fs").readFileSync(process.argv[1], "utf8");
-    for (const [key, value] of Object.entries(parseEnv(text))) {
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) process.stdout.write(key + "\0" + value + "\0");
+    const { existsSync, readFileSync } = require("node:fs");
+    const [file, root] = process.argv.slice(1);
+    const read = (name) => (existsSync(root + "/" + name) ? readFileSync(root + "/" + name, "utf8") : "");
+    const settings = new Set([
+      ...[...read(".env.example").matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]),
+      ...[...read("docker-compose.yml").matchAll(/[$][{]([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]),
+    ]);
+    const ignored = [];
+    for (const [key, value] of Object.entries(parseEnv(readFileSync(file, "utf8")))) {
+      if (settings.has(key)) process.stdout.write(key + "\0" + value + "\0");
+      else ignored.push(key);
     }
-  ' "$file" >"$parsed"; then
+    process.stdout.write("\0" + ignored.sort().join(", ") + "\0");
+  ' "$file" "$ROOT" >"$parsed"; then
     rm -f "$parsed"
     die "could not read $file"
   fi
   while IFS= read -r -d '' key && IFS= read -r -d '' value; do
+    if [[ -z $key ]]; then
+      [[ -z $value ]] || say "    ignored, not settings of the platform: $value"
     # An empty value means "not set", as for the services.
-    if [[ -n $value && -z ${!key:-} ]]; then
+    elif [[ -n $value && -z ${!key:-} ]]; then
       export "$key=$value"
     fi
   done <"$parsed"
@@ -338,8 +352,8 @@ sentry_release() {
   local work="${TMPDIR:-/tmp}/start-prod.XXXXXXXX"
   if [[ $DRY_RUN == false ]]; then
     work="$(mktemp -d -t start-prod.XXXXXXXX)"
-    # shellcheck disable=SC2064  # expand now: the path is fixed
-    trap "rm -rf '$work'" EXIT
+    START_PROD_WORK="$work"
+    trap 'rm -rf -- "$START_PROD_WORK"' EXIT
   fi
   sentry releases new "$SENTRY_RELEASE"
   if ! git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then

@@ -105,7 +105,7 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}, 
 /** A copy of what start-prod.sh works on: the script, every package.json, the lock file and a .env. */
 function copyOfRepo(env: Record<string, string>): string {
   const dir = tempDir('casino-release-');
-  for (const file of [...PACKAGE_FILES, 'start-prod.sh']) {
+  for (const file of [...PACKAGE_FILES, 'start-prod.sh', '.env.example', 'docker-compose.yml']) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     copyFileSync(join(ROOT, file), join(dir, file));
   }
@@ -160,6 +160,30 @@ describe('shell scripts', () => {
 });
 
 describe('start-prod.sh', () => {
+  test('when .env sets names that are not settings of the platform (NODE_OPTIONS, BASH_ENV, LD_PRELOAD), then they are named, ignored and reach no command', () => {
+    const hooks = tempDir('casino-hooks-');
+    const marker = join(hooks, 'ran');
+    writeFileSync(join(hooks, 'hook.js'), `require('fs').appendFileSync(${JSON.stringify(marker)}, 'node ');`);
+    writeFileSync(join(hooks, 'hook.sh'), `echo bash >> ${JSON.stringify(marker)}`);
+    const dir = copyOfRepo({
+      ...SECRETS,
+      SENTRY_ORG: 'acme',
+      SENTRY_PROJECT: 'casino',
+      NODE_OPTIONS: `--require ${join(hooks, 'hook.js')}`,
+      BASH_ENV: join(hooks, 'hook.sh'),
+      LD_PRELOAD: join(hooks, 'missing.so'),
+    });
+
+    const run = runScript(join(dir, 'start-prod.sh'), ['--dry-run']);
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('ignored, not settings of the platform: BASH_ENV, LD_PRELOAD, NODE_OPTIONS');
+    expect(existsSync(marker)).toBe(false);
+    // The settings themselves still count: with the token, release tracking runs.
+    expect(run.stdout).toContain('releases new casino@0.1.1');
+  });
+
   test('when it runs with --dry-run, then it prints every step with its commands in order and the next version, and changes nothing', () => {
     const dir = copyOfRepo({ ...SECRETS, SENTRY_ORG: 'acme', SENTRY_PROJECT: 'casino', NODE_ENV: 'production' });
     const before = snapshot(dir);
