@@ -189,6 +189,17 @@ describe('the platform as five real processes', () => {
     expect((await call<Wallet>(api, 'GET', '/wallet', { token })).body.total).toBe(1_000);
   });
 
+  test('when a player withdraws a deposit and then claims a bonus on it, then the claim is refused and no bonus money appears', async () => {
+    const token = await newPlayer(api, 10_000);
+    expect((await call(api, 'POST', '/wallet/withdrawals', { token, body: { amount: 10_000 }, key: randomUUID() })).status).toBe(201);
+
+    const claim = await call(api, 'POST', '/bonuses/offers/reload-50/claim', { token, body: {}, key: randomUUID() });
+
+    expect(claim.status).toBe(422);
+    expect(claim.body).toMatchObject({ type: 'urn:casino:problem:deposit-not-held', traceId: expect.any(String) });
+    expect((await call<Wallet>(api, 'GET', '/wallet', { token })).body).toMatchObject({ cash: 0, bonus: 0 });
+  });
+
   test('when a player spins, then one trace holds spans from all five services, each hop a child of its caller', async () => {
     const token = await newPlayer(api);
     const gatewayUrl = `http://127.0.0.1:${platform.ports.gateway}`;

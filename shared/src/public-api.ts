@@ -689,8 +689,9 @@ export interface paths {
         put?: never;
         /**
          * Claim an offer
-         * @description Needs a qualifying deposit (422 without one). One active bonus at a time (409); the
-         *     welcome offer once per player; a deposit qualifies for one bonus.
+         * @description Needs a qualifying deposit (422 without one), still all in the wallet with nothing withdrawn
+         *     since (422 deposit-not-held otherwise). One active bonus at a time (409); the welcome offer
+         *     once per player; a deposit qualifies for one bonus.
          */
         post: {
             parameters: {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type MovementResult, type PlayerState, type PlayerStatus, type TransactionView, type WalletView } from '@casino/shared';
 import type { WagerPeers } from '../src/data/peers';
+import type { QualifyingDeposit } from '../src/domain/bonuses';
 
 type Operation = 'creditBonus' | 'convertBonus' | 'forfeitBonus';
 
@@ -25,6 +26,7 @@ export class FakeWagerPeers implements WagerPeers {
   readonly outages: Record<Operation, number> = { creditBonus: 0, convertBonus: 0, forfeitBonus: 0 };
   private readonly wallets = new Map<string, { cash: number; bonus: number }>();
   private readonly deposits = new Map<string, TransactionView[]>();
+  private readonly lastWithdrawal = new Map<string, string>();
   private readonly excluded = new Set<string>();
 
   constructor(private readonly clock: { now: Date }) {}
@@ -45,6 +47,17 @@ export class FakeWagerPeers implements WagerPeers {
     };
     this.deposits.set(playerId, [...(this.deposits.get(playerId) ?? []), deposit]);
     return deposit;
+  }
+
+  /** The player withdraws cash. */
+  withdraw(playerId: string, amount: number): void {
+    this.walletOf(playerId).cash -= amount;
+    this.lastWithdrawal.set(playerId, this.clock.now.toISOString());
+  }
+
+  /** The player stakes cash on spins and loses it. */
+  lose(playerId: string, amount: number): void {
+    this.walletOf(playerId).cash -= amount;
   }
 
   setStatus(playerId: string, status: PlayerState): void {
@@ -75,9 +88,12 @@ export class FakeWagerPeers implements WagerPeers {
     };
   }
 
-  async deposit(playerId: string, which: 'first' | 'latest'): Promise<TransactionView | null> {
+  async qualifyingDeposit(playerId: string, which: 'first' | 'latest'): Promise<QualifyingDeposit | null> {
     const all = this.deposits.get(playerId) ?? [];
-    return (which === 'first' ? all[0] : all.at(-1)) ?? null;
+    const deposit = which === 'first' ? all[0] : all.at(-1);
+    if (!deposit) return null;
+    const withdrawn = this.lastWithdrawal.get(playerId);
+    return { deposit, cash: this.walletOf(playerId).cash, withdrawnSince: withdrawn !== undefined && withdrawn >= deposit.createdAt };
   }
 
   async creditBonus(playerId: string, bonusId: string, amount: number): Promise<WalletView> {

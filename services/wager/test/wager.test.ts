@@ -151,6 +151,40 @@ describe('wager service', () => {
       });
     });
 
+    test('when the deposit was withdrawn before the bonus is claimed, then it is a 422 deposit-not-held every time, and a new deposit qualifies', async () => {
+      const { app, peers, clock, player } = setup();
+      peers.addDeposit(player, 10_000);
+      clock.now = new Date(clock.now.getTime() + 1_000);
+      peers.withdraw(player, 10_000);
+
+      for (const offer of ['reload-50', 'reload-50', 'welcome-100']) {
+        const refused = await claim(app, player, offer);
+        expect(refused.status).toBe(422);
+        expect(refused.body).toMatchObject({ type: 'urn:casino:problem:deposit-not-held', detail: expect.stringContaining('withdrawn') });
+      }
+      expect(peers.ledger).toEqual([]);
+      expect(await active(app, player)).toBeNull();
+
+      clock.now = new Date(clock.now.getTime() + 1_000);
+      peers.addDeposit(player, 4_000);
+      expect((await claim(app, player, 'reload-50').expect(201)).body.bonus.amount).toBe(2_000);
+    });
+
+    test('when part of the deposit was staked and lost before the claim, then it is a 422 deposit-not-held and nothing is credited', async () => {
+      const { app, peers, player } = setup();
+      peers.addDeposit(player, 10_000);
+      peers.lose(player, 2_500);
+
+      const refused = await claim(app, player, 'welcome-100');
+
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({
+        type: 'urn:casino:problem:deposit-not-held',
+        detail: expect.stringContaining('no longer all in your wallet'),
+      });
+      expect(peers.ledger).toEqual([]);
+    });
+
     test('when the reload bonus would match less than a cent, then it is a 422 and no empty bonus blocks the player', async () => {
       const { app, peers, player } = setup();
       peers.addDeposit(player, 1);

@@ -11,4 +11,5 @@ export const wagerProblems = ruleProblems(WagerRuleError, {
   'deposit-required': { status: 422, title: 'Deposit required' },
   'deposit-too-small': { status: 422, title: 'Deposit too small' },
   'deposit-already-used': { status: 409, title: 'Conflict' },
+  'deposit-not-held': { status: 422, title: 'Deposit no longer held' },
 });

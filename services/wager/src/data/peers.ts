@@ -1,10 +1,14 @@
 import type { MovementResult, PlayerStatus, ServiceClient, TransactionView, WalletView } from '@casino/shared';
+import type { QualifyingDeposit } from '../domain/bonuses';
 
 /** What wager needs from other services. */
 export interface WagerPeers {
   playerStatus(playerId: string): Promise<PlayerStatus>;
-  /** The player's first or latest deposit, or null if they have none. */
-  deposit(playerId: string, which: 'first' | 'latest'): Promise<TransactionView | null>;
+  /**
+   * The player's first or latest deposit, or null if they have none, with the wallet's cash now
+   * and whether anything was withdrawn after it.
+   */
+  qualifyingDeposit(playerId: string, which: 'first' | 'latest'): Promise<QualifyingDeposit | null>;
   creditBonus(playerId: string, bonusId: string, amount: number): Promise<WalletView>;
   convertBonus(playerId: string, bonusId: string): Promise<MovementResult>;
   forfeitBonus(playerId: string, bonusId: string): Promise<MovementResult>;
@@ -17,11 +21,18 @@ export function httpPeers(clients: { user: ServiceClient; payment: ServiceClient
     payment.post<MovementResult>(`/wallets/${playerId}/bonus-${kind}`, { bonusId }, { idempotencyKey: `bonus:${bonusId}:${kind}` });
   return {
     playerStatus: (playerId) => user.get<PlayerStatus>(`/players/${playerId}/status`),
-    deposit: async (playerId, which) => {
-      const { items } = await payment.get<{ items: TransactionView[] }>(`/wallets/${playerId}/transactions`, {
-        query: { type: 'deposit', limit: 1, order: which === 'first' ? 'asc' : 'desc' },
-      });
-      return items[0] ?? null;
+    qualifyingDeposit: async (playerId, which) => {
+      const latest = (type: string, order: 'asc' | 'desc') =>
+        payment.get<{ items: TransactionView[] }>(`/wallets/${playerId}/transactions`, { query: { type, limit: 1, order } });
+      const [deposits, withdrawals, wallet] = await Promise.all([
+        latest('deposit', which === 'first' ? 'asc' : 'desc'),
+        latest('withdrawal', 'desc'),
+        payment.get<WalletView>(`/wallets/${playerId}`),
+      ]);
+      const deposit = deposits.items[0];
+      if (!deposit) return null;
+      const withdrawal = withdrawals.items[0];
+      return { deposit, cash: wallet.cash, withdrawnSince: withdrawal !== undefined && withdrawal.createdAt >= deposit.createdAt };
     },
     creditBonus: async (playerId, bonusId, amount) =>
       (

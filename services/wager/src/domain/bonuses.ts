@@ -1,4 +1,4 @@
-import type { BonusState, BonusView, OfferView } from '@casino/shared/contracts';
+import type { BonusState, BonusView, OfferView, TransactionView } from '@casino/shared/contracts';
 
 /** The offers. Amounts in cents; wagering is a multiple of the bonus amount. */
 export const OFFERS: readonly OfferView[] = [
@@ -40,6 +40,25 @@ export interface Bonus {
 
 export function findOffer(id: string): OfferView | undefined {
   return OFFERS.find((o) => o.id === id);
+}
+
+/** The deposit an offer is claimed on, as the wallet stands now. */
+export interface QualifyingDeposit {
+  deposit: TransactionView;
+  /** The wallet's cash now, in cents. */
+  cash: number;
+  /** Whether anything was withdrawn after the deposit. */
+  withdrawnSince: boolean;
+}
+
+/**
+ * Why a deposit cannot earn a bonus any more, or null if it can: the money must still be in the
+ * wallet, with nothing withdrawn since, so a bonus is never earned on money already taken out.
+ */
+export function depositNoLongerHeld({ deposit, cash, withdrawnSince }: QualifyingDeposit): string | null {
+  if (withdrawnSince) return 'Money was withdrawn after that deposit; deposit again to claim this offer.';
+  if (cash < deposit.amount) return 'That deposit is no longer all in your wallet; deposit again to claim this offer.';
+  return null;
 }
 
 /** The bonus an offer gives for a deposit: the match percentage, capped, in whole cents. */

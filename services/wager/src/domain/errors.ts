@@ -8,7 +8,8 @@ export type WagerRule =
   | 'offer-already-claimed'
   | 'deposit-required'
   | 'deposit-too-small'
-  | 'deposit-already-used';
+  | 'deposit-already-used'
+  | 'deposit-not-held';
 
 /** A claim the bonus rules refuse, in the player's words. The API says each as a problem (api/problems.ts). */
 export class WagerRuleError extends RuleError<WagerRule> {}

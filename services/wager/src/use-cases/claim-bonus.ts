@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { annotate, Attr } from '@casino/shared';
 import { ClaimConflictError } from '../data/bonus-repository';
-import { type Bonus, bonusAmount, expiresAt, findOffer, ONCE_PER_PLAYER, wageringRequired } from '../domain/bonuses';
+import { type Bonus, bonusAmount, depositNoLongerHeld, expiresAt, findOffer, ONCE_PER_PLAYER, wageringRequired } from '../domain/bonuses';
 import { WagerRuleError } from '../domain/errors';
 import { activeBonus } from './active-bonus';
 import type { WagerDeps } from './deps';
@@ -42,8 +42,11 @@ export async function claimBonus(
   if (ONCE_PER_PLAYER.has(offer.id) && (await bonuses.hasClaimed(playerId, offer.id))) {
     throw refused(new WagerRuleError('offer-already-claimed', 'This offer can be claimed once per player.'));
   }
-  const deposit = await peers.deposit(playerId, offer.qualifyingDeposit);
-  if (!deposit) throw refused(new WagerRuleError('deposit-required', 'This offer needs a deposit first.'));
+  const qualifying = await peers.qualifyingDeposit(playerId, offer.qualifyingDeposit);
+  if (!qualifying) throw refused(new WagerRuleError('deposit-required', 'This offer needs a deposit first.'));
+  const gone = depositNoLongerHeld(qualifying);
+  if (gone) throw refused(new WagerRuleError('deposit-not-held', gone));
+  const { deposit } = qualifying;
 
   const at = now();
   const amount = bonusAmount(offer, deposit.amount);
