@@ -1,6 +1,7 @@
 /** The embedded store's update fast path gives what MongoDB's rules (mingo) give, or steps aside. */
 import { update as mingoUpdate } from 'mingo';
-import { applySimpleUpdate, clone } from '@casino/shared/store/embedded';
+import { DuplicateKeyError } from '@casino/shared';
+import { applySimpleUpdate, clone, EmbeddedStore, sameValue } from '@casino/shared/store/embedded';
 
 type Row = { _id: string } & Record<string, unknown>;
 const base = (): Row => ({
@@ -69,5 +70,70 @@ describe('applySimpleUpdate', () => {
     expect(doc.failure).toEqual({ status: 402 });
     expect((doc.applied as { id: string }[]).at(-1)).toEqual({ id: 'e-9' });
     expect(clone(doc)).toEqual(doc);
+  });
+});
+
+describe('updates in the embedded store', () => {
+  const spec = { name: 'wallets', indexes: [{ fields: { email: 1 as const }, unique: true }], schema: {} };
+  type Wallet = { _id: string; email: string; cash: number; meta: { note: string; tries: number }; applied: { id: string }[] };
+  const wallet = (id: string, email: string): Wallet => ({
+    _id: id,
+    email,
+    cash: 100,
+    meta: { note: 'n', tries: 1 },
+    applied: [{ id: 'e-1' }],
+  });
+
+  test('when an update breaks a unique index, then the stored document is exactly as before, nested fields and arrays included', async () => {
+    const wallets = new EmbeddedStore('casino_test').collection<Wallet>(spec);
+    await wallets.insertOne(wallet('w-1', 'ada@example.com'));
+    await wallets.insertOne(wallet('w-2', 'bob@example.com'));
+
+    await expect(
+      wallets.updateOne(
+        { _id: 'w-2' },
+        {
+          $set: { email: 'ada@example.com', 'meta.note': 'changed' },
+          $inc: { 'meta.tries': 1, cash: -50 },
+          $push: { applied: { id: 'e-2' } },
+        },
+      ),
+    ).rejects.toBeInstanceOf(DuplicateKeyError);
+
+    expect(await wallets.findOne({ _id: 'w-2' })).toEqual(wallet('w-2', 'bob@example.com'));
+  });
+
+  test('when an update sets what is already there, then it matches and modifies nothing; a real change is one modification', async () => {
+    const wallets = new EmbeddedStore('casino_test').collection<Wallet>(spec);
+    await wallets.insertOne(wallet('w-1', 'ada@example.com'));
+
+    expect(await wallets.updateOne({ _id: 'w-1' }, { $set: { 'meta.note': 'n', cash: 100 } })).toEqual({
+      matched: 1,
+      modified: 0,
+      upserted: false,
+    });
+    expect(await wallets.updateOne({ _id: 'w-1' }, { $push: { applied: { $each: [], $slice: -5 } } })).toEqual({
+      matched: 1,
+      modified: 0,
+      upserted: false,
+    });
+    expect(await wallets.updateOne({ _id: 'w-1' }, { $set: { 'meta.note': 'm' } })).toEqual({ matched: 1, modified: 1, upserted: false });
+    expect(await wallets.findOne({ _id: 'w-1' })).toMatchObject({ meta: { note: 'm', tries: 1 }, applied: [{ id: 'e-1' }] });
+  });
+});
+
+describe('sameValue', () => {
+  const at = new Date('2026-01-01T00:00:00Z');
+  test.each([
+    [{ a: 1, b: [1, { c: at }] }, { b: [1, { c: new Date(at.getTime()) }], a: 1 }, true],
+    [{ a: 1 }, { a: 1, b: undefined }, true],
+    [{ a: 1 }, { a: 2 }, false],
+    [[1, 2], [1, 2, 3], false],
+    [{ a: [1] }, { a: { 0: 1 } }, false],
+    [at, new Date(0), false],
+    [null, undefined, false],
+    ['1', 1, false],
+  ])('when %j is compared with %j, then they are the same: %s', (a, b, same) => {
+    expect(sameValue(a, b)).toBe(same);
   });
 });

@@ -259,6 +259,36 @@ function unsetAt(doc: Row, path: string): void {
   if (holder !== 'blocked' && isPlainObject(holder.value)) delete holder.value[path.slice(last + 1)];
 }
 
+/** A copy of `doc` that shares everything but the objects on `paths`, the only ones setAt and unsetAt change. */
+function pathCopy(doc: Row, paths: readonly string[]): Row {
+  const copy: Row = { ...doc };
+  for (const path of paths) {
+    let from: Record<string, unknown> = doc;
+    let to: Record<string, unknown> = copy;
+    for (const part of path.split('.').slice(0, -1)) {
+      const child = from[part];
+      if (!isPlainObject(child)) break;
+      if (to[part] === child) to[part] = { ...child };
+      from = child;
+      to = to[part] as Record<string, unknown>;
+    }
+  }
+  return copy;
+}
+
+/** Deep equality of stored values (plain objects, arrays, Dates, primitives), stopping at the first difference. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  }
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
+  const keys = Object.keys(a).filter((k) => a[k] !== undefined);
+  if (keys.length !== Object.keys(b).filter((k) => b[k] !== undefined).length) return false;
+  return keys.every((k) => sameValue(a[k], b[k]));
+}
+
 /**
  * The array a `$push` leaves: one value appended, or `$each`'s values with an optional `$slice`
  * (negative keeps the last n, positive the first n). Undefined for any other modifier.
@@ -412,13 +442,27 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
     for (const index of [...this.unique, ...this.fieldIndexes]) index.add(after);
   }
 
+  /**
+   * The document after `update`, as a new version: the simple path copies only the objects on the
+   * updated paths and shares the rest with `doc`, which stays as it was (stored versions are never
+   * changed in place); mingo works on a whole copy.
+   */
   private applyUpdate(doc: Row, update: Update, inserting: boolean): Row {
-    const next = clone(doc);
     const { $setOnInsert, ...modifier } = update;
-    if (inserting && $setOnInsert && !applySimpleUpdate(next, { $set: $setOnInsert })) mingo().update(next, { $set: $setOnInsert });
-    if (Object.keys(modifier).length && !applySimpleUpdate(next, modifier))
-      mingo().update(next, modifier as Parameters<typeof Mingo.update>[1]);
-    return next;
+    let next = doc;
+    if (inserting && $setOnInsert) {
+      next = clone(next);
+      if (!applySimpleUpdate(next, { $set: $setOnInsert })) mingo().update(next, { $set: $setOnInsert });
+    }
+    if (!Object.keys(modifier).length) return next === doc ? clone(doc) : next;
+    const touched = pathCopy(
+      next,
+      Object.values(modifier).flatMap((op) => Object.keys(op as object)),
+    );
+    if (applySimpleUpdate(touched, modifier)) return touched;
+    const whole = clone(next);
+    mingo().update(whole, modifier as Parameters<typeof Mingo.update>[1]);
+    return whole;
   }
 
   private upsertBase(filter: Filter): Row {
@@ -434,7 +478,7 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
       const next = this.applyUpdate(current, update, false);
       if (next._id !== current._id) throw new Error(`cannot change _id in ${this.name}`);
       this.checkUnique(next);
-      const modified = JSON.stringify(next) !== JSON.stringify(current);
+      const modified = !sameValue(next, current);
       if (modified) this.write(current, next);
       return { doc: next, result: { matched: 1, modified: modified ? 1 : 0, upserted: false } };
     }
