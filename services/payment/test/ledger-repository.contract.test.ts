@@ -4,7 +4,7 @@ import { describeEachStore } from '@casino/shared/testing/stores';
 import { DepositLimitRepository } from '../src/data/deposit-limit-repository';
 import { IdempotencyMismatchError, InProgressError } from '../src/data/ledger-errors';
 import { appliedEntry } from '../src/data/ledger-records';
-import { LedgerRepository } from '../src/data/ledger-repository';
+import { LedgerRepository, RETIRABLE_ENTRIES } from '../src/data/ledger-repository';
 import { reconcileLedger } from '../src/use-cases/reconcile-ledger';
 import type { Balances, Movement } from '../src/domain/ledger';
 import { ledgerDifferences, newKey, newPlayer, type StoredEntry, storedLedger, TestClock } from './support';
@@ -553,10 +553,10 @@ describeEachStore('ledger repository', (backend) => {
   });
 
   describe('retention', () => {
-    test('when old entries pass the bound, then the oldest finished ones are retired and reconciliation reads exactly as before', async () => {
+    test('when old entries pass the bound, then the oldest finished ones but deposits are retired and reconciliation reads exactly as before', async () => {
       const s = setup();
       const { ledger, clock, store, stored } = s;
-      const finished = { status: { $in: ['applied', 'rejected'] } };
+      const finished = RETIRABLE_ENTRIES;
       // The oldest entries in the store, whatever else this file stored.
       clock.set('2020-01-01T00:00:00.000Z');
       const player = newPlayer();
@@ -573,12 +573,13 @@ describeEachStore('ledger repository', (backend) => {
       clock.set('2020-01-01T00:09:59.000Z');
       expect(await ledger.retire({ keep: count - 4, minAgeMs: 10 * 60_000 })).toBe(0);
       clock.set('2020-01-01T00:11:00.000Z');
+      // The bet, the win, the refused bet and the withdrawal; the deposit stays for bonus claims.
       expect(await ledger.retire({ keep: count - 4, minAgeMs: 10 * 60_000 })).toBe(4);
 
       expect(await reconcileLedger(store)).toEqual(before);
       expect(await ledgerDifferences(store, player)).toEqual([]);
       expect(await stored.entries.count(finished)).toBe(count - 4);
-      expect((await ledger.transactions(player, { limit: 10 })).map((t) => t.type)).toEqual(['withdrawal']);
+      expect((await ledger.transactions(player, { limit: 10 })).map((t) => t.type)).toEqual(['deposit']);
       expect(await stored.entries.findOne({ _id: pending._id })).toMatchObject({ status: 'pending' });
       expect(await ledger.balances(player)).toEqual({ cash: 1_000, bonus: 0 });
     });

@@ -18,6 +18,13 @@ import { type Balances, guard, InsufficientFundsError, type Movement, plan, requ
 import { IdempotencyMismatchError, InProgressError, WalletBusyError } from './ledger-errors';
 import { appliedEntry, type EntryDoc, ledgerSpec, retiredLedgerSpec, transactionView, type WalletDoc, walletsSpec } from './ledger-records';
 
+/**
+ * Entries retention may fold away: applied or refused, and not deposits. A bonus is claimed on a
+ * player's first or latest deposit, so those stay readable; each player's daily deposit limit
+ * bounds how many there are.
+ */
+export const RETIRABLE_ENTRIES = { status: { $in: ['applied', 'rejected'] }, type: { $ne: 'deposit' } };
+
 /** How many recent entries a wallet remembers applying: enough to settle any interrupted write. */
 const APPLIED_MEMORY = 100;
 /** A pending entry older than this is taken as abandoned by a crashed request and finished. */
@@ -60,8 +67,9 @@ export class LedgerRepository {
   }
 
   /**
-   * Retires the oldest applied and refused entries beyond the policy. Applied ones add their
-   * money to their wallet's and their type's carried totals, which reconciliation reads.
+   * Retires the oldest applied and refused entries beyond the policy, deposits excepted (see
+   * RETIRABLE_ENTRIES). Applied ones add their money to their wallet's and their type's carried
+   * totals, which reconciliation reads.
    */
   retire(policy: RetentionPolicy): Promise<number> {
     const carried = this.store.collection<Totals>(retiredLedgerSpec);
@@ -71,7 +79,7 @@ export class LedgerRepository {
       policy,
       {
         collection: this.entries,
-        finished: { status: { $in: ['applied', 'rejected'] } },
+        finished: RETIRABLE_ENTRIES,
         dateField: 'createdAt',
         carry: async (batch) => {
           const applied = batch.filter((e) => e.status === 'applied');
