@@ -98,18 +98,19 @@ export function repeatInBackground(
 }
 
 /**
- * Runs a retention pass every `everyMs` while the service serves, when RETAIN_RECORDS keeps a bound
- * (the embedded store's default): `retire` drops the oldest finished records beyond it and says how
+ * Runs a retention pass every `retainEveryMs` while the service serves, when it is given (the
+ * service's main gives it; component tests leave it out) and RETAIN_RECORDS keeps a bound (the
+ * embedded store's default): `retire` drops the oldest finished records beyond it and says how
  * many went.
  */
 export function retainInBackground(
-  deps: Pick<ServiceDeps, 'config' | 'logger' | 'draining'>,
-  everyMs: number,
+  deps: Pick<ServiceDeps, 'config' | 'logger' | 'draining'> & { retainEveryMs?: number },
   what: string,
   retire: (policy: RetentionPolicy) => Promise<number>,
 ): void {
   const keep = deps.config.retainRecords;
-  if (keep <= 0) return;
+  const everyMs = deps.retainEveryMs;
+  if (!everyMs || keep <= 0) return;
   const pass = async () => {
     const retired = await retire({ keep, minAgeMs: RETENTION_MIN_AGE_MS });
     if (retired) deps.logger.info({ retired, keep }, `retired the oldest ${what} into carried totals`);

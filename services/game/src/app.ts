@@ -34,6 +34,6 @@ export function createApp(
     );
   }
   // Folds old history into carried totals, so memory stays bounded (RETAIN_RECORDS).
-  if (deps.retainEveryMs) retainInBackground(deps, deps.retainEveryMs, 'rounds', (policy) => spin.rounds.retire(policy, spin.now()));
+  retainInBackground(deps, 'rounds', (policy) => spin.rounds.retire(policy, spin.now()));
   return createServiceApp({ ...deps, routes: gameRoutes(spin) });
 }

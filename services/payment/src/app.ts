@@ -26,6 +26,6 @@ export function createApp(
   if (deps.recoverEveryMs)
     repeatInBackground(deps.recoverEveryMs, deps.logger, 'ledger recovery pass', () => recoverLedger(ledger, deps.logger), deps.draining);
   // Folds old history into carried totals, so memory stays bounded (RETAIN_RECORDS).
-  if (deps.retainEveryMs) retainInBackground(deps, deps.retainEveryMs, 'ledger entries', (policy) => ledger.retire(policy));
+  retainInBackground(deps, 'ledger entries', (policy) => ledger.retire(policy));
   return createServiceApp({ ...deps, routes: paymentRoutes({ ...payment, reconcile: () => reconcileLedger(deps.store) }) });
 }

@@ -11,7 +11,7 @@ export function createApp(deps: ServiceDeps & { peers: WagerPeers; now?: () => D
   const now = deps.now ?? (() => new Date());
   const bonuses = new BonusRepository(deps.store);
   // Folds old history into carried totals, so memory stays bounded (RETAIN_RECORDS).
-  if (deps.retainEveryMs) retainInBackground(deps, deps.retainEveryMs, 'wagers', (policy) => bonuses.retire(policy, now()));
+  retainInBackground(deps, 'wagers', (policy) => bonuses.retire(policy, now()));
   const routes = wagerRoutes({
     bonuses,
     peers: deps.peers,

@@ -22,11 +22,11 @@ export function httpPeers(clients: { user: ServiceClient; payment: ServiceClient
   return {
     playerStatus: (playerId) => user.get<PlayerStatus>(`/players/${playerId}/status`),
     qualifyingDeposit: async (playerId, which) => {
-      const latest = (type: string, order: 'asc' | 'desc') =>
+      const one = (type: string, order: 'asc' | 'desc') =>
         payment.get<{ items: TransactionView[] }>(`/wallets/${playerId}/transactions`, { query: { type, limit: 1, order } });
       const [deposits, withdrawals, wallet] = await Promise.all([
-        latest('deposit', which === 'first' ? 'asc' : 'desc'),
-        latest('withdrawal', 'desc'),
+        one('deposit', which === 'first' ? 'asc' : 'desc'),
+        one('withdrawal', 'desc'),
         payment.get<WalletView>(`/wallets/${playerId}`),
       ]);
       const deposit = deposits.items[0];
