@@ -11,10 +11,11 @@ import './support/timeout';
 
 const script = `
   const Sentry = require('@sentry/node');
-  const { scenarioApplied, scenarioContext } = require('./shared/dist/scenarios/index.js');
+  const { scenarioApplied } = require('./shared/dist/scenarios/index.js');
+  const { runRequest } = require('./shared/dist/request-context.js');
   const request = (affected) =>
     new Promise((resolve) =>
-      scenarioContext({}, { locals: {} }, () =>
+      runRequest({ scenarios: new Set() }, () =>
         Sentry.startSpan({ name: affected ? 'affected request' : 'plain request', op: 'test' }, async () => {
           Sentry.startSpan({ name: 'before the scenario', op: 'db' }, () => undefined);
           if (affected) scenarioApplied('n-plus-one');

@@ -62,12 +62,17 @@ export function httpLogger(logger: Logger) {
     },
     // The request line is written when the response finishes, which may be outside the request's
     // async context: take the scenarios that affected it from the response instead.
-    customProps: (_req, res) => {
+    // pino-http calls this as the request starts too, and makes one more child logger for anything
+    // but undefined: none is made for a request no scenario touched.
+    customProps: ((_req: IncomingMessage, res: ServerResponse) => {
       const names = (res as ServerResponse & { locals?: { scenarios?: Set<string> } }).locals?.scenarios;
-      return names?.size ? { [Attr.scenario]: [...names].join(',') } : {};
-    },
+      return names?.size ? { [Attr.scenario]: [...names].join(',') } : undefined;
+    }) as (req: IncomingMessage, res: ServerResponse) => pino.Bindings,
     customSuccessMessage: (req, res, ms) => `${req.method} ${pathOf(req)} ${res.statusCode} ${Math.round(ms)}ms`,
     customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
+    // The serializers read the request and response themselves: wrapping them would first copy every
+    // header into pino's standard shapes, only for these to keep three fields.
+    wrapSerializers: false,
     serializers: {
       req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: pathOf(req) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import * as Sentry from '@sentry/node';
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { backoffDelay, sleep } from './backoff';
 import { type Cache, createCache } from './cache';
 import { outageAwareCache } from './scenarios/cache-outage';
@@ -11,10 +11,11 @@ import { createLogger, httpLogger, type Logger } from './logger';
 import { type BusinessMetric, createMetrics, type Metrics, metricsJson, metricsMiddleware } from './metrics';
 import { sentryMode } from './sentry';
 import { createStore, RETENTION_MIN_AGE_MS, type RetentionPolicy, type Store, StoreUnavailableError } from './store';
-import { Scenarios, scenarioContext, startState } from './scenarios';
+import { type ScenarioName, Scenarios, startState } from './scenarios';
+import { runRequest } from './request-context';
 import { scenarioStateRouter } from './scenarios/route';
-import { syntheticMiddleware } from './synthetic';
-import { requestTraceMiddleware, traceIds } from './telemetry';
+import { markSynthetic } from './synthetic';
+import { requestTraceId, traceIds } from './telemetry';
 import { W3CTraceIncomingMessage } from './w3c';
 
 /** What every service's createApp receives. Tests build it with `testDeps`. */
@@ -46,6 +47,21 @@ export interface ServiceAppOptions extends ServiceDeps {
 const KEEP_ALIVE_MS = 65_000;
 
 /**
+ * Where every request starts: its context (its own trace id while the SDK is off, and a place for
+ * the scenarios that affect it, which its request log line reads from the response), the synthetic
+ * mark, and `x-trace-id`, which lets any client, curl included, quote the trace of what it just did.
+ */
+function enterRequest(req: Request, res: Response, next: NextFunction): void {
+  const scenarios = new Set<ScenarioName>();
+  res.locals.scenarios = scenarios;
+  markSynthetic(req.headers.baggage);
+  runRequest({ traceId: requestTraceId(req.headers), scenarios }, () => {
+    res.setHeader('x-trace-id', traceIds().traceId);
+    next();
+  });
+}
+
+/**
  * The common shape of every service: request log, metrics, health, JSON bodies, the routes, then
  * 404 and problem+json for everything that goes wrong.
  */
@@ -54,16 +70,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.config.trustProxy);
-  app.use(requestTraceMiddleware);
-  app.use(syntheticMiddleware);
-  app.use(scenarioContext);
+  app.use(enterRequest);
   app.use(httpLogger(logger));
   app.use(metricsMiddleware(metrics));
-  app.use((_req, res, next) => {
-    // Lets any client, curl included, quote the trace of what it just did.
-    res.setHeader('x-trace-id', traceIds().traceId);
-    next();
-  });
   app.use(healthRouter(options));
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -5,7 +5,6 @@
  */
 import { parseBaggageHeader } from '@sentry/core';
 import * as Sentry from '@sentry/node';
-import type { NextFunction, Request, Response } from 'express';
 import { Attr } from './telemetry';
 
 /** Span attribute and event tag on requests from the traffic generator (or any caller that says so). */
@@ -20,14 +19,12 @@ export function isSynthetic(baggage: string | string[] | undefined): boolean {
  * Sets `casino.synthetic=true` on the active span and on its root (the request's server span, which
  * views and sampling rules read), and as a tag on the request's scope so its errors carry it too.
  */
-export function syntheticMiddleware(req: Request, _res: Response, next: NextFunction): void {
-  if (isSynthetic(req.headers.baggage)) {
-    const span = Sentry.getActiveSpan();
-    if (span) {
-      span.setAttribute(SYNTHETIC_ATTRIBUTE, true);
-      Sentry.getRootSpan(span).setAttribute(SYNTHETIC_ATTRIBUTE, true);
-    }
-    Sentry.getIsolationScope().setTag(SYNTHETIC_ATTRIBUTE, 'true');
+export function markSynthetic(baggage: string | string[] | undefined): void {
+  if (!isSynthetic(baggage)) return;
+  const span = Sentry.getActiveSpan();
+  if (span) {
+    span.setAttribute(SYNTHETIC_ATTRIBUTE, true);
+    Sentry.getRootSpan(span).setAttribute(SYNTHETIC_ATTRIBUTE, true);
   }
-  next();
+  Sentry.getIsolationScope().setTag(SYNTHETIC_ATTRIBUTE, 'true');
 }

@@ -1,7 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { SentryNonRecordingSpan, type StartSpanOptions } from '@sentry/core';
 import * as Sentry from '@sentry/node';
+import { currentRequest } from './request-context';
 
 /**
  * Every custom span attribute and event tag the platform sets, in one place. All are namespaced
@@ -49,7 +50,18 @@ function defined(attributes: Attributes): Record<string, string | number | boole
  * when `fn` settles, whatever happens.
  */
 export function withSpan<T>(name: string, op: string, attributes: Attributes, fn: (span: Sentry.Span) => T): T {
-  return Sentry.startSpan({ name, op, attributes: defined(attributes) }, fn);
+  return traced(() => ({ name, op, attributes: defined(attributes) }), fn);
+}
+
+const UNRECORDED = new SentryNonRecordingSpan();
+
+/**
+ * Sentry.startSpan while the SDK runs. With it off, `fn` alone, given a span that records nothing:
+ * no scope is forked and no attributes are built (hence `options` is a function) for a span no one
+ * would read, which cost every database call and step of a request.
+ */
+export function traced<T>(options: () => StartSpanOptions, fn: (span: Sentry.Span) => T): T {
+  return Sentry.isInitialized() ? Sentry.startSpan(options(), fn) : fn(UNRECORDED);
 }
 
 /** Adds attributes to the active span, if there is one. */
@@ -59,8 +71,6 @@ export function annotate(attributes: Attributes): void {
 
 /** Whether figures also go to Sentry as metrics: initSentry turns it off with SENTRY_METRICS=false. */
 export const sentryMetrics = { on: true };
-
-const requestTrace = new AsyncLocalStorage<string>();
 
 /**
  * The span a request runs in, only while the SDK runs: with it off, the spans the code still starts
@@ -82,12 +92,11 @@ function incomingTraceId(headers: IncomingHttpHeaders): string {
 }
 
 /**
- * Gives each request a trace id of its own even with the SDK off (SENTRY_ENABLED=false), so logs
- * and problems still tell requests apart. With the SDK on, its active span is used instead.
+ * The trace id a request keeps for itself while the SDK is off (SENTRY_ENABLED=false), so logs and
+ * problems still tell requests apart; undefined while it runs, when its active span has one.
  */
-export function requestTraceMiddleware(req: { headers: IncomingHttpHeaders }, _res: unknown, next: () => void): void {
-  if (activeSpan()) return next();
-  requestTrace.run(incomingTraceId(req.headers), next);
+export function requestTraceId(headers: IncomingHttpHeaders): string | undefined {
+  return activeSpan() ? undefined : incomingTraceId(headers);
 }
 
 /** Trace and span ids of the active span; with the SDK off, the request's own trace id. */
@@ -97,5 +106,5 @@ export function traceIds(): { traceId: string; spanId?: string } {
     const { traceId, spanId } = span.spanContext();
     return { traceId, spanId };
   }
-  return { traceId: requestTrace.getStore() ?? Sentry.getCurrentScope().getPropagationContext().traceId };
+  return { traceId: currentRequest()?.traceId ?? Sentry.getCurrentScope().getPropagationContext().traceId };
 }

@@ -2,24 +2,14 @@
  * What a scenario affected: each request records the scenarios that acted on it, and the marks reach
  * its spans, its events and its log lines, so a presenter can filter on `casino.scenario`.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import * as Sentry from '@sentry/node';
-import type { NextFunction, Request, Response } from 'express';
+import { currentRequest } from '../request-context';
 import { Attr } from '../telemetry';
 import type { ScenarioName } from './catalogue';
 
-const affected = new AsyncLocalStorage<Set<ScenarioName>>();
-
-/** Gives each request a place to record the scenarios that affected it, for its log lines. */
-export function scenarioContext(_req: Request, res: Response, next: NextFunction): void {
-  const names = new Set<ScenarioName>();
-  res.locals.scenarios = names;
-  affected.run(names, next);
-}
-
 /** The scenarios that affected the current request so far, comma-separated; undefined if none. */
 export function appliedScenarios(): string | undefined {
-  const names = affected.getStore();
+  const names = currentRequest()?.scenarios;
   return names?.size ? [...names].join(',') : undefined;
 }
 
@@ -29,7 +19,7 @@ export function appliedScenarios(): string | undefined {
  * a presenter can filter on `casino.scenario`.
  */
 export function scenarioApplied(name: ScenarioName): void {
-  const names = affected.getStore();
+  const names = currentRequest()?.scenarios;
   names?.add(name);
   const value = names?.size ? [...names].join(',') : name;
   const span = Sentry.getActiveSpan();

@@ -1,6 +1,6 @@
 import { getClient, hasSpanStreamingEnabled } from '@sentry/core';
-import * as Sentry from '@sentry/node';
 import type * as Mingo from 'mingo';
+import { traced } from '../telemetry';
 import { applyOperationHint } from './operation-hint';
 import {
   type Collection,
@@ -45,14 +45,16 @@ function redactQuery(value: unknown, depth = 0): unknown {
  * another realm (under Jest, for one), which mingo then fails to recognise and sorts by the second.
  */
 export function clone<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return new Date(value.getTime()) as T;
-  if (Array.isArray(value)) return value.map(clone) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = clone(v);
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = clone(value[i]);
     return out as T;
   }
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = clone((value as Record<string, unknown>)[k]);
+  return out as T;
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -138,8 +140,12 @@ const COMPARISONS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', 
 /** Whether any of `values` equals `expected` as MongoDB compares: null also matches a missing field. */
 function anyEqual(values: unknown[], expected: unknown): boolean {
   if (expected === null) return values.some((v) => v === null || v === undefined);
-  const key = keyOf(expected);
-  return values.some((v) => v !== undefined && keyOf(v) === key);
+  if (expected instanceof Date) {
+    const time = expected.getTime();
+    return values.some((v) => v instanceof Date && v.getTime() === time);
+  }
+  // A string, number or boolean equals only itself (keyOf would say the same, at a JSON.stringify a value).
+  return values.includes(expected);
 }
 
 /** An order comparison, true only between values of one kind (numbers, strings or Dates), as in MongoDB. */
@@ -185,22 +191,22 @@ function fieldTest(condition: unknown): Test | null {
  * element of an array at the end. Undefined where its rules go further (arrays of arrays, an index
  * in the path, a path ending at a document, an array that yields nothing).
  */
-function valuesAt(value: unknown, parts: readonly string[]): unknown[] | undefined {
-  if (parts.length === 0) {
+function valuesAt(value: unknown, parts: readonly string[], at = 0): unknown[] | undefined {
+  if (at === parts.length) {
     if (Array.isArray(value)) return value.every(isPlainEquality) && value.length > 0 ? value : undefined;
     return isPlainObject(value) ? undefined : [value];
   }
   if (Array.isArray(value)) {
-    if (/^\d+$/.test(parts[0]!) || !value.every(isPlainObject)) return undefined;
+    if (/^\d+$/.test(parts[at]!) || !value.every(isPlainObject)) return undefined;
     const found: unknown[] = [];
     for (const element of value) {
-      const inner = valuesAt(element, parts);
+      const inner = valuesAt(element, parts, at);
       if (!inner) return undefined;
-      found.push(...inner);
+      for (const v of inner) found.push(v);
     }
     return found.length ? found : undefined;
   }
-  return isPlainObject(value) ? valuesAt(value[parts[0]!], parts.slice(1)) : [undefined];
+  return isPlainObject(value) ? valuesAt(value[parts[at]!], parts, at + 1) : [undefined];
 }
 
 /**
@@ -365,21 +371,23 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
 
   /** A span shaped like the mongoose integration's: op `db`, named by operation and collection. */
   private async op<R>(operation: string, query: Filter | Filter[] | undefined, fn: () => R): Promise<R> {
-    const client = getClient();
-    const name = client && hasSpanStreamingEnabled(client) ? `${operation} ${this.name}` : `embedded.${this.name}.${operation}`;
-    const queryText = query && Object.keys(query).length ? JSON.stringify(redactQuery(query)) : undefined;
-    return Sentry.startSpan(
-      {
-        name,
-        op: 'db',
-        attributes: {
-          'sentry.origin': 'auto.db.embedded',
-          'db.system.name': 'embedded',
-          'db.operation.name': operation,
-          'db.collection.name': this.name,
-          'db.namespace': this.database,
-          ...(queryText ? { 'db.query.text': queryText } : {}),
-        },
+    return traced(
+      () => {
+        const client = getClient();
+        const name = client && hasSpanStreamingEnabled(client) ? `${operation} ${this.name}` : `embedded.${this.name}.${operation}`;
+        const queryText = query && Object.keys(query).length ? JSON.stringify(redactQuery(query)) : undefined;
+        return {
+          name,
+          op: 'db',
+          attributes: {
+            'sentry.origin': 'auto.db.embedded',
+            'db.system.name': 'embedded',
+            'db.operation.name': operation,
+            'db.collection.name': this.name,
+            'db.namespace': this.database,
+            ...(queryText ? { 'db.query.text': queryText } : {}),
+          },
+        };
       },
       async () => {
         // Every operation crosses an event-loop turn, as a network round trip would, so concurrent
@@ -454,7 +462,8 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
       next = clone(next);
       if (!applySimpleUpdate(next, { $set: $setOnInsert })) mingo().update(next, { $set: $setOnInsert });
     }
-    if (!Object.keys(modifier).length) return next === doc ? clone(doc) : next;
+    // Nothing to change: the stored version itself, which no one changes in place.
+    if (!Object.keys(modifier).length) return next;
     const touched = pathCopy(
       next,
       Object.values(modifier).flatMap((op) => Object.keys(op as object)),
@@ -478,7 +487,7 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
       const next = this.applyUpdate(current, update, false);
       if (next._id !== current._id) throw new Error(`cannot change _id in ${this.name}`);
       this.checkUnique(next);
-      const modified = !sameValue(next, current);
+      const modified = next !== current && !sameValue(next, current);
       if (modified) this.write(current, next);
       return { doc: next, result: { matched: 1, modified: modified ? 1 : 0, upserted: false } };
     }
