@@ -13,6 +13,8 @@ import { parse as parseYaml } from 'yaml';
 import { envSchema, parseConfig, parseFrontendConfig, SERVICES } from '@casino/shared';
 import { connectSources, frontendApp } from '@casino/tools/frontend-server';
 import { repoRoot, SPOTLIGHT_NODE_OPTIONS } from '@casino/tools/launcher';
+import { envLines } from '@casino/tools/service-keys';
+import { newServiceKeys } from '@casino/shared/service-identity';
 
 const ROOT = repoRoot();
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -112,7 +114,9 @@ describe.each(SERVICES)('the %s image', (service) => {
     const command = healthCommand(check!.args);
     expect(command.slice(0, 2)).toEqual(['node', '-e']);
     expect(command[2]).toContain("'/healthz'");
-    expect(command[2]).toContain(`${service}: ${parseConfig(service, { JWT_SECRET: 'x'.repeat(32), ADMIN_TOKEN: 'x'.repeat(16) }).port}`);
+    expect(command[2]).toContain(
+      `${service}: ${parseConfig(service, { JWT_SECRET: 'x'.repeat(32), ADMIN_TOKEN: 'x'.repeat(16), ...newServiceKeys() }).port}`,
+    );
   });
 
   test('when its stages are read, then the dependencies install from the lock with every workspace manifest before any source, without install scripts, and the runtime gets only production dependencies', () => {
@@ -440,9 +444,11 @@ interface ComposeService {
   healthcheck?: { test?: string[] | string; disable?: boolean };
   profiles?: string[];
   command?: string[];
+  networks?: string[];
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
+  networks: Record<string, { internal?: boolean } | null>;
 }
 
 const composeText = readFileSync(COMPOSE_FILE, 'utf8');
@@ -483,7 +489,7 @@ function withEnvFile<T>(content: string, use: (file: string) => T): T {
   }
 }
 
-const SECRETS = 'JWT_SECRET=compose-test-jwt-secret-0123456789abcdef\nADMIN_TOKEN=compose-test-admin-token\n';
+const SECRETS = `JWT_SECRET=compose-test-jwt-secret-0123456789abcdef\nADMIN_TOKEN=compose-test-admin-token\n${envLines(newServiceKeys())}`;
 
 describe('docker-compose.yml', () => {
   test('when every service is read, then each has a memory limit, they add up to at most 2 GiB, and the comment at the top says the same', () => {
@@ -539,6 +545,32 @@ describe('docker-compose.yml', () => {
     expect(compose.services.gateway!.environment!.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?.+\}$/);
     expect(compose.services.gateway!.environment!.ADMIN_TOKEN).toMatch(/^\$\{ADMIN_TOKEN:\?.+\}$/);
     expect(compose.services.user!.environment!.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?.+\}$/);
+    // Each caller's private key reaches that service alone; every public key is required wherever it is passed.
+    for (const name of CASINO) {
+      const env = compose.services[name]!.environment!;
+      const own = Object.keys(env).filter((k) => k.endsWith('_SIGNING_KEY'));
+      expect([name, own]).toEqual([name, name === 'user' ? [] : [`${name.toUpperCase()}_SIGNING_KEY`]]);
+      for (const key of Object.keys(env).filter((k) => /_(SIGNING|PUBLIC)_KEY$/.test(k)))
+        expect(env[key]).toMatch(new RegExp(`^\\$\\{${key}:\\?.+\\}$`));
+    }
+  });
+
+  test('when the networks are read, then only the gateway is both on the edge and beside the services behind it, and nothing but the services, the data stores, Prometheus and Spotlight shares a network with them', () => {
+    const on = (name: string) => compose.services[name]!.networks ?? ['default'];
+    const reaches = (name: string, target: string) => on(name).some((n) => on(target).includes(n));
+    expect(compose.networks.backend?.internal).toBe(true);
+    expect(compose.networks.telemetry?.internal).toBe(true);
+    for (const internal of ['user', 'game', 'payment', 'wager']) {
+      expect([internal, on(internal).includes('edge')]).toEqual([internal, false]);
+      const neighbours = Object.keys(compose.services).filter((n) => n !== internal && reaches(n, internal));
+      expect([internal, neighbours.sort()]).toEqual([
+        internal,
+        ['game', 'gateway', 'mongo', 'payment', 'prometheus', 'redis', 'spotlight', 'user', 'wager'].filter((n) => n !== internal),
+      ]);
+    }
+    for (const outside of ['frontend', 'grafana', 'traffic']) expect([outside, on(outside)]).toEqual([outside, ['edge']]);
+    for (const data of ['mongo', 'redis']) expect([data, on(data)]).toEqual([data, ['backend']]);
+    expect(on('gateway')).toContain('edge');
   });
 
   test('when the addresses inside the stack are read, then each service listens on all interfaces at the port Prometheus scrapes, and finds the others, MongoDB and Redis by their service names', () => {
@@ -550,7 +582,7 @@ describe('docker-compose.yml', () => {
     const mongoCommand = compose.services.mongo!.command!.join(' ');
     for (const name of CASINO) {
       const env = compose.services[name]!.environment!;
-      expect([name, env.HOST]).toEqual([name, '0.0.0.0']);
+      expect([name, env.HOST, env.INTERNAL_HOST]).toEqual([name, '0.0.0.0', '0.0.0.0']);
       for (const peer of SERVICES) {
         const port = env[`${peer.toUpperCase()}_PORT`];
         expect(targets).toContain(`${peer}:${port}`);
@@ -584,7 +616,10 @@ describe('docker-compose.yml', () => {
   });
 
   test('when docker-compose resolves the file with .env.example as .env and the two secrets set, then each casino service starts from its environment and the frontend script accepts its own', () => {
-    const example = readFileSync(join(ROOT, '.env.example'), 'utf8').replace(/^(JWT_SECRET|ADMIN_TOKEN)=.*\n/gm, '');
+    const example = readFileSync(join(ROOT, '.env.example'), 'utf8').replace(
+      /^(JWT_SECRET|ADMIN_TOKEN|\w+_(SIGNING|PUBLIC)_KEY)=.*\n/gm,
+      '',
+    );
     const run = withEnvFile(example + SECRETS, (file) => dockerCompose(file, '--profile', 'traffic', 'config'));
     expect([run.status, run.output.includes('services:')]).toEqual([0, true]);
     const resolved = parseYaml(run.stdout) as ComposeFile;

@@ -23,6 +23,7 @@ import { parseAllDocuments } from 'yaml';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { newServiceKeys } from '@casino/shared/service-identity';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
@@ -67,12 +68,16 @@ function kubectl(args: string[]) {
   return run;
 }
 
+/** One set of the services' identity keys for every overlay's secrets.env. */
+const SERVICE_KEYS = newServiceKeys();
+
 /** A value of the right shape for a secrets.env key, random so that nothing committed can match it. */
 function secretValue(key: string): string {
   const random = randomBytes(24).toString('hex');
   if (key === 'MONGO_URL') return `mongodb://casino:${random}@mongo.test.invalid:27017/?replicaSet=rs0`;
   if (key === 'REDIS_URL') return `rediss://:${random}@redis.test.invalid:6380`;
   if (key.includes('DSN')) return `https://${random}@o1.ingest.test.invalid/1`;
+  if (key in SERVICE_KEYS) return SERVICE_KEYS[key as keyof typeof SERVICE_KEYS];
   return random;
 }
 
@@ -219,6 +224,38 @@ function selects(selector: LabelSelector | Record<string, string> | undefined, l
   return !empty && labelsMatch && expressionsMatch;
 }
 
+/** An empty selector, `{}`, which picks every pod. */
+const isEverything = (selector: LabelSelector | undefined) =>
+  !!selector && !Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length;
+
+/**
+ * Who the NetworkPolicies let reach the pods of `target`, on any port: the workloads of its
+ * namespace by name, `any namespace: <labels>` for pods elsewhere, or `everyone` when no policy
+ * isolates it or one lets anything in.
+ */
+function reachers(objects: K8sObject[], target: K8sObject): string[] {
+  const labels = podTemplate(target).metadata?.labels ?? {};
+  const policies = (ofKind(objects, 'NetworkPolicy') as (INetworkPolicy & K8sObject)[]).filter(
+    (p) =>
+      (p.spec?.policyTypes ?? ['Ingress']).includes('Ingress') &&
+      (isEverything(p.spec?.podSelector) || selects(p.spec?.podSelector, labels)),
+  );
+  if (!policies.length) return ['everyone'];
+  const found = new Set<string>();
+  for (const rule of policies.flatMap((p) => p.spec?.ingress ?? [])) {
+    if (!rule.from?.length) return ['everyone'];
+    for (const peer of rule.from) {
+      if (peer.namespaceSelector) found.add(`any namespace: ${JSON.stringify(peer.podSelector?.matchLabels ?? {})}`);
+      else if (peer.podSelector)
+        for (const w of objects.filter(
+          (o) => POD_KINDS.has(o.kind) && (isEverything(peer.podSelector) || selects(peer.podSelector, podTemplate(o).metadata?.labels)),
+        ))
+          found.add(w.metadata.name);
+    }
+  }
+  return [...found].sort();
+}
+
 /** The workloads whose pods a selector picks. */
 const selected = (objects: K8sObject[], selector: Parameters<typeof selects>[0]) =>
   objects.filter((o) => WORKLOAD_KINDS.has(o.kind) && selects(selector, podTemplate(o).metadata?.labels));
@@ -363,7 +400,8 @@ function referenceProblems(objects: K8sObject[]): string[] {
     if (!selected(objects, pdb.spec?.selector).length) problems.push(`${label(pdb)}: its selector matches no workload`);
   }
   for (const policy of ofKind(objects, 'NetworkPolicy') as (INetworkPolicy & K8sObject)[]) {
-    if (!selected(objects, policy.spec?.podSelector).length) problems.push(`${label(policy)}: its podSelector matches no workload`);
+    if (!isEverything(policy.spec?.podSelector) && !selected(objects, policy.spec?.podSelector).length)
+      problems.push(`${label(policy)}: its podSelector matches no workload`);
   }
   for (const ingress of ofKind(objects, 'Ingress') as (IIngress & K8sObject)[]) {
     for (const path of (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? [])) {
@@ -501,6 +539,48 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       }
     });
 
+    it('when the NetworkPolicies are read, then nothing reaches a pod unless a policy lets it, and each service behind the gateway is reached by exactly its callers and Prometheus', () => {
+      const { objects } = render(overlay);
+      const prometheus = `any namespace: ${JSON.stringify({ 'app.kubernetes.io/name': 'prometheus' })}`;
+      const denyAll = (ofKind(objects, 'NetworkPolicy') as (INetworkPolicy & K8sObject)[]).filter(
+        (p) => isEverything(p.spec?.podSelector) && p.spec?.policyTypes?.includes('Ingress') && !p.spec?.ingress?.length,
+      );
+      expect(denyAll).toHaveLength(1);
+      const expected: Record<string, string[]> = {
+        gateway: ['everyone'],
+        frontend: ['everyone'],
+        user: ['game', 'gateway', 'payment', 'wager', prometheus].sort(),
+        game: ['gateway', prometheus].sort(),
+        payment: ['game', 'gateway', 'wager', prometheus].sort(),
+        wager: ['game', 'gateway', 'payment', prometheus].sort(),
+        ...(overlay === 'local'
+          ? {
+              mongo: ['game', 'gateway', 'mongo', 'mongo-init-replica-set', 'payment', 'user', 'wager'],
+              redis: ['game', 'gateway', 'payment', 'user', 'wager'],
+            }
+          : {}),
+      };
+      const actual = Object.fromEntries(
+        objects.filter((o) => WORKLOAD_KINDS.has(o.kind)).map((o) => [o.metadata.name, reachers(objects, o)]),
+      );
+      expect(actual).toEqual(expected);
+    });
+
+    it('when each service reads its identity keys, then a caller has its own private key alone and every service behind the gateway has all the public keys, from the Secret', () => {
+      const { objects } = render(overlay);
+      for (const deployment of ofKind(objects, 'Deployment').filter((d) => (SERVICES as readonly string[]).includes(d.metadata.name))) {
+        const container = podTemplate(deployment).spec!.containers[0]!;
+        const name = deployment.metadata.name;
+        const keys = (container.env ?? []).filter((v) => /_(SIGNING|PUBLIC)_KEY$/.test(v.name));
+        expect([name, keys.filter((v) => v.name.endsWith('_SIGNING_KEY')).map((v) => v.name)]).toEqual([
+          name,
+          name === 'user' ? [] : [`${name.toUpperCase()}_SIGNING_KEY`],
+        ]);
+        expect([name, keys.filter((v) => v.name.endsWith('_PUBLIC_KEY')).length]).toEqual([name, name === 'gateway' ? 0 : 4]);
+        for (const key of keys) expect([name, key.name, key.valueFrom?.secretKeyRef?.optional]).toEqual([name, key.name, undefined]);
+      }
+    });
+
     it('when its secrets.env.example is read, then it names keys without any value', () => {
       const { keys, valued } = exampleKeys(overlay);
       expect(keys).toEqual(expect.arrayContaining(['JWT_SECRET', 'ADMIN_TOKEN']));
@@ -631,7 +711,9 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       const strays = objects
         .filter((o) => ['Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'].includes(o.kind) && o.metadata.name === 'wager')
         .map((o) => JSON.parse(JSON.stringify(o).replaceAll('"wager"', '"wagr"')) as K8sObject);
-      expect(referenceProblems([...objects.filter((o) => o.metadata.name !== 'wager'), ...strays])).toEqual([
+      expect(
+        referenceProblems([...objects.filter((o) => o.metadata.name !== 'wager' && o.metadata.name !== 'casino-wager'), ...strays]),
+      ).toEqual([
         'Service/wagr: its selector matches no workload',
         'HorizontalPodAutoscaler/wagr: scales Deployment/wagr, which does not exist',
         'PodDisruptionBudget/wagr: its selector matches no workload',

@@ -2,10 +2,14 @@
  * Switching scenarios on a running platform, as a presenter does: through `npm run scenario` and
  * the gateway's admin API, reaching every service at once and again after a service lost it.
  */
-import { SERVICES } from '@casino/shared';
+import { SERVICES, type ServiceName } from '@casino/shared';
+import { callerAuthorization } from '@casino/shared/testing';
 import { runCli } from './support/cli';
 import { type RunningPlatform, startPlatform, TEST_SECRETS } from './support/platform';
 import './support/timeout';
+
+/** What the gateway sends to set or read a service's scenarios. */
+const asGateway = (service: ServiceName) => ({ authorization: callerAuthorization('gateway', service) });
 
 describe('switching scenarios on a running platform', () => {
   let platform: RunningPlatform;
@@ -15,7 +19,7 @@ describe('switching scenarios on a running platform', () => {
       timeoutMs: 30_000,
     });
   const stateOf = async (service: (typeof SERVICES)[number]) =>
-    (await fetch(`http://127.0.0.1:${platform.ports[service]}/internal/scenarios`)).json() as Promise<
+    (await fetch(`http://127.0.0.1:${platform.ports[service]}/internal/scenarios`, { headers: asGateway(service) })).json() as Promise<
       Record<string, { enabled: boolean; params: unknown }>
     >;
 
@@ -54,7 +58,7 @@ describe('switching scenarios on a running platform', () => {
     await scenario('on', 'latency', '--service', 'wager', '--ms', '50');
     await fetch(`http://127.0.0.1:${platform.ports.payment}/internal/scenarios`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asGateway('payment') },
       body: '{}',
     });
     expect(await stateOf('payment')).toEqual({});

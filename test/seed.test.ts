@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { type GameView, SERVICES, type TransactionView, type WalletView } from '@casino/shared';
+import { type GameView, SERVICES, type ServiceName, type TransactionView, type WalletView } from '@casino/shared';
+import { callerAuthorization } from '@casino/shared/testing';
 import { repoRoot } from '@casino/tools/launcher';
-import { localPeerUrls, planPlayers, seedPlatform, type SeedResult } from '@casino/tools/seed';
-import { freePorts, type RunningPlatform, startPlatform } from './support/platform';
+import { gatewayAuthorization, localPeerUrls, planPlayers, seedPlatform, type SeedResult } from '@casino/tools/seed';
+import { freePorts, type RunningPlatform, startPlatform, TEST_SECRETS } from './support/platform';
+
+const asGateway = gatewayAuthorization(TEST_SECRETS);
 
 const SEED_CLI = join(repoRoot(), 'tools', 'dist', 'cli', 'seed.js');
 const SMALL = { players: 6, spins: 5, concurrency: 3 };
@@ -13,17 +16,23 @@ const CATALOGUE: GameView[] = [
   { id: 'fruit-fiesta', name: 'Fruit Fiesta', minStake: 10, maxStake: 5_000, stakeStep: 5, rtp: 96 },
 ];
 
-async function get<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+/** A read straight from a service behind the gateway, as the gateway makes it. */
+async function get<T>(url: string, service: ServiceName): Promise<T> {
+  const res = await fetch(url, { headers: { authorization: callerAuthorization('gateway', service) } });
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 }
 
-/** Runs the CLI with only the given service URLs in its environment. */
-function runCli(args: string[], urls: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the CLI with only the given service URLs and the gateway's key (unless told not to) in its environment. */
+function runCli(
+  args: string[],
+  urls: Record<string, string>,
+  key: string | undefined = TEST_SECRETS.GATEWAY_SIGNING_KEY,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    ...(key ? { GATEWAY_SIGNING_KEY: key } : {}),
     ...Object.fromEntries(Object.entries(urls).map(([s, u]) => [`${s.toUpperCase()}_URL`, u])),
   };
   const child = spawn(process.execPath, [SEED_CLI, ...args], { env, cwd: __dirname, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -95,8 +104,8 @@ describe('seeding a running platform', () => {
     new Map(
       await Promise.all(
         result.players.map(async ({ playerId }) => {
-          const tx = await get<{ items: unknown[] }>(svc('payment', `/wallets/${playerId}/transactions?limit=100`));
-          const rounds = await get<{ items: unknown[] }>(svc('game', `/players/${playerId}/rounds?limit=100`));
+          const tx = await get<{ items: unknown[] }>(svc('payment', `/wallets/${playerId}/transactions?limit=100`), 'payment');
+          const rounds = await get<{ items: unknown[] }>(svc('game', `/players/${playerId}/rounds?limit=100`), 'game');
           return [playerId, { transactions: tx.items.length, rounds: rounds.items.length }] as const;
         }),
       ),
@@ -104,7 +113,7 @@ describe('seeding a running platform', () => {
 
   beforeAll(async () => {
     platform = await startPlatform();
-    first = await seedPlatform(localPeerUrls(platform.ports), { seed: 42, ...SMALL });
+    first = await seedPlatform(localPeerUrls(platform.ports), { seed: 42, ...SMALL }, asGateway);
     counts = await countsOf(first);
   }, 90_000);
 
@@ -126,7 +135,7 @@ describe('seeding a running platform', () => {
   });
 
   test('when seeding twice with the same seed, then the second run creates no player, deposit or round and says everything was there', async () => {
-    const second = await seedPlatform(localPeerUrls(platform.ports), { seed: 42, ...SMALL });
+    const second = await seedPlatform(localPeerUrls(platform.ports), { seed: 42, ...SMALL }, asGateway);
 
     expect(second.summary.failures.count).toBe(0);
     expect(second.summary.players).toEqual({ planned: 6, created: 0, existing: 6 });
@@ -139,8 +148,8 @@ describe('seeding a running platform', () => {
 
   test('when seeding, then every seeded wallet equals the sum of its ledger entries, cash and bonus apart', async () => {
     for (const { playerId } of first.players) {
-      const wallet = await get<WalletView>(svc('payment', `/wallets/${playerId}`));
-      const { items } = await get<{ items: TransactionView[] }>(svc('payment', `/wallets/${playerId}/transactions?limit=100`));
+      const wallet = await get<WalletView>(svc('payment', `/wallets/${playerId}`), 'payment');
+      const { items } = await get<{ items: TransactionView[] }>(svc('payment', `/wallets/${playerId}/transactions?limit=100`), 'payment');
 
       expect(items.length).toBeGreaterThan(0);
       expect(wallet.cash).toBe(items.reduce((sum, t) => sum + t.cash, 0));
@@ -150,7 +159,7 @@ describe('seeding a running platform', () => {
   });
 
   test('when seeding with another seed, then other players are created beside the first ones', async () => {
-    const other = await seedPlatform(localPeerUrls(platform.ports), { seed: 7, players: 2, spins: 1, concurrency: 2 });
+    const other = await seedPlatform(localPeerUrls(platform.ports), { seed: 7, players: 2, spins: 1, concurrency: 2 }, asGateway);
 
     expect(other.summary.players).toEqual({ planned: 2, created: 2, existing: 0 });
     expect(other.players.map((p) => p.email)).toEqual(['seed7-player1@demo.casino.test', 'seed7-player2@demo.casino.test']);
@@ -186,6 +195,13 @@ describe('the seed CLI without a platform', () => {
     expect(run.stderr).toMatch(
       /^seed: nothing seeded: the \w+ service at http:\/\/127\.0\.0\.1:\d+ is not reachable .*Is the platform running\? Start it with `npm run demo`/,
     );
+  });
+
+  test('when the gateway key is nowhere to be found, then it exits 2 saying where to set it', async () => {
+    const run = await runCli(['--players', '1'], {}, '');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^seed: GATEWAY_SIGNING_KEY is not set: .*\.demo\/service-keys\.env\.\n$/);
   });
 
   test('when an option is not a number in range, then it exits 2 with the usage', async () => {

@@ -16,7 +16,10 @@ describe('Sentry settings', () => {
   test('when the trace lifecycle is static, then transactions carry the service tag, server name and no request body', async () => {
     const platform = await startPlatform({ SENTRY_DSN: ingest.dsn(21), SENTRY_TRACE_LIFECYCLE: 'static' }, ['user']);
     try {
-      const direct = await call(userApi(platform), 'POST', '/players', { body: { email: `s-${randomUUID()}@example.com`, password } });
+      const direct = await call(userApi(platform), 'POST', '/players', {
+        as: ['gateway', 'user'],
+        body: { email: `s-${randomUUID()}@example.com`, password },
+      });
       expect(direct.status).toBe(201);
       const tx = await ingest.waitFor('a transaction', () =>
         ingest.transactions().find((t) => t.project === '21' && t.event.transaction === 'POST /players'),
@@ -35,7 +38,10 @@ describe('Sentry settings', () => {
     const platform = await startPlatform({ SENTRY_SPOTLIGHT: ingest.spotlightUrl() }, ['user']);
     try {
       expect((await health(platform)).sentry).toBe('spotlight');
-      await call(userApi(platform), 'POST', '/players', { body: { email: `sp-${randomUUID()}@example.com`, password } });
+      await call(userApi(platform), 'POST', '/players', {
+        as: ['gateway', 'user'],
+        body: { email: `sp-${randomUUID()}@example.com`, password },
+      });
       const tx = await ingest.waitFor('a transaction at the sidecar', () =>
         ingest.transactions().find((t) => t.project === 'spotlight' && t.event.transaction === 'POST /players'),
       );
@@ -53,7 +59,7 @@ describe('Sentry settings', () => {
     try {
       expect((await health(platform)).sentry).toBe('remote');
       const email = `both-${randomUUID()}@example.com`;
-      const created = await call(userApi(platform), 'POST', '/players', { body: { email, password } });
+      const created = await call(userApi(platform), 'POST', '/players', { as: ['gateway', 'user'], body: { email, password } });
       expect(created.status).toBe(201);
       const sent = (project: string) =>
         ingest
@@ -76,7 +82,10 @@ describe('Sentry settings', () => {
     const on = await startPlatform({ SENTRY_DSN: ingest.dsn(34), SENTRY_TRACE_LIFECYCLE: 'static' }, ['user']);
     try {
       for (const p of [platform, on]) {
-        const made = await call(userApi(p), 'POST', '/players', { body: { email: `lm-${randomUUID()}@example.com`, password } });
+        const made = await call(userApi(p), 'POST', '/players', {
+          as: ['gateway', 'user'],
+          body: { email: `lm-${randomUUID()}@example.com`, password },
+        });
         expect(made.status).toBe(201);
       }
       await ingest.waitFor('the transaction with logs and metrics off', () =>
@@ -104,10 +113,16 @@ describe('Sentry settings', () => {
     const platform = await startPlatform({ SENTRY_DSN: ingest.dsn(22), SENTRY_ENABLED: 'false' }, ['user']);
     try {
       expect((await health(platform)).sentry).toBe('off');
-      const bad = await call<{ traceId: string }>(userApi(platform), 'POST', '/players', { body: { email: 'not-an-email', password } });
+      const bad = await call<{ traceId: string }>(userApi(platform), 'POST', '/players', {
+        as: ['gateway', 'user'],
+        body: { email: 'not-an-email', password },
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.traceId).toMatch(/^[0-9a-f]{32}$/);
-      await call(userApi(platform), 'POST', '/players', { body: { email: `off-${randomUUID()}@example.com`, password } });
+      await call(userApi(platform), 'POST', '/players', {
+        as: ['gateway', 'user'],
+        body: { email: `off-${randomUUID()}@example.com`, password },
+      });
     } finally {
       await platform.stop();
     }
@@ -118,8 +133,14 @@ describe('Sentry settings', () => {
     const platform = await startPlatform({}, ['user']);
     try {
       expect((await health(platform)).sentry).toBe('local');
-      const a = await call(userApi(platform), 'POST', '/players', { body: { email: `l-${randomUUID()}@example.com`, password } });
-      const b = await call(userApi(platform), 'POST', '/players', { body: { email: `l-${randomUUID()}@example.com`, password } });
+      const a = await call(userApi(platform), 'POST', '/players', {
+        as: ['gateway', 'user'],
+        body: { email: `l-${randomUUID()}@example.com`, password },
+      });
+      const b = await call(userApi(platform), 'POST', '/players', {
+        as: ['gateway', 'user'],
+        body: { email: `l-${randomUUID()}@example.com`, password },
+      });
       expect(a.traceId).not.toBe(b.traceId);
       await new Promise((r) => setTimeout(r, 200));
       const lines = platform.logs.map((l) => JSON.parse(l.line) as { trace_id?: string; span_id?: string; req?: unknown });
@@ -137,7 +158,7 @@ describe('Sentry settings', () => {
     try {
       const traceIds: string[] = [];
       for (let i = 0; i < 30; i++) {
-        const answer = await call(userApi(platform), 'GET', `/players/${randomUUID()}/status`);
+        const answer = await call(userApi(platform), 'GET', `/players/${randomUUID()}/status`, { as: ['game', 'user'] });
         expect(answer.status).toBe(404);
         traceIds.push(answer.traceId);
       }
@@ -205,6 +226,7 @@ describe('trace propagation between services', () => {
     const game = `http://127.0.0.1:${platform.ports.game}`;
     seen.length = 0;
     const spin = await call(game, 'POST', `/players/${randomUUID()}/games/lucky-sevens/spins`, {
+      as: ['gateway', 'game'],
       body: { stake: 10 },
       key: `k-${randomUUID()}`,
     });
@@ -222,6 +244,7 @@ describe('trace propagation between services', () => {
     const game = `http://127.0.0.1:${platform.ports.game}`;
     const traceId = randomUUID().replace(/-/g, '');
     const res = await call(game, 'GET', '/games', {
+      as: ['gateway', 'game'],
       headers: { 'sentry-trace': `${traceId}-1234567890abcdef-1`, baggage: `sentry-trace_id=${traceId},sentry-sampled=true` },
     });
     expect(res.traceId).toBe(traceId);
@@ -230,7 +253,10 @@ describe('trace propagation between services', () => {
   test('when a request arrives with only a W3C traceparent, then the service continues that trace', async () => {
     const game = `http://127.0.0.1:${platform.ports.game}`;
     const traceId = randomUUID().replace(/-/g, '');
-    const res = await call(game, 'GET', '/games', { headers: { traceparent: `00-${traceId}-1234567890abcdef-01` } });
+    const res = await call(game, 'GET', '/games', {
+      as: ['gateway', 'game'],
+      headers: { traceparent: `00-${traceId}-1234567890abcdef-01` },
+    });
     expect(res.traceId).toBe(traceId);
   });
 });

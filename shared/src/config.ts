@@ -4,6 +4,15 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { FrontendRuntimeConfig } from './frontend-runtime-config';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios/catalogue';
+import {
+  CALLERS,
+  type IdentityConfig,
+  isCaller,
+  parsePublicKey,
+  parseSigningKey,
+  publicKeyVariable,
+  signingKeyVariable,
+} from './service-identity';
 import { DEFAULT_PORTS, SERVICES, type ServiceName } from './services';
 
 export { DEFAULT_PORTS, SERVICES, type ServiceName };
@@ -27,6 +36,20 @@ const rate = numberIn('a number from 0 to 1', 0, 1, false);
 const whole = (min: number, max: number) => numberIn(`a whole number from ${min} to ${max}`, min, max, true);
 const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'], error: 'must be true or false' });
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const keyOf = (parse: (text: string) => unknown, what: string) =>
+  z.string().refine(
+    (text) => {
+      try {
+        parse(text);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a base64 ${what} (npm run service-keys makes a set)` },
+  );
+const signingKey = keyOf(parseSigningKey, 'PKCS#8 P-256 private key');
+const publicKey = keyOf(parsePublicKey, 'SPKI P-256 public key');
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], 'must be development, production or test').default('development'),
@@ -34,6 +57,7 @@ export const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be fatal, error, warn, info, debug, trace or silent')
     .default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
+  INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
   USER_PORT: port.default(DEFAULT_PORTS.user),
   GAME_PORT: port.default(DEFAULT_PORTS.game),
@@ -79,6 +103,14 @@ export const envSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_EXPIRES_IN: whole(60, 86_400 * 30).default(3600),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  GATEWAY_SIGNING_KEY: signingKey.optional(),
+  GAME_SIGNING_KEY: signingKey.optional(),
+  PAYMENT_SIGNING_KEY: signingKey.optional(),
+  WAGER_SIGNING_KEY: signingKey.optional(),
+  GATEWAY_PUBLIC_KEY: publicKey.optional(),
+  GAME_PUBLIC_KEY: publicKey.optional(),
+  PAYMENT_PUBLIC_KEY: publicKey.optional(),
+  WAGER_PUBLIC_KEY: publicKey.optional(),
   SCENARIOS: z
     .string()
     .default('')
@@ -104,9 +136,13 @@ export const envSchema = z.object({
 type Env = z.infer<typeof envSchema>;
 
 /** Settings a service cannot start without, beyond what every service needs. */
-const REQUIRED_BY: Partial<Record<ServiceName, (keyof Env)[]>> = {
-  gateway: ['JWT_SECRET', 'ADMIN_TOKEN'],
-  user: ['JWT_SECRET'],
+const PUBLIC_KEYS = CALLERS.map(publicKeyVariable) as (keyof Env)[];
+const REQUIRED_BY: Record<ServiceName, (keyof Env)[]> = {
+  gateway: ['JWT_SECRET', 'ADMIN_TOKEN', 'GATEWAY_SIGNING_KEY'],
+  user: ['JWT_SECRET', ...PUBLIC_KEYS],
+  game: ['GAME_SIGNING_KEY', ...PUBLIC_KEYS],
+  payment: ['PAYMENT_SIGNING_KEY', ...PUBLIC_KEYS],
+  wager: ['WAGER_SIGNING_KEY', ...PUBLIC_KEYS],
 };
 
 export interface SentryConfig {
@@ -130,7 +166,11 @@ export interface Config {
   version: string;
   nodeEnv: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  /** Address to listen on: loopback by default; containers set 0.0.0.0. */
+  /**
+   * Address to listen on: HOST for the gateway (and the frontend), INTERNAL_HOST for the four services
+   * behind it, each loopback by default, so sharing the lobby on a network (HOST=0.0.0.0) does not
+   * share the internal services; containers set both to 0.0.0.0.
+   */
   host: string;
   port: number;
   urls: Record<Exclude<ServiceName, 'gateway'>, string>;
@@ -145,6 +185,8 @@ export interface Config {
   retainRecords: number;
   sentry: SentryConfig;
   jwt: { secret: string; expiresInSeconds: number };
+  /** This service's key and its callers' public keys (see service-identity.ts). */
+  identity: IdentityConfig;
   adminToken: string;
   /** Scenarios switched on at start, from SCENARIOS. */
   scenarios: ScenarioName[];
@@ -265,10 +307,9 @@ export function parseFrontendConfig(source: NodeJS.ProcessEnv): FrontendConfig {
 /** Validates the environment for one service; throws ConfigError naming the first bad variable. */
 export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Config {
   const env = parseEnvironment(source);
-  for (const name of REQUIRED_BY[service] ?? []) {
+  for (const name of REQUIRED_BY[service]) {
     if (env[name] === undefined) throw new ConfigError(`${name} is required by the ${service} service`);
   }
-  const local = (p: number) => `http://127.0.0.1:${p}`;
   const spotlight = env.SENTRY_SPOTLIGHT ?? false;
   const dsnKey = `SENTRY_DSN_${service.toUpperCase()}` as keyof Env;
   const dsn = (env[dsnKey] as string | undefined) ?? env.SENTRY_DSN;
@@ -277,14 +318,9 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
     version: VERSION,
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    host: env.HOST,
+    host: service === 'gateway' ? env.HOST : env.INTERNAL_HOST,
     port: env[`${service.toUpperCase()}_PORT` as 'GATEWAY_PORT'],
-    urls: {
-      user: env.USER_URL ?? local(env.USER_PORT),
-      game: env.GAME_URL ?? local(env.GAME_PORT),
-      payment: env.PAYMENT_URL ?? local(env.PAYMENT_PORT),
-      wager: env.WAGER_URL ?? local(env.WAGER_PORT),
-    },
+    urls: urlsOf(env),
     mongoUrl: env.MONGO_URL,
     mongoConnectTimeoutMs: env.MONGO_CONNECT_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
@@ -305,6 +341,7 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
       debug: env.SENTRY_DEBUG,
     },
     jwt: { secret: env.JWT_SECRET ?? '', expiresInSeconds: env.JWT_EXPIRES_IN },
+    identity: identityOf(service, env),
     adminToken: env.ADMIN_TOKEN ?? '',
     scenarios: env.SCENARIOS as ScenarioName[],
     downstreamTimeoutMs: env.DOWNSTREAM_TIMEOUT_MS,
@@ -318,6 +355,31 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     trustProxy: trustProxyValue(env.TRUST_PROXY),
   };
+}
+
+function urlsOf(env: Env): Config['urls'] {
+  const local = (p: number) => `http://127.0.0.1:${p}`;
+  return {
+    user: env.USER_URL ?? local(env.USER_PORT),
+    game: env.GAME_URL ?? local(env.GAME_PORT),
+    payment: env.PAYMENT_URL ?? local(env.PAYMENT_PORT),
+    wager: env.WAGER_URL ?? local(env.WAGER_PORT),
+  };
+}
+
+/** Where the four services behind the gateway answer: their *_URL, else this machine on their ports. */
+export function serviceUrls(source: NodeJS.ProcessEnv): Config['urls'] {
+  return urlsOf(parseEnvironment(source));
+}
+
+function identityOf(service: ServiceName, env: Env): IdentityConfig {
+  const own = isCaller(service) ? (env[signingKeyVariable(service) as keyof Env] as string | undefined) : undefined;
+  const publicKeys: IdentityConfig['publicKeys'] = {};
+  for (const caller of CALLERS) {
+    const text = env[publicKeyVariable(caller) as keyof Env] as string | undefined;
+    if (text) publicKeys[caller] = parsePublicKey(text);
+  }
+  return { signingKey: own ? parseSigningKey(own) : undefined, publicKeys };
 }
 
 function trustProxyValue(setting: string): boolean | number | string {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as Sentry from '@sentry/node';
 import { backoffDelay, sleep } from './backoff';
 import type { Config, ServiceName } from './config';
-import { AppError, type FieldError } from './errors';
+import { AppError, type FieldError, problemType } from './errors';
+import { TokenSigner } from './service-identity';
 import { traceIds } from './telemetry';
 import { Agent, request as httpRequest } from 'node:http';
 
@@ -15,6 +16,8 @@ export interface ServiceClientOptions {
   retries?: number;
   /** First backoff step; each retry waits up to twice as long as the one before (full jitter). */
   backoffMs?: number;
+  /** The Authorization header that proves who calls (see service-identity.ts), made for each call. */
+  authorize?: () => string;
 }
 
 export interface CallOptions {
@@ -164,6 +167,7 @@ export class ServiceClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    if (this.options.authorize) headers.authorization = this.options.authorize();
     // With the SDK off nothing adds trace headers: pass the request's trace id on, unsampled, so
     // the callee's log lines carry the same one.
     if (!Sentry.isInitialized()) headers.traceparent = `00-${traceIds().traceId}-${randomBytes(8).toString('hex')}-00`;
@@ -216,6 +220,16 @@ export class ServiceClient {
         return { status: response.status, headers: response.headers, body: payload as T };
 
       const problem = (payload ?? {}) as ProblemBody;
+      // The callee refused this service's own credentials: a fault of the platform's set-up, not
+      // of the request, so the caller's client is not told 401 or 403 about itself.
+      if (problem.type === problemType('caller-unauthenticated') || problem.type === problemType('caller-not-allowed')) {
+        throw new AppError(502, {
+          slug: 'upstream-error',
+          title: 'Bad gateway',
+          detail: `The ${service} service refused this service's identity: ${problem.detail ?? problem.title ?? response.status}`,
+          operational: false,
+        });
+      }
       if (response.status < 500) {
         const slug = problem.type?.startsWith('urn:casino:problem:') ? problem.type.slice(19) : 'upstream-rejected';
         throw new AppError(response.status, {
@@ -245,5 +259,21 @@ export class ServiceClient {
 
 /** A client for another service of the platform, with the timeout from config. */
 export function peerClient(config: Config, service: Exclude<ServiceName, 'gateway'>): ServiceClient {
-  return new ServiceClient({ service, baseUrl: config.urls[service], timeoutMs: config.downstreamTimeoutMs });
+  const signer = signerFor(config);
+  return new ServiceClient({
+    service,
+    baseUrl: config.urls[service],
+    timeoutMs: config.downstreamTimeoutMs,
+    ...(signer ? { authorize: () => signer.authorization(service) } : {}),
+  });
+}
+
+const signers = new WeakMap<Config['identity'], TokenSigner>();
+/** One signer a service, so its clients share their tokens; none for a service with no key (user). */
+function signerFor(config: Config): TokenSigner | undefined {
+  const key = config.identity.signingKey;
+  if (!key) return undefined;
+  let signer = signers.get(config.identity);
+  if (!signer) signers.set(config.identity, (signer = new TokenSigner(config.service, key)));
+  return signer;
 }

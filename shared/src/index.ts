@@ -13,6 +13,7 @@ export * from './request';
 export * from './rule-error';
 export * from './scenarios';
 export * from './service';
+export * from './service-identity';
 export * from './store';
 export * from './synthetic';
 export * from './telemetry';

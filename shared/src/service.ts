@@ -5,7 +5,7 @@ import { backoffDelay, sleep } from './backoff';
 import { type Cache, createCache } from './cache';
 import { outageAwareCache } from './scenarios/cache-outage';
 import { type Config, loadConfig, type ServiceName } from './config';
-import { notFoundHandler, problemHandler } from './errors';
+import { AppError, notFoundHandler, problemHandler, sendProblem } from './errors';
 import { healthRouter } from './health';
 import { createLogger, httpLogger, type Logger } from './logger';
 import { type BusinessMetric, createMetrics, type Metrics, metricsJson, metricsMiddleware } from './metrics';
@@ -13,6 +13,14 @@ import { sentryMode } from './sentry';
 import { createStore, RETENTION_MIN_AGE_MS, type RetentionPolicy, type Store, StoreUnavailableError } from './store';
 import { type ScenarioName, Scenarios, startState } from './scenarios';
 import { runRequest } from './request-context';
+import {
+  type CallerPolicy,
+  IDENTITY_PROBLEMS,
+  SCENARIO_CALLERS,
+  type IdentityProblem,
+  requireCallers,
+  TokenVerifier,
+} from './service-identity';
 import { scenarioStateRouter } from './scenarios/route';
 import { markSynthetic } from './synthetic';
 import { requestTraceId, traceIds } from './telemetry';
@@ -41,6 +49,17 @@ export interface ServiceAppOptions extends ServiceDeps {
    * Off for the gateway, which holds that state itself and is the only public service.
    */
   scenarioRoutes?: boolean;
+  /**
+   * Which services may call which route: required of every service but the gateway, whose API is
+   * public. The gateway alone may set the scenarios (/internal/scenarios), whatever this says.
+   */
+  callers?: CallerPolicy;
+}
+
+/** 401 or 403 as problem+json, for a call that identity checks refuse. */
+function refuseCaller(res: Response, problem: IdentityProblem, detail: string): void {
+  const { status, title } = IDENTITY_PROBLEMS[problem];
+  sendProblem(res, new AppError(status, { slug: problem, title, detail }));
 }
 
 /** How long an idle connection to a service stays open. */
@@ -73,6 +92,12 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(enterRequest);
   app.use(httpLogger(logger));
   app.use(metricsMiddleware(metrics));
+  const { service, identity } = options.config;
+  if (service !== 'gateway') {
+    if (!options.callers) throw new Error(`the ${service} service must say which services may call its routes`);
+    const verifier = new TokenVerifier(service, identity.publicKeys);
+    app.use(requireCallers(service, verifier, { ...options.callers, ...SCENARIO_CALLERS }, refuseCaller));
+  }
   app.use(healthRouter(options));
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

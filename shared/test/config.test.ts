@@ -3,11 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, envSchema, parseConfig, SERVICES } from '@casino/shared/config';
+import { newServiceKeys } from '@casino/shared/service-identity';
 
 const SECRET = 'a-jwt-secret-that-is-long-enough-0123456789';
 const ADMIN = 'an-admin-token-0123456789';
+/** The services' identity keys, which every service needs to start. */
+const KEYS = newServiceKeys();
 /** What the gateway and user service need to start at all. */
-const BASE = { JWT_SECRET: SECRET, ADMIN_TOKEN: ADMIN };
+const BASE = { JWT_SECRET: SECRET, ADMIN_TOKEN: ADMIN, ...KEYS };
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 function configError(work: () => unknown): ConfigError {
@@ -23,11 +26,13 @@ function configError(work: () => unknown): ConfigError {
 describe('parseConfig', () => {
   describe('RETAIN_RECORDS', () => {
     test('when it is unset, then the embedded store keeps 10,000 finished records and MongoDB keeps them all; a value wins over both', () => {
-      expect(parseConfig('game', {}).retainRecords).toBe(10_000);
-      expect(parseConfig('game', { MONGO_URL: 'mongodb://db:27017' }).retainRecords).toBe(0);
-      expect(parseConfig('payment', { MONGO_URL: 'mongodb://db:27017', RETAIN_RECORDS: '50000' }).retainRecords).toBe(50_000);
-      expect(parseConfig('wager', { RETAIN_RECORDS: '0' }).retainRecords).toBe(0);
-      expect(configError(() => parseConfig('game', { RETAIN_RECORDS: '-1' })).message).toMatch(/^RETAIN_RECORDS must be a whole number/);
+      expect(parseConfig('game', KEYS).retainRecords).toBe(10_000);
+      expect(parseConfig('game', { ...KEYS, MONGO_URL: 'mongodb://db:27017' }).retainRecords).toBe(0);
+      expect(parseConfig('payment', { ...KEYS, MONGO_URL: 'mongodb://db:27017', RETAIN_RECORDS: '50000' }).retainRecords).toBe(50_000);
+      expect(parseConfig('wager', { ...KEYS, RETAIN_RECORDS: '0' }).retainRecords).toBe(0);
+      expect(configError(() => parseConfig('game', { ...KEYS, RETAIN_RECORDS: '-1' })).message).toMatch(
+        /^RETAIN_RECORDS must be a whole number/,
+      );
     });
   });
 
@@ -82,7 +87,7 @@ describe('parseConfig', () => {
     });
 
     test('when nothing about Sentry is set, then every transaction is sampled, spans stream, profiles are off and the release names the version', () => {
-      const { sentry, version } = parseConfig('game', {});
+      const { sentry, version } = parseConfig('game', KEYS);
 
       expect(version).toBe(VERSION);
       expect(sentry).toEqual({
@@ -103,10 +108,10 @@ describe('parseConfig', () => {
     test('when a DSN is set, then profiles are sampled at 1 unless a rate is given', () => {
       const dsn = 'https://public@o1.ingest.sentry.io/1';
 
-      expect(parseConfig('game', { SENTRY_DSN: dsn }).sentry.profileSessionSampleRate).toBe(1);
-      expect(parseConfig('game', { SENTRY_DSN: dsn, SENTRY_PROFILE_SESSION_SAMPLE_RATE: '0.25' }).sentry.profileSessionSampleRate).toBe(
-        0.25,
-      );
+      expect(parseConfig('game', { ...KEYS, SENTRY_DSN: dsn }).sentry.profileSessionSampleRate).toBe(1);
+      expect(
+        parseConfig('game', { ...KEYS, SENTRY_DSN: dsn, SENTRY_PROFILE_SESSION_SAMPLE_RATE: '0.25' }).sentry.profileSessionSampleRate,
+      ).toBe(0.25);
     });
 
     test.each([
@@ -114,7 +119,7 @@ describe('parseConfig', () => {
       ['1', true],
       ['http://localhost:8969/stream', 'http://localhost:8969/stream'],
     ])('when SENTRY_SPOTLIGHT is %s, then traces use the static lifecycle and profiles are on', (value, spotlight) => {
-      const { sentry } = parseConfig('game', { SENTRY_SPOTLIGHT: value });
+      const { sentry } = parseConfig('game', { ...KEYS, SENTRY_SPOTLIGHT: value });
 
       expect(sentry.spotlight).toBe(spotlight);
       expect(sentry.traceLifecycle).toBe('static');
@@ -122,13 +127,14 @@ describe('parseConfig', () => {
     });
 
     test('when SENTRY_SPOTLIGHT is false, then spans stream as without it', () => {
-      const { sentry } = parseConfig('game', { SENTRY_SPOTLIGHT: 'false' });
+      const { sentry } = parseConfig('game', { ...KEYS, SENTRY_SPOTLIGHT: 'false' });
 
       expect(sentry).toMatchObject({ spotlight: false, traceLifecycle: 'stream', profileSessionSampleRate: 0 });
     });
 
     test('when a release and environment are given, then they are used as they are', () => {
       const { sentry } = parseConfig('game', {
+        ...KEYS,
         SENTRY_RELEASE: 'casino@2026.1.1+abc',
         SENTRY_ENVIRONMENT: 'staging',
         NODE_ENV: 'production',
@@ -140,6 +146,7 @@ describe('parseConfig', () => {
 
     test('when lists are given with stray spaces and commas, then they are trimmed and empty items dropped', () => {
       const config = parseConfig('gateway', {
+        ...KEYS,
         ...BASE,
         SCENARIOS: ' slow-query, ,payment-failures,',
         CORS_ORIGINS: 'https://a.example, https://b.example',
@@ -152,8 +159,8 @@ describe('parseConfig', () => {
 
   describe('scenarios at start', () => {
     test('when SCENARIOS names a scenario that does not exist, then the configuration is refused naming the variable and the known names', () => {
-      expect(() => parseConfig('game', { SCENARIOS: 'slow-query,flaky-game' })).toThrow(ConfigError);
-      expect(() => parseConfig('game', { SCENARIOS: 'slow-query,flaky-game' })).toThrow(
+      expect(() => parseConfig('game', { ...KEYS, SCENARIOS: 'slow-query,flaky-game' })).toThrow(ConfigError);
+      expect(() => parseConfig('game', { ...KEYS, SCENARIOS: 'slow-query,flaky-game' })).toThrow(
         /SCENARIOS must list scenario names from: slow-query, cpu-spike/,
       );
     });
@@ -161,7 +168,14 @@ describe('parseConfig', () => {
 
   describe('empty and per-service variables', () => {
     test('when variables are set but empty, then the defaults apply as if they were unset', () => {
-      const config = parseConfig('game', { GAME_PORT: '', SENTRY_TRACES_SAMPLE_RATE: '', MONGO_URL: '', SENTRY_DSN: '', LOG_LEVEL: '' });
+      const config = parseConfig('game', {
+        ...KEYS,
+        GAME_PORT: '',
+        SENTRY_TRACES_SAMPLE_RATE: '',
+        MONGO_URL: '',
+        SENTRY_DSN: '',
+        LOG_LEVEL: '',
+      });
 
       expect(config.port).toBe(8082);
       expect(config.sentry.tracesSampleRate).toBe(1);
@@ -171,7 +185,7 @@ describe('parseConfig', () => {
     });
 
     test('when JWT_SECRET is empty, then the user service refuses to start as if it were missing', () => {
-      const err = configError(() => parseConfig('user', { JWT_SECRET: '' }));
+      const err = configError(() => parseConfig('user', { ...KEYS, JWT_SECRET: '' }));
 
       expect(err.message).toBe('JWT_SECRET is required by the user service');
     });
@@ -208,7 +222,7 @@ describe('parseConfig', () => {
     });
 
     test('when MONGO_URL is not a mongodb URL, then the message says what is expected', () => {
-      const err = configError(() => parseConfig('game', { MONGO_URL: 'http://x' }));
+      const err = configError(() => parseConfig('game', { ...KEYS, MONGO_URL: 'http://x' }));
 
       expect(err.message).toBe('MONGO_URL must be a mongodb:// or mongodb+srv:// URL (got "http://x")');
     });
@@ -216,7 +230,7 @@ describe('parseConfig', () => {
     test('when JWT_SECRET is too short, then the message names it and the rule but never the value', () => {
       const value = 'hunter2-is-short';
 
-      const err = configError(() => parseConfig('user', { JWT_SECRET: value }));
+      const err = configError(() => parseConfig('user', { ...KEYS, JWT_SECRET: value }));
 
       expect(err.message).toBe('JWT_SECRET must be at least 32 characters');
       expect(err.message).not.toContain(value);
@@ -233,7 +247,7 @@ describe('parseConfig', () => {
     });
 
     test('when a malformed URL carries a password, then the password is not echoed', () => {
-      const err = configError(() => parseConfig('game', { MONGO_URL: 'http://casino:s3cr3t-pw@db.internal:27017/casino' }));
+      const err = configError(() => parseConfig('game', { ...KEYS, MONGO_URL: 'http://casino:s3cr3t-pw@db.internal:27017/casino' }));
 
       expect(err.message.startsWith('MONGO_URL ')).toBe(true);
       expect(err.message).not.toContain('s3cr3t-pw');
@@ -249,9 +263,9 @@ describe('parseConfig', () => {
       expect(configError(() => parseConfig(service, env)).message).toBe(message);
     });
 
-    test('when the game, payment and wager services start without secrets, then they are configured with empty ones', () => {
+    test('when the game, payment and wager services start without the player and admin secrets, then they are configured with empty ones', () => {
       for (const service of ['game', 'payment', 'wager'] as const) {
-        const config = parseConfig(service, {});
+        const config = parseConfig(service, KEYS);
 
         expect([service, config.jwt.secret, config.adminToken]).toEqual([service, '', '']);
       }
@@ -319,9 +333,9 @@ describe('loadConfig in a real process', () => {
 
   test('when .env holds a bad value that the environment overrides, then the environment wins; otherwise .env is read', async () => {
     writeFileSync(join(cwd, '.env'), 'GAME_PORT=abc\n');
-    const good = await run('game', { GAME_PORT: '9182' });
+    const good = await run('game', { ...KEYS, GAME_PORT: '9182' });
     writeFileSync(join(cwd, '.env'), 'WAGER_PORT=9184\n');
-    const fromFile = await run('wager', {});
+    const fromFile = await run('wager', KEYS);
 
     expect(good).toEqual({ code: 0, stdout: JSON.stringify({ port: 9182 }), stderr: '' });
     expect(fromFile).toEqual({ code: 0, stdout: JSON.stringify({ port: 9184 }), stderr: '' });

@@ -1,4 +1,6 @@
 import { SERVICES, type ServiceName } from '@casino/shared';
+import type { Caller } from '@casino/shared/service-identity';
+import { callerAuthorization, TEST_SERVICE_KEYS } from '@casino/shared/testing';
 import { freePorts, launch, type Platform, type ProcessName } from '@casino/tools/launcher';
 
 export { freePorts };
@@ -6,13 +8,15 @@ export { freePorts };
 export const TEST_SECRETS = {
   JWT_SECRET: 'platform-test-jwt-secret-0123456789abcdef',
   ADMIN_TOKEN: 'platform-test-admin-token-0123456789',
+  ...TEST_SERVICE_KEYS,
 };
 
 /** The environment without anything from the developer's shell that could change the platform. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(SENTRY_|MONGO_|REDIS_|SCENARIOS|JWT_|ADMIN_|LOG_LEVEL|.*_PORT$|.*_URL$)/.test(k)) continue;
+    if (/^(SENTRY_|MONGO_|REDIS_|SCENARIOS|JWT_|ADMIN_|LOG_LEVEL|.*_PORT$|.*_URL$|.*_SIGNING_KEY$|.*_PUBLIC_KEY$|.*_HOST$)/.test(k))
+      continue;
     env[k] = v;
   }
   return env;
@@ -55,16 +59,18 @@ export interface Answer<T = Record<string, unknown>> {
   traceId: string;
 }
 
-/** A JSON call through the gateway, as a client would make it. */
+/** A JSON call through the gateway, as a client would make it (or to a service, `as` one of the others). */
 export async function call<T = Record<string, unknown>>(
   api: string,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; key?: string; headers?: Record<string, string> } = {},
+  options: { token?: string; body?: unknown; key?: string; headers?: Record<string, string>; as?: [Caller, ServiceName] } = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  // Straight to a service behind the gateway, as one of the platform's services calls it.
+  if (options.as) headers.authorization = callerAuthorization(...options.as);
   if (options.key) headers['idempotency-key'] = options.key;
   const res = await fetch(`${api}${path}`, {
     method,

@@ -5,6 +5,7 @@ import { type AddressInfo, createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseConfig, SERVICES, type ServiceName } from '@casino/shared/config';
+import { serviceEnv } from './service-keys';
 
 /** The repository root: the nearest folder up whose package.json declares workspaces. */
 export function repoRoot(from = __dirname): string {
@@ -151,7 +152,10 @@ export async function launch(options: LaunchOptions): Promise<Platform> {
     }
     for (const service of services) {
       const dist = join(root, 'services', service, 'dist');
-      start(service, join(dist, 'main.js'), options.env, ['--import', pathToFileURL(join(dist, 'instrument.js')).href]);
+      start(service, join(dist, 'main.js'), serviceEnv(options.env, service), [
+        '--import',
+        pathToFileURL(join(dist, 'instrument.js')).href,
+      ]);
     }
     await Promise.all(services.map((s) => whenReady(s, `http://127.0.0.1:${ports[s]}/readyz`)));
   } catch (err) {

@@ -13,6 +13,7 @@ import type { BonusView, GameView, MovementResult, RegisterResult, LoginResult, 
 import { AppError } from '@casino/shared/errors';
 import { type ResponseHeaders, ServiceClient } from '@casino/shared/http-client';
 import { derivedRng, pick, type Rng } from '@casino/shared/random';
+import { parseSigningKey, TokenSigner } from '@casino/shared/service-identity';
 import { FIRST_NAMES, fitStake } from '@casino/traffic/demo-players';
 
 export type PeerUrls = Config['urls'];
@@ -137,17 +138,32 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 }
 
 /**
+ * The seeder reaches the services as the gateway does, with the gateway's key: GATEWAY_SIGNING_KEY.
+ * Throws SeedUsageError naming what is missing.
+ */
+export function gatewayAuthorization(env: NodeJS.ProcessEnv): (audience: Peer) => string {
+  const text = env.GATEWAY_SIGNING_KEY;
+  if (!text) throw new UsageError('seed: GATEWAY_SIGNING_KEY is not set: the seeder calls the services as the gateway does.');
+  const signer = new TokenSigner('gateway', parseSigningKey(text));
+  return (audience) => signer.authorization(audience);
+}
+
+/**
  * Seeds a running platform. Throws SeedUnreachableError when a service does not answer; every
  * other failure is counted in the summary and the run goes on with the next player. The timeout
  * is longer than between services: a spin is itself up to four calls deep, and registrations
  * queue behind argon2 while `concurrency` players sign up at once.
  */
-export async function seedPlatform(urls: PeerUrls, options: SeedOptions, timeoutMs = 30_000): Promise<SeedResult> {
+export async function seedPlatform(
+  urls: PeerUrls,
+  options: SeedOptions,
+  authorize: (audience: Peer) => string,
+  timeoutMs = 30_000,
+): Promise<SeedResult> {
   const started = performance.now();
-  const client = Object.fromEntries(PEERS.map((s) => [s, new ServiceClient({ service: s, baseUrl: urls[s], timeoutMs })])) as Record<
-    Peer,
-    ServiceClient
-  >;
+  const client = Object.fromEntries(
+    PEERS.map((s) => [s, new ServiceClient({ service: s, baseUrl: urls[s], timeoutMs, authorize: () => authorize(s) })]),
+  ) as Record<Peer, ServiceClient>;
 
   await Promise.all(
     PEERS.map((s) =>
@@ -271,3 +287,4 @@ export function formatSummary(s: SeedSummary): string {
 
 /** Kept under the seeder's names for its callers; the flags themselves are every CLI's. */
 export { numberFlag, UsageError as SeedUsageError } from './cli-flags';
+import { UsageError } from './cli-flags';

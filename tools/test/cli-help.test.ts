@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const CLI = join(__dirname, '..', 'src', 'cli');
 const DIST = join(__dirname, '..', 'dist', 'cli');
 /** The modules in cli/ that are commands; admin-api is the admin client two of them share. */
-const COMMANDS = ['bench', 'demo', 'profile', 'reconcile', 'scenario', 'seed', 'sentry-alerts', 'soak', 'traffic'];
+const COMMANDS = ['bench', 'demo', 'profile', 'reconcile', 'scenario', 'seed', 'sentry-alerts', 'service-keys', 'soak', 'traffic'];
 
 describe('the CLIs', () => {
   test('when the cli folder is listed, then every module but the shared admin client is one of the commands checked here', () => {

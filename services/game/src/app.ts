@@ -1,5 +1,6 @@
 import { createServiceApp, repeatInBackground, retainInBackground, type ServiceDeps } from '@casino/shared';
 import type { Express } from 'express';
+import { gameCallers } from './api/callers';
 import { gameRoutes } from './api/routes';
 import type { GamePeers } from './data/peers';
 import { RoundRepository } from './data/round-repository';
@@ -35,5 +36,5 @@ export function createApp(
   }
   // Folds old history into carried totals, so memory stays bounded (RETAIN_RECORDS).
   retainInBackground(deps, 'rounds', (policy) => spin.rounds.retire(policy, spin.now()));
-  return createServiceApp({ ...deps, routes: gameRoutes(spin) });
+  return createServiceApp({ ...deps, callers: gameCallers, routes: gameRoutes(spin) });
 }

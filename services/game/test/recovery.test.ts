@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { testDeps } from '@casino/shared/testing';
+import { asItsCallers, testDeps } from '@casino/shared/testing';
 import request from 'supertest';
+import { gameCallers } from '../src/api/callers';
 import { createApp } from '../src/app';
 import { QUIET_MS } from '../src/domain/round';
 import { reconcileRounds } from '../src/use-cases/reconcile-rounds';
@@ -17,7 +18,7 @@ function setup() {
   const clock = { at: Date.parse('2026-03-01T12:00:00Z') };
   const now = () => new Date(clock.at);
   const rng = scriptedRng(SEVENS);
-  const app = createApp({ ...deps, peers, rng, now });
+  const app = asItsCallers(createApp({ ...deps, peers, rng, now }), 'game', gameCallers);
   const play = spinDeps(deps, { peers, rng, now });
   return { app, peers, play, clock, player: randomUUID() };
 }

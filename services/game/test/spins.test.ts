@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { testDeps } from '@casino/shared/testing';
+import { asItsCallers, testDeps } from '@casino/shared/testing';
 import type { Express } from 'express';
 import request from 'supertest';
+import { gameCallers } from '../src/api/callers';
 import { createApp } from '../src/app';
 import { type Rng, seededRng } from '../src/domain/slots';
 import { FakeGamePeers, scriptedRng } from './fake-peers';
@@ -13,7 +14,11 @@ const BLANK = [1, 1, 1];
 function setup(options: { rng?: Rng; cash?: number } = {}) {
   let tick = Date.parse('2026-03-01T12:00:00Z');
   const peers = new FakeGamePeers(options.cash);
-  const app = createApp({ ...testDeps('game'), peers, rng: options.rng ?? seededRng(42), now: () => new Date((tick += 1_000)) });
+  const app = asItsCallers(
+    createApp({ ...testDeps('game'), peers, rng: options.rng ?? seededRng(42), now: () => new Date((tick += 1_000)) }),
+    'game',
+    gameCallers,
+  );
   return { app, peers, player: randomUUID() };
 }
 
@@ -362,7 +367,11 @@ describe('game service', () => {
       let at = Date.parse('2026-03-01T12:00:00Z');
       let stopped = false;
       const deps = { ...testDeps('game', { env: { RETAIN_RECORDS: '2' } }), draining: () => stopped };
-      const app = createApp({ ...deps, peers: new FakeGamePeers(), rng: seededRng(42), now: () => new Date((at += 1)), retainEveryMs: 20 });
+      const app = asItsCallers(
+        createApp({ ...deps, peers: new FakeGamePeers(), rng: seededRng(42), now: () => new Date((at += 1)), retainEveryMs: 20 }),
+        'game',
+        gameCallers,
+      );
       const player = randomUUID();
       for (let i = 0; i < 4; i++) expect((await spinAt(app, player, 100)).status).toBe(201);
       const listed = async () => (await request(app).get(`/players/${player}/rounds`)).body.items.length as number;

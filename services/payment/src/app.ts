@@ -1,5 +1,6 @@
 import { createServiceApp, repeatInBackground, retainInBackground, type ServiceDeps } from '@casino/shared';
 import type { Express } from 'express';
+import { paymentCallers } from './api/callers';
 import { paymentRoutes } from './api/routes';
 import { DepositLimitRepository } from './data/deposit-limit-repository';
 import { LedgerRepository } from './data/ledger-repository';
@@ -27,5 +28,9 @@ export function createApp(
     repeatInBackground(deps.recoverEveryMs, deps.logger, 'ledger recovery pass', () => recoverLedger(ledger, deps.logger), deps.draining);
   // Folds old history into carried totals, so memory stays bounded (RETAIN_RECORDS).
   retainInBackground(deps, 'ledger entries', (policy) => ledger.retire(policy));
-  return createServiceApp({ ...deps, routes: paymentRoutes({ ...payment, reconcile: () => reconcileLedger(deps.store) }) });
+  return createServiceApp({
+    ...deps,
+    callers: paymentCallers,
+    routes: paymentRoutes({ ...payment, reconcile: () => reconcileLedger(deps.store) }),
+  });
 }

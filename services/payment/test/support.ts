@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BonusView, PlayerStatus, Store, WalletDifference } from '@casino/shared';
-import { testDeps } from '@casino/shared/testing';
+import { asItsCallers, testDeps } from '@casino/shared/testing';
+import { paymentCallers } from '../src/api/callers';
 import { createApp } from '../src/app';
 import { ledgerSpec, walletsSpec } from '../src/data/ledger-records';
 import type { PaymentPeers } from '../src/data/peers';
@@ -126,7 +127,7 @@ export class TestClock {
 export function setup(options: { now?: () => Date; store?: Store } = {}) {
   const deps = testDeps('payment', { store: options.store });
   const peers = new FakePeers();
-  const app = createApp({ ...deps, peers, now: options.now });
+  const app = asItsCallers(createApp({ ...deps, peers, now: options.now }), 'payment', paymentCallers);
   return { app, deps, peers, stored: storedLedger(deps.store) };
 }
 

@@ -1,5 +1,6 @@
 import { createServiceApp, type ServiceDeps } from '@casino/shared';
 import type { Express } from 'express';
+import { userCallers } from './api/callers';
 import { playerRoutes } from './api/routes';
 import { PlayerRepository } from './data/player-repository';
 import { StatusCache } from './data/status-cache';
@@ -15,5 +16,5 @@ export function createApp(deps: ServiceDeps & { now?: () => Date }): Express {
     faults: userFaults(deps.scenarios, deps.store),
     now: deps.now ?? (() => new Date()),
   });
-  return createServiceApp({ ...deps, routes });
+  return createServiceApp({ ...deps, callers: userCallers, routes });
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { verifyAccessToken } from '@casino/shared';
-import { testDeps } from '@casino/shared/testing';
+import { asItsCallers, testDeps } from '@casino/shared/testing';
 import request from 'supertest';
+import { userCallers } from '../src/api/callers';
 import { createApp } from '../src/app';
 
 function setup(now = () => new Date()) {
   const deps = testDeps('user');
-  return { app: createApp({ ...deps, now }), deps };
+  return { app: asItsCallers(createApp({ ...deps, now }), 'user', userCallers), deps };
 }
 
 const email = () => `p-${randomUUID().slice(0, 8)}@example.com`;

@@ -1,5 +1,6 @@
 import { createServiceApp, retainInBackground, type ServiceDeps } from '@casino/shared';
 import type { Express } from 'express';
+import { wagerCallers } from './api/callers';
 import { wagerRoutes } from './api/routes';
 import { BonusRepository } from './data/bonus-repository';
 import type { WagerPeers } from './data/peers';
@@ -20,5 +21,5 @@ export function createApp(deps: ServiceDeps & { peers: WagerPeers; now?: () => D
     now,
     reconcile: () => reconcileBonuses(deps.store, now()),
   });
-  return createServiceApp({ ...deps, routes });
+  return createServiceApp({ ...deps, callers: wagerCallers, routes });
 }

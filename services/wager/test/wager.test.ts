@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { testDeps } from '@casino/shared/testing';
+import { asItsCallers, testDeps } from '@casino/shared/testing';
 import request from 'supertest';
 import type { Express } from 'express';
+import { wagerCallers } from '../src/api/callers';
 import { createApp } from '../src/app';
 import { FakeWagerPeers } from './fake-peers';
 
@@ -10,7 +11,7 @@ const DAY = 86_400_000;
 function setup() {
   const clock = { now: new Date('2026-03-01T12:00:00Z') };
   const peers = new FakeWagerPeers(clock);
-  const app = createApp({ ...testDeps('wager'), peers, now: () => clock.now });
+  const app = asItsCallers(createApp({ ...testDeps('wager'), peers, now: () => clock.now }), 'wager', wagerCallers);
   return { app, peers, clock, player: randomUUID() };
 }
 

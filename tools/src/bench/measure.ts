@@ -3,6 +3,7 @@
  * connections for a while; spins a second, latency, CPU per spin and memory of every process.
  */
 import { randomBytes } from 'node:crypto';
+import { newServiceKeys } from '@casino/shared/service-identity';
 import autocannon from 'autocannon';
 import { SERVICES } from '@casino/shared/config';
 import { freePorts, launch } from '../launcher';
@@ -93,6 +94,7 @@ export async function rowEnv(row: Row, ingest: NullIngest, extraEnv: NodeJS.Proc
     NODE_ENV: 'production',
     JWT_SECRET: randomBytes(48).toString('base64url'),
     ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    ...newServiceKeys(),
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
     SENTRY_SPOTLIGHT: 'false',
     ...Object.fromEntries(SERVICES.map((s, i) => [`${s.toUpperCase()}_PORT`, String(ports[i])])),

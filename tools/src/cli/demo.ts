@@ -15,7 +15,8 @@ import { type FrontendRuntimeConfig, traceUrl } from '@casino/shared/frontend-ru
 import { type FrontendServer, startFrontendServer } from '../frontend-server';
 import { launch, type ProcessName, repoRoot } from '../launcher';
 import { MAX_SEED } from '@casino/traffic/demo-players';
-import { formatSummary, localPeerUrls, numberFlag, SEED_DEFAULTS, seedPlatform, SeedUsageError } from '../seed';
+import { ensureServiceKeys } from '../service-keys';
+import { formatSummary, gatewayAuthorization, localPeerUrls, numberFlag, SEED_DEFAULTS, seedPlatform, SeedUsageError } from '../seed';
 import { helpRequested } from '../cli-flags';
 
 const USAGE = `usage: npm run demo -- [--no-spotlight] [--json] [--seed[=N]]
@@ -78,6 +79,8 @@ async function main(): Promise<void> {
     writeFileSync(adminTokenFile, env.ADMIN_TOKEN, { mode: 0o600 });
     chmodSync(adminTokenFile, 0o600);
   }
+  // The services' identity keys likewise, kept where `npm run seed` finds them.
+  const keysFile = ensureServiceKeys(env, root);
 
   let stopping = false;
   let running = false;
@@ -128,7 +131,7 @@ async function main(): Promise<void> {
   // Demo data before the banner, so the banner stays the last thing on screen.
   if (seed !== undefined) {
     const options = { ...SEED_DEFAULTS, seed: seed === true ? SEED_DEFAULTS.seed : seed };
-    const seeded = await seedPlatform(localPeerUrls(platform.ports), options).catch((err: Error) => err);
+    const seeded = await seedPlatform(localPeerUrls(platform.ports), options, gatewayAuthorization(env)).catch((err: Error) => err);
     process.stdout.write(seeded instanceof Error ? `\nDemo data not seeded: ${seeded.message}\n` : `\n${formatSummary(seeded.summary)}\n`);
   }
 
@@ -158,6 +161,7 @@ async function main(): Promise<void> {
       `  Services     user :${platform.ports.user}  game :${platform.ports.game}  payment :${platform.ports.payment}  wager :${platform.ports.wager} (internal)`,
       `  Sentry       ${sentry}`,
       adminTokenFile ? `  Admin token  generated for this run, in ${adminTokenFile}` : '  Admin token  from ADMIN_TOKEN',
+      keysFile ? `  Service keys generated for this run, in ${keysFile}` : '  Service keys from *_SIGNING_KEY and *_PUBLIC_KEY',
       ...(settings.runtime.traceViewer
         ? [`  Spin in the lobby, then open its trace from the ops console's Recent traces (${settings.runtime.traceViewer}).`]
         : []),

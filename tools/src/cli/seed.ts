@@ -8,8 +8,18 @@
  */
 import { MAX_SEED } from '@casino/traffic/demo-players';
 import { helpRequested, numberOption, parseOptions, runCli, unknownFlag } from '../cli-flags';
-import { ConfigError, parseConfig, readDotEnv } from '@casino/shared/config';
-import { formatSummary, SEED_DEFAULTS, type SeedOptions, seedPlatform, SeedUnreachableError, SeedUsageError } from '../seed';
+import { ConfigError, readDotEnv, serviceUrls } from '@casino/shared/config';
+import { repoRoot } from '../launcher';
+import { withDemoKeys } from '../service-keys';
+import {
+  formatSummary,
+  gatewayAuthorization,
+  SEED_DEFAULTS,
+  type SeedOptions,
+  seedPlatform,
+  SeedUnreachableError,
+  SeedUsageError,
+} from '../seed';
 
 const USAGE = 'usage: npm run seed -- [--players N] [--spins N] [--seed N] [--concurrency N] [--json]';
 const FLAGS: Record<keyof SeedOptions, [min: number, max: number]> = {
@@ -35,14 +45,23 @@ async function main(): Promise<number> {
   const chosen = parseOptions('seed', USAGE, () => options(argv));
   if (!chosen) return 2;
   const json = argv.includes('--json');
-  // The seeder reaches the services as any of them reaches the others; the game's settings need no secrets.
-  const config = parseConfig('game', { ...readDotEnv(), ...process.env });
+  // The seeder reaches the services as the gateway does, with its key (or the last demo's).
+  const env = withDemoKeys({ ...readDotEnv(), ...process.env }, repoRoot());
+  const urls = serviceUrls(env);
+  let authorize: ReturnType<typeof gatewayAuthorization>;
+  try {
+    authorize = gatewayAuthorization(env);
+  } catch (err) {
+    if (!(err instanceof SeedUsageError)) throw err;
+    console.error(`${err.message} Set it in .env, or start the platform with \`npm run demo\`, which writes .demo/service-keys.env.`);
+    return 2;
+  }
   if (!json)
     console.log(
-      `Seeding ${chosen.players} players x ${chosen.spins} spins (seed ${chosen.seed}) into user ${config.urls.user}, game ${config.urls.game}, payment ${config.urls.payment}, wager ${config.urls.wager}...`,
+      `Seeding ${chosen.players} players x ${chosen.spins} spins (seed ${chosen.seed}) into user ${urls.user}, game ${urls.game}, payment ${urls.payment}, wager ${urls.wager}...`,
     );
   try {
-    const { summary } = await seedPlatform(config.urls, chosen);
+    const { summary } = await seedPlatform(urls, chosen, authorize);
     console.log(json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     return summary.failures.count === 0 ? 0 : 1;
   } catch (err) {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ScenarioSnapshot } from '@casino/shared';
-import { testDeps } from '@casino/shared/testing';
+import { asItsCallers, testDeps } from '@casino/shared/testing';
 import request from 'supertest';
+import { gameCallers } from '../../src/api/callers';
 import { createApp } from '../../src/app';
 import { seededRng } from '../../src/domain/slots';
 import { FakeGamePeers } from '../fake-peers';
@@ -11,7 +12,7 @@ export function setup(state: ScenarioSnapshot = {}) {
   const deps = testDeps('game');
   deps.scenarios.replace(state);
   const peers = new FakeGamePeers();
-  const app = createApp({ ...deps, peers, rng: seededRng(7) });
+  const app = asItsCallers(createApp({ ...deps, peers, rng: seededRng(7) }), 'game', gameCallers);
   const spin = (player = randomUUID()) =>
     request(app).post(`/players/${player}/games/lucky-sevens/spins`).set('idempotency-key', randomUUID()).send({ stake: 100 });
   return { deps, peers, app, spin };

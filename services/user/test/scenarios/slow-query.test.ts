@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type Cache, NoCache } from '@casino/shared';
-import { testDeps } from '@casino/shared/testing';
+import { asItsCallers, testDeps } from '@casino/shared/testing';
 import { describeEachStore } from '@casino/shared/testing/stores';
 import request from 'supertest';
+import { userCallers } from '../../src/api/callers';
 import { createApp } from '../../src/app';
 import { PlayerRepository } from '../../src/data/player-repository';
 import { DEFAULT_DAILY_DEPOSIT_LIMIT, type Player } from '../../src/domain/players';
@@ -44,7 +45,7 @@ describe('slow-query in the user service', () => {
   test('when slow-query is on, then the status lookup takes ms or more, finds the right player among others, and skips the cache; off, the cache is back', async () => {
     const cache = recordingCache();
     const deps = testDeps('user', { cache });
-    const app = createApp(deps);
+    const app = asItsCallers(createApp(deps), 'user', userCallers);
     const players = new PlayerRepository(deps.store);
     const excluded = newPlayer({ selfExcludedUntil: new Date(Date.now() + 86_400_000) });
     const active = newPlayer({ dailyDepositLimit: 12_345 });
