@@ -3,8 +3,8 @@
  * own: in its X-Trace-Id and in every line it logs, the request line among them, even while the
  * code starts spans (which, with no client, the SDK keeps on one stack shared by every request).
  */
-import { createServiceApp } from '@casino/shared';
-import { testDeps } from '@casino/shared/testing';
+import { type CallerPolicy, createServiceApp } from '@casino/shared';
+import { asItsCallers, testDeps } from '@casino/shared/testing';
 import * as Sentry from '@sentry/node';
 import { Router } from 'express';
 import request from 'supertest';
@@ -21,7 +21,8 @@ describe('trace ids in the logs with the SDK off', () => {
       });
       res.json({ ok: true });
     });
-    const app = createServiceApp({ ...deps, routes });
+    const callers: CallerPolicy = { 'POST /spin': ['gateway'] };
+    const app = asItsCallers(createServiceApp({ ...deps, routes, callers }), 'game', callers);
 
     const answers = await Promise.all([
       ...Array.from({ length: 3 }, () => request(app).post('/spin').send({ stake: 100 })),

@@ -10,7 +10,9 @@ import {
   TokenSigner,
   TokenVerifier,
 } from '../src/service-identity';
-import { TEST_ENV, TEST_SERVICE_KEYS } from '../src/testing';
+import { TEST_ENV, TEST_SERVICE_KEYS, testDeps } from '../src/testing';
+import { createServiceApp } from '../src/service';
+import { Router } from 'express';
 
 const game = newKeyPair();
 const wager = newKeyPair();
@@ -84,6 +86,13 @@ describe('service tokens', () => {
 });
 
 describe('caller policies', () => {
+  test('when a service behind the gateway is built without saying who may call it, then it will not start', () => {
+    expect(() => createServiceApp({ ...testDeps('payment'), routes: Router() })).toThrow(
+      'the payment service must say which services may call its routes',
+    );
+    expect(() => createServiceApp({ ...testDeps('gateway'), routes: Router() })).not.toThrow();
+  });
+
   const allowed = policyLookup({ 'POST /wallets/:playerId/bets': ['game'], 'GET /wallets/:playerId': ['gateway', 'wager'] });
 
   test('when a path fills the route parameters, then the route callers apply; a parameter never spans a slash', () => {

@@ -1,6 +1,6 @@
-import { createServiceApp } from '@casino/shared';
+import { type CallerPolicy, createServiceApp } from '@casino/shared';
 import { SCENARIO_NAMES, scenarioApplied, scenarioParams, Scenarios, startState } from '@casino/shared/scenarios';
-import { testDeps } from '@casino/shared/testing';
+import { asItsCallers, testDeps } from '@casino/shared/testing';
 import { Router } from 'express';
 import request from 'supertest';
 
@@ -12,7 +12,8 @@ function service() {
     deps.logger.info('inside the request');
     res.json({ ok: true });
   });
-  return { deps, app: createServiceApp({ ...deps, routes }) };
+  const callers: CallerPolicy = { 'GET /affected': ['game'] };
+  return { deps, app: asItsCallers(createServiceApp({ ...deps, routes, callers }), 'wager', callers) };
 }
 
 describe('scenarios', () => {
