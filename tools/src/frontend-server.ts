@@ -75,6 +75,11 @@ export function frontendApp(config: FrontendConfig, distDir: string): express.Ex
       xfwd: true,
       proxyTimeout: 60_000,
       on: {
+        // Set, never appended to: whatever X-Forwarded-For a client sends is dropped, so the
+        // gateway (which trusts this one hop) sees the address that really connected.
+        proxyReq: (proxyReq, req) => {
+          proxyReq.setHeader('x-forwarded-for', req.socket.remoteAddress ?? '');
+        },
         error: (err, _req, res) => {
           // A gateway that is down answers like any other failure: a problem document.
           if (!('writeHead' in res) || res.headersSent) return void res.end();

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -96,9 +96,13 @@ describe('the frontend server', () => {
   let gatewayUrl: string;
   beforeAll(async () => {
     gateway = createServer((req, res) =>
-      res
-        .writeHead(200, { 'content-type': 'application/json', 'x-trace-id': 'f'.repeat(32) })
-        .end(JSON.stringify({ path: req.url, trace: req.headers['sentry-trace'] ?? null })),
+      res.writeHead(200, { 'content-type': 'application/json', 'x-trace-id': 'f'.repeat(32) }).end(
+        JSON.stringify({
+          path: req.url,
+          trace: req.headers['sentry-trace'] ?? null,
+          forwardedFor: req.headers['x-forwarded-for'] ?? null,
+        }),
+      ),
     );
     await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
     gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
@@ -150,8 +154,22 @@ describe('the frontend server', () => {
       .get('/api/v1/games?x=1')
       .set('sentry-trace', `${'a'.repeat(32)}-${'b'.repeat(16)}-1`)
       .expect(200);
-    expect(res.body).toEqual({ path: '/api/v1/games?x=1', trace: `${'a'.repeat(32)}-${'b'.repeat(16)}-1` });
+    expect(res.body).toMatchObject({ path: '/api/v1/games?x=1', trace: `${'a'.repeat(32)}-${'b'.repeat(16)}-1` });
     expect(res.headers['x-trace-id']).toBe('f'.repeat(32));
+  });
+
+  test('when a client forges X-Forwarded-For, then the gateway gets only the address that really connected', async () => {
+    const app = frontendApp(parseFrontendConfig({ GATEWAY_URL: gatewayUrl }), builtApp());
+
+    const res = await request(app).post('/api/v1/auth/login').set('x-forwarded-for', '203.0.113.7, 198.51.100.9').send({}).expect(200);
+
+    expect(res.body.forwardedFor).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+  });
+
+  test("when nginx's proxy to the gateway is read, then it sets X-Forwarded-For to the address that connected, never appends to the client's", () => {
+    const template = readFileSync(join(__dirname, '..', '..', 'frontend', 'nginx', 'templates', 'casino.conf.template'), 'utf8');
+
+    expect(template.match(/proxy_set_header X-Forwarded-For .*;/gi)).toEqual(['proxy_set_header X-Forwarded-For $remote_addr;']);
   });
 
   test('when the gateway is down, then /api answers a 502 problem document naming it, not a hang or an HTML error', async () => {

@@ -23,7 +23,7 @@ export function createApp(
   const faults = gatewayFaults(deps.scenarios, deps.upstreams);
   const routes = Router();
   routes.use(docsRouter(deps.spec ?? loadSpec()));
-  routes.use('/api/v1/admin', requireAdmin(deps.config.adminToken), opsRoutes(deps));
+  routes.use('/api/v1/admin', requireAdmin(deps.config.adminToken, deps.cache, deps.config.jwt.secret), opsRoutes(deps));
   routes.use('/api/v1', apiRoutes({ ...deps, faults }));
   routes.use('/api/v1', faults.apiErrors);
   return createServiceApp({

@@ -53,7 +53,7 @@ async function platform() {
   servers.push(server);
   const config = { ...g.deps.config, port: (server.address() as AddressInfo).port };
   const routes = express.Router();
-  routes.use('/api/v1/admin', requireAdmin(config.adminToken), trafficRoutes({ config }));
+  routes.use('/api/v1/admin', requireAdmin(config.adminToken, g.deps.cache, config.jwt.secret), trafficRoutes({ config }));
   // Everything else is the gateway itself.
   routes.use(g.app);
   const app = createServiceApp({ ...g.deps, routes });

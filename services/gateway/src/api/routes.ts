@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AppError,
   type Cache,
   type Config,
   depositBody,
@@ -24,6 +25,7 @@ import { z } from 'zod';
 import type { Upstreams } from '../data/upstreams';
 import type { GatewayFaults } from '../scenarios';
 import { requirePlayer } from './auth';
+import { FailureThrottle, throttled } from './failure-throttle';
 import { authRateLimit } from './rate-limit';
 
 export interface ApiDeps {
@@ -37,12 +39,16 @@ const emptyBody = z.strictObject({});
 const limitQuery = z.strictObject({ limit: listLimit });
 const transactionsQuery = z.strictObject({ limit: listLimit, type: z.enum(TRANSACTION_TYPES).optional() });
 
+/** Failed logins an account may have in a window before it must wait for the window's end. */
+export const LOGIN_FAILURES = { limit: 5, windowMs: 15 * 60_000 };
+
 /** The public API, /api/v1: validates everything, then forwards to the service that owns it. */
 export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router {
   const { user, game, payment, wager } = upstreams;
   const api = Router();
   const player = requirePlayer(config.jwt.secret);
   const limited = authRateLimit(cache, config.rateLimitAuthPerMinute, config.jwt.secret);
+  const logins = new FailureThrottle({ cache, secret: config.jwt.secret, name: 'login-failures', ...LOGIN_FAILURES });
   const me = (res: Response) => res.locals.playerId as string;
 
   /**
@@ -73,7 +79,18 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
     await forward(res, user, 'POST', '/players', parseInput(registerBody, req.body) satisfies RequestBody<'/api/v1/auth/register', 'post'>);
   });
   api.post('/auth/login', limited, async (req, res) => {
-    await forward(res, user, 'POST', '/sessions', parseInput(loginBody, req.body) satisfies RequestBody<'/api/v1/auth/login', 'post'>);
+    const body = parseInput(loginBody, req.body) satisfies RequestBody<'/api/v1/auth/login', 'post'>;
+    // Per account as well as per address: a fresh address for each guess gains nothing.
+    const account = body.email.toLowerCase();
+    const wait = await logins.retryAfter(account);
+    if (wait) throw throttled(res, wait, `Too many failed logins for this account; try again in ${wait} s.`);
+    try {
+      await forward(res, user, 'POST', '/sessions', body);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 401) await logins.failed(account);
+      throw err;
+    }
+    await logins.succeeded(account);
   });
 
   // ---- the player
