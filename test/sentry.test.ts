@@ -204,7 +204,7 @@ describe('trace propagation between services', () => {
         ref: null,
       };
       const body = path.endsWith('/status')
-        ? { id: 'x', status: 'active', selfExcludedUntil: null, dailyDepositLimit: 1 }
+        ? { id: 'x', status: 'active', selfExcludedUntil: null, dailyDepositLimit: 1, pendingDepositLimit: null }
         : path.endsWith('/wagers')
           ? { bonus: null }
           : { transaction: tx, wallet };

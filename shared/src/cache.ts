@@ -14,6 +14,8 @@ export interface Cache {
   status(): CacheStatus;
   getJson<T>(key: string): Promise<T | undefined>;
   setJson(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  /** Sets the value only where the key holds none (Redis SET NX). */
+  setJsonIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   del(key: string): Promise<void>;
   /** Counts a hit in a fixed window; undefined when Redis cannot answer, so callers fall back. */
   hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number } | undefined>;
@@ -28,6 +30,7 @@ export class NoCache implements Cache {
     return undefined;
   }
   async setJson(): Promise<void> {}
+  async setJsonIfAbsent(): Promise<void> {}
   async del(): Promise<void> {}
   async hit(): Promise<undefined> {
     return undefined;
@@ -94,6 +97,10 @@ export class RedisCache implements Cache {
 
   async setJson(key: string, value: unknown, ttlSeconds: number): Promise<void> {
     await this.attempt(() => this.redis.set(this.prefix + key, JSON.stringify(value), 'EX', ttlSeconds));
+  }
+
+  async setJsonIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    await this.attempt(() => this.redis.set(this.prefix + key, JSON.stringify(value), 'EX', ttlSeconds, 'NX'));
   }
 
   async del(key: string): Promise<void> {

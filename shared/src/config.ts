@@ -123,6 +123,7 @@ export const envSchema = z.object({
     .refine((names) => names.every(isScenarioName), { error: `must list scenario names from: ${SCENARIO_NAMES.join(', ')}` }),
   DOWNSTREAM_TIMEOUT_MS: whole(50, 120_000).default(5000),
   RATE_LIMIT_AUTH_PER_MINUTE: whole(1, 100_000).default(20),
+  DEPOSIT_LIMIT_COOLING_OFF_HOURS: whole(0, 720).default(24),
   CORS_ORIGINS: z.string().default('*'),
   TRUST_PROXY: z
     .string()
@@ -192,6 +193,8 @@ export interface Config {
   scenarios: ScenarioName[];
   downstreamTimeoutMs: number;
   rateLimitAuthPerMinute: number;
+  /** How long a raised daily deposit limit waits before it is in force; lower ones apply at once. */
+  depositLimitCoolingOffMs: number;
   corsOrigins: string[] | '*';
   /**
    * Which proxies' X-Forwarded-For the services believe (Express's `trust proxy`), so a client's own
@@ -346,6 +349,7 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
     scenarios: env.SCENARIOS as ScenarioName[],
     downstreamTimeoutMs: env.DOWNSTREAM_TIMEOUT_MS,
     rateLimitAuthPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
+    depositLimitCoolingOffMs: env.DEPOSIT_LIMIT_COOLING_OFF_HOURS * 3_600_000,
     corsOrigins:
       env.CORS_ORIGINS.trim() === '*'
         ? '*'

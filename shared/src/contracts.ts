@@ -25,8 +25,10 @@ export interface PlayerStatus {
   id: string;
   status: PlayerState;
   selfExcludedUntil: string | null;
-  /** Most a player may deposit per UTC day, in cents. */
+  /** Most a player may deposit per UTC day, in cents: the limit in force now. */
   dailyDepositLimit: number;
+  /** A raised limit and when it comes into force, after its cooling-off period; null when none waits. */
+  pendingDepositLimit: { amount: number; effectiveAt: string } | null;
 }
 
 export interface RegisterResult {

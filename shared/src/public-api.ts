@@ -171,7 +171,13 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set the daily deposit limit */
+        /**
+         * Set the daily deposit limit
+         * @description A lower limit is in force at once, and drops any raise still waiting. A higher one comes into
+         *     force after a cooling-off period (24 hours unless `DEPOSIT_LIMIT_COOLING_OFF_HOURS` says
+         *     otherwise): until then the status shows it as `pendingDepositLimit` and the old limit holds.
+         *     A self-excluded player cannot raise the limit (403 `self-excluded`).
+         */
         put: {
             parameters: {
                 query?: never;
@@ -187,7 +193,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The player's status with the new limit. */
+                /** @description The player's status with the new limit, in force or pending. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -198,6 +204,7 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 413: components["responses"]["TooLarge"];
                 502: components["responses"]["BadGateway"];
                 503: components["responses"]["Unavailable"];
@@ -862,6 +869,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -925,6 +933,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 404: components["responses"]["NotFound"];
                 413: components["responses"]["TooLarge"];
+                429: components["responses"]["RateLimited"];
             };
         };
         post?: never;
@@ -961,6 +970,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -998,6 +1008,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 409: components["responses"]["Conflict"];
                 413: components["responses"]["TooLarge"];
+                429: components["responses"]["RateLimited"];
             };
         };
         /** Stop chaos mode, switching off what it switched on */
@@ -1020,6 +1031,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                429: components["responses"]["RateLimited"];
             };
         };
         options?: never;
@@ -1059,6 +1071,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -1098,6 +1111,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 409: components["responses"]["Conflict"];
                 413: components["responses"]["TooLarge"];
+                429: components["responses"]["RateLimited"];
                 503: components["responses"]["Unavailable"];
             };
         };
@@ -1126,6 +1140,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                429: components["responses"]["RateLimited"];
             };
         };
         options?: never;
@@ -1169,6 +1184,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                429: components["responses"]["RateLimited"];
                 502: components["responses"]["BadGateway"];
                 503: components["responses"]["Unavailable"];
                 504: components["responses"]["Timeout"];
@@ -1217,6 +1233,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                429: components["responses"]["RateLimited"];
             };
         };
         put?: never;
@@ -1493,7 +1510,14 @@ export interface components {
             status: "active" | "self_excluded";
             /** Format: date-time */
             selfExcludedUntil: string | null;
+            /** @description The limit in force now. */
             dailyDepositLimit: components["schemas"]["Cents"];
+            /** @description A raised limit waiting out its cooling-off period, and when it comes into force; null when none waits. */
+            pendingDepositLimit: null | {
+                amount: components["schemas"]["Cents"];
+                /** Format: date-time */
+                effectiveAt: string;
+            };
         };
         Wallet: {
             /** @constant */
@@ -1929,7 +1953,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many attempts; see Retry-After. */
+        /**
+         * @description Too many attempts; see Retry-After: sign-ups and logins from one address, failed logins for
+         *     one account (5 in 15 minutes), or wrong admin tokens from one address (10 in 15 minutes).
+         */
         RateLimited: {
             headers: {
                 [name: string]: unknown;

@@ -16,6 +16,7 @@ function fakeCache(status: { value: CacheStatus }): Cache {
     status: () => status.value,
     getJson: async () => undefined,
     setJson: async () => undefined,
+    setJsonIfAbsent: async () => undefined,
     del: async () => undefined,
     hit: async () => undefined,
     close: async () => undefined,

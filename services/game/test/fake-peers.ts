@@ -43,6 +43,7 @@ export class FakeGamePeers implements GamePeers {
       status: this.status,
       selfExcludedUntil: this.status === 'self_excluded' ? '2099-01-01T00:00:00.000Z' : null,
       dailyDepositLimit: 500_000,
+      pendingDepositLimit: null,
     };
   }
 

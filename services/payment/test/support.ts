@@ -83,7 +83,14 @@ export class FakePeers implements PaymentPeers {
 
   async playerStatus(playerId: string): Promise<PlayerStatus> {
     await this.beforeStatus(playerId);
-    return { id: playerId, status: 'active', selfExcludedUntil: null, dailyDepositLimit: 500_000, ...this.statuses.get(playerId) };
+    return {
+      id: playerId,
+      status: 'active',
+      selfExcludedUntil: null,
+      dailyDepositLimit: 500_000,
+      pendingDepositLimit: null,
+      ...this.statuses.get(playerId),
+    } as PlayerStatus;
   }
 
   async activeBonus(playerId: string): Promise<BonusView | null> {

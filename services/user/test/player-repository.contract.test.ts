@@ -13,6 +13,7 @@ function newPlayer(changes: Partial<Player> = {}): Player {
     createdAt: new Date(Math.floor(Date.now() / 1_000) * 1_000 - 1_000),
     selfExcludedUntil: null,
     dailyDepositLimit: DEFAULT_DAILY_DEPOSIT_LIMIT,
+    pendingDepositLimit: null,
     ...changes,
   };
 }

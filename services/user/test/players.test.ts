@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { verifyAccessToken } from '@casino/shared';
+import { RedisCache, verifyAccessToken } from '@casino/shared';
 import { asItsCallers, testDeps } from '@casino/shared/testing';
 import request from 'supertest';
 import { userCallers } from '../src/api/callers';
 import { createApp } from '../src/app';
+import { PlayerRepository } from '../src/data/player-repository';
+import { StatusCache } from '../src/data/status-cache';
 
 function setup(now = () => new Date()) {
   const deps = testDeps('user');
@@ -105,7 +107,13 @@ describe('user service', () => {
 
       const res = await request(app).get(`/players/${body.player.id}/status`);
 
-      expect(res.body).toEqual({ id: body.player.id, status: 'active', selfExcludedUntil: null, dailyDepositLimit: 500_000 });
+      expect(res.body).toEqual({
+        id: body.player.id,
+        status: 'active',
+        selfExcludedUntil: null,
+        dailyDepositLimit: 500_000,
+        pendingDepositLimit: null,
+      });
     });
 
     test('when a player sets a limit, then their status shows it', async () => {
@@ -116,6 +124,88 @@ describe('user service', () => {
       const res = await request(app).get(`/players/${body.player.id}/status`);
 
       expect(res.body.dailyDepositLimit).toBe(2_500);
+    });
+
+    test('when a player raises the limit, then the old one holds for the 24 h cooling-off and the new one after', async () => {
+      let now = new Date('2026-01-01T10:00:00Z');
+      const { app } = setup(() => now);
+      const { body } = await request(app).post('/players').send({ email: email(), password }).expect(201);
+      const status = () => request(app).get(`/players/${body.player.id}/status`);
+      await request(app).put(`/players/${body.player.id}/limits`).send({ dailyDepositLimit: 10_000 }).expect(200);
+
+      const raised = await request(app).put(`/players/${body.player.id}/limits`).send({ dailyDepositLimit: 900_000 });
+      now = new Date('2026-01-02T09:59:59Z');
+      const justBefore = await status();
+      now = new Date('2026-01-02T10:00:00Z');
+      const after = await status();
+
+      expect(raised.status).toBe(200);
+      expect(raised.body).toMatchObject({
+        dailyDepositLimit: 10_000,
+        pendingDepositLimit: { amount: 900_000, effectiveAt: '2026-01-02T10:00:00.000Z' },
+      });
+      expect(justBefore.body).toMatchObject({ dailyDepositLimit: 10_000, pendingDepositLimit: { amount: 900_000 } });
+      expect(after.body).toMatchObject({ dailyDepositLimit: 900_000, pendingDepositLimit: null });
+    });
+
+    test('when a player lowers the limit while a raise waits, then the lower one holds at once and the raise is dropped', async () => {
+      let now = new Date('2026-01-01T10:00:00Z');
+      const { app } = setup(() => now);
+      const { body } = await request(app).post('/players').send({ email: email(), password }).expect(201);
+      await request(app).put(`/players/${body.player.id}/limits`).send({ dailyDepositLimit: 900_000 }).expect(200);
+
+      const lowered = await request(app).put(`/players/${body.player.id}/limits`).send({ dailyDepositLimit: 1_000 });
+      now = new Date('2026-01-03T00:00:00Z');
+      const later = await request(app).get(`/players/${body.player.id}/status`);
+
+      expect(lowered.body).toMatchObject({ dailyDepositLimit: 1_000, pendingDepositLimit: null });
+      expect(later.body).toMatchObject({ dailyDepositLimit: 1_000, pendingDepositLimit: null });
+    });
+
+    test('when a self-excluded player tries to raise the limit, then it is a 403 and nothing changes; lowering still works', async () => {
+      const { app } = setup();
+      const { body } = await request(app).post('/players').send({ email: email(), password }).expect(201);
+      await request(app).post(`/players/${body.player.id}/self-exclusion`).send({ days: 7 }).expect(200);
+
+      const raise = await request(app).put(`/players/${body.player.id}/limits`).send({ dailyDepositLimit: 900_000 });
+      const lower = await request(app).put(`/players/${body.player.id}/limits`).send({ dailyDepositLimit: 100 });
+
+      expect([raise.status, raise.body.type]).toEqual([403, 'urn:casino:problem:self-excluded']);
+      expect(lower.body).toMatchObject({ status: 'self_excluded', dailyDepositLimit: 100, pendingDepositLimit: null });
+    });
+
+    test('when the cooling-off is set to 0 hours, then a raise is in force at once', async () => {
+      const deps = testDeps('user', { env: { DEPOSIT_LIMIT_COOLING_OFF_HOURS: '0' } });
+      const app = asItsCallers(createApp(deps), 'user', userCallers);
+      const { body } = await request(app).post('/players').send({ email: email(), password }).expect(201);
+
+      const raised = await request(app).put(`/players/${body.player.id}/limits`).send({ dailyDepositLimit: 900_000 });
+
+      expect(raised.body).toMatchObject({ dailyDepositLimit: 900_000, pendingDepositLimit: null });
+    });
+
+    test('when a status read that missed the cache races a self-exclusion, then the cache never says active again', async () => {
+      const cache = new RedisCache('redis://127.0.0.1:6379', `user-race-${randomUUID()}`, testDeps('user').logger);
+      while (cache.status() !== 'ready') await new Promise((r) => setTimeout(r, 10));
+      try {
+        const deps = testDeps('user', { cache });
+        const app = asItsCallers(createApp(deps), 'user', userCallers);
+        const { body } = await request(app).post('/players').send({ email: email(), password }).expect(201);
+        const id = body.player.id as string;
+        // The read fetched the player while still active and is about to fill the cache...
+        const statuses = new StatusCache(cache);
+        const before = await new PlayerRepository(deps.store).byId(id);
+        // ...when the player self-excludes...
+        await request(app).post(`/players/${id}/self-exclusion`).send({ days: 7 }).expect(200);
+        // ...and only then does the read's fill arrive.
+        await statuses.fill(id, before!);
+
+        const status = await request(app).get(`/players/${id}/status`);
+
+        expect(status.body.status).toBe('self_excluded');
+      } finally {
+        await cache.close();
+      }
     });
 
     test('when a player self-excludes, then they are excluded until then, and a shorter exclusion cannot cut it', async () => {

@@ -85,6 +85,7 @@ export class FakeWagerPeers implements WagerPeers {
       status: excluded ? 'self_excluded' : 'active',
       selfExcludedUntil: excluded ? new Date(this.clock.now.getTime() + 30 * 86_400_000).toISOString() : null,
       dailyDepositLimit: 500_000,
+      pendingDepositLimit: null,
     };
   }
 

@@ -54,19 +54,27 @@ class OutageAwareCache implements Cache {
     return this.cache.getJson<T>(key);
   }
 
+  /** A write the outage keeps from Redis: what Redis holds for the key is stale, so it goes first when back. */
+  private miss(key: string): void {
+    this.missed.delete(key);
+    this.missed.add(key);
+    if (this.missed.size > MAX_MISSED_INVALIDATIONS) this.missed.delete(this.missed.values().next().value!);
+  }
+
   async setJson(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    if (this.down()) return;
+    if (this.down()) return this.miss(key);
     await this.caughtUp();
     await this.cache.setJson(key, value, ttlSeconds);
   }
 
+  async setJsonIfAbsent(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    if (this.down()) return;
+    await this.caughtUp();
+    await this.cache.setJsonIfAbsent(key, value, ttlSeconds);
+  }
+
   async del(key: string): Promise<void> {
-    if (this.down()) {
-      this.missed.delete(key);
-      this.missed.add(key);
-      if (this.missed.size > MAX_MISSED_INVALIDATIONS) this.missed.delete(this.missed.values().next().value!);
-      return;
-    }
+    if (this.down()) return this.miss(key);
     await this.caughtUp();
     await this.cache.del(key);
   }

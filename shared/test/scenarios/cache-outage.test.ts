@@ -18,6 +18,10 @@ class RecordingCache implements Cache {
     this.commands.push(`set ${key}`);
     this.values.set(key, value);
   }
+  async setJsonIfAbsent(key: string, value: unknown): Promise<void> {
+    this.commands.push(`set-nx ${key}`);
+    if (!this.values.has(key)) this.values.set(key, value);
+  }
   async del(key: string): Promise<void> {
     this.commands.push(`del ${key}`);
     this.values.delete(key);

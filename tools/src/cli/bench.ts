@@ -7,6 +7,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { helpRequested, numberOption, parseOptions, runCli, textOption, unknownFlag, UsageError } from '../cli-flags';
+import { identityCost, identityLine } from '../bench/identity-cost';
 import { startNullIngest } from '../bench/ingest';
 import { type Measurement, measure } from '../bench/measure';
 import { answerLines, answers, summarise, table } from '../bench/report';
@@ -59,9 +60,10 @@ async function main(): Promise<number> {
   }
   const rows = summarise(measurements);
   const found = answers(rows);
+  const identity = identityCost();
   if (opts.json) {
     process.stdout.write(
-      `${JSON.stringify({ date, machine, options: { ...opts, rows: opts.rows.map((r) => r.id) }, rows, answers: found, measurements }, null, 2)}\n`,
+      `${JSON.stringify({ date, machine, options: { ...opts, rows: opts.rows.map((r) => r.id) }, rows, answers: found, identity, measurements }, null, 2)}\n`,
     );
   } else {
     say('');
@@ -71,6 +73,7 @@ async function main(): Promise<number> {
     say(table(rows, opts.connections));
     say('');
     for (const line of answerLines(found)) say(line);
+    say(identityLine(identity));
   }
   return 0;
 }

@@ -6,4 +6,5 @@ export const userProblems = ruleProblems(UserRuleError, {
   'email-taken': { status: 409, title: 'Conflict' },
   'invalid-credentials': { status: 401, title: 'Unauthorized' },
   'player-not-found': { status: 404, title: 'Not found' },
+  'self-excluded': { status: 403, title: 'Forbidden' },
 });

@@ -9,6 +9,8 @@ export interface PlayerDoc {
   passwordHash: string;
   selfExcludedUntil: Date | null;
   dailyDepositLimit: number;
+  /** A raised limit waiting out its cooling-off; absent on players stored before there was one. */
+  pendingDepositLimit?: { amount: number; effectiveAt: Date } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -23,6 +25,7 @@ export const playersSpec: CollectionSpec = {
     passwordHash: { type: String, required: true },
     selfExcludedUntil: { type: Date, default: null },
     dailyDepositLimit: { type: Number, required: true, min: 1 },
+    pendingDepositLimit: { type: { _id: false, amount: { type: Number, min: 1 }, effectiveAt: Date }, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
@@ -37,6 +40,7 @@ export const toPlayer = (doc: PlayerDoc): Player => ({
   createdAt: doc.createdAt,
   selfExcludedUntil: doc.selfExcludedUntil ?? null,
   dailyDepositLimit: doc.dailyDepositLimit,
+  pendingDepositLimit: doc.pendingDepositLimit ?? null,
 });
 
 export class PlayerRepository {
@@ -56,6 +60,7 @@ export class PlayerRepository {
         passwordHash,
         selfExcludedUntil: player.selfExcludedUntil,
         dailyDepositLimit: player.dailyDepositLimit,
+        pendingDepositLimit: player.pendingDepositLimit,
         createdAt: player.createdAt,
         updatedAt: player.createdAt,
       });
@@ -76,7 +81,11 @@ export class PlayerRepository {
     return doc && { player: toPlayer(doc), passwordHash: doc.passwordHash };
   }
 
-  async update(id: string, changes: Partial<Pick<Player, 'selfExcludedUntil' | 'dailyDepositLimit'>>, now: Date): Promise<Player | null> {
+  async update(
+    id: string,
+    changes: Partial<Pick<Player, 'selfExcludedUntil' | 'dailyDepositLimit' | 'pendingDepositLimit'>>,
+    now: Date,
+  ): Promise<Player | null> {
     const doc = await this.players.findOneAndUpdate({ _id: id }, { $set: { ...changes, updatedAt: now } });
     return doc && toPlayer(doc);
   }

@@ -18,6 +18,6 @@ export async function readStatus(deps: UserDeps, playerId: string): Promise<Play
   if (cached) return toStatus({ id: playerId, ...cached }, now());
   const player = await players.byId(playerId);
   if (!player) throw playerNotFound();
-  await statuses.set(playerId, player);
+  await statuses.fill(playerId, player);
   return toStatus(player, now());
 }

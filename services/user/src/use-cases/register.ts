@@ -18,6 +18,7 @@ export async function register(
     createdAt: deps.now(),
     selfExcludedUntil: null,
     dailyDepositLimit: DEFAULT_DAILY_DEPOSIT_LIMIT,
+    pendingDepositLimit: null,
   };
   try {
     await deps.players.create(player, await hashPassword(input.password));

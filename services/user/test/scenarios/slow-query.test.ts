@@ -25,6 +25,10 @@ function recordingCache(): Cache & { commands: string[] } {
       commands.push('set');
       values.set(key, JSON.parse(JSON.stringify(value)));
     },
+    setJsonIfAbsent: async (key: string, value: unknown) => {
+      commands.push('set');
+      if (!values.has(key)) values.set(key, JSON.parse(JSON.stringify(value)));
+    },
     del: async (key: string) => void values.delete(key),
     hit: () => none.hit(),
     close: () => none.close(),
@@ -38,6 +42,7 @@ const newPlayer = (changes: Partial<Player> = {}): Player => ({
   createdAt: new Date(Math.floor(Date.now() / 1_000) * 1_000),
   selfExcludedUntil: null,
   dailyDepositLimit: DEFAULT_DAILY_DEPOSIT_LIMIT,
+  pendingDepositLimit: null,
   ...changes,
 });
 
@@ -68,7 +73,13 @@ describe('slow-query in the user service', () => {
     const offElapsed = performance.now() - off;
 
     expect(a.body).toMatchObject({ id: excluded.id, status: 'self_excluded' });
-    expect(b.body).toEqual({ id: active.id, status: 'active', selfExcludedUntil: null, dailyDepositLimit: 12_345 });
+    expect(b.body).toEqual({
+      id: active.id,
+      status: 'active',
+      selfExcludedUntil: null,
+      dailyDepositLimit: 12_345,
+      pendingDepositLimit: null,
+    });
     expect(missing.status).toBe(404);
     expect(elapsed).toBeGreaterThanOrEqual(75);
     expect(offElapsed).toBeLessThan(elapsed);
