@@ -44,10 +44,14 @@ export function limitChange(player: Limits & Pick<Player, 'selfExcludedUntil'>, 
   return { dailyDepositLimit: inForce, pendingDepositLimit: { amount: asked, effectiveAt: new Date(now.getTime() + coolingOffMs) } };
 }
 
-const isExcluded = (player: Pick<Player, 'selfExcludedUntil'>, now: Date) => player.selfExcludedUntil !== null && player.selfExcludedUntil > now;
+const isExcluded = (player: Pick<Player, 'selfExcludedUntil'>, now: Date) =>
+  player.selfExcludedUntil !== null && player.selfExcludedUntil > now;
 
 const raiseWhileExcluded = (player: Pick<Player, 'selfExcludedUntil'>) =>
-  new UserRuleError('self-excluded', `The deposit limit cannot be raised while you are self-excluded (until ${player.selfExcludedUntil!.toISOString()}).`);
+  new UserRuleError(
+    'self-excluded',
+    `The deposit limit cannot be raised while you are self-excluded (until ${player.selfExcludedUntil!.toISOString()}).`,
+  );
 
 /** Emails are unique whatever their case: this is the key they are unique by. */
 export function emailKey(email: string): string {
@@ -78,7 +82,8 @@ export function toStatus(player: Pick<Player, 'id' | 'selfExcludedUntil'> & Limi
     status: excluded ? 'self_excluded' : 'active',
     selfExcludedUntil: excluded ? until.toISOString() : null,
     dailyDepositLimit: limitInForce(player, now),
-    pendingDepositLimit: pending && pending.effectiveAt > now ? { amount: pending.amount, effectiveAt: pending.effectiveAt.toISOString() } : null,
+    pendingDepositLimit:
+      pending && pending.effectiveAt > now ? { amount: pending.amount, effectiveAt: pending.effectiveAt.toISOString() } : null,
   };
 }
 
