@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
-import { allGone, childrenOf, commandOf, startDemo, untilReady } from './support/demo';
-import { freePorts } from './support/platform';
+import { randomUUID } from 'node:crypto';
+import { alive, allGone, childrenOf, commandOf, type Demo, startDemo, stopDemo, untilReady } from './support/demo';
+import { call, freePorts } from './support/platform';
 
 describe('npm run demo', () => {
   test.each(['SIGINT', 'SIGTERM'] as const)(
@@ -153,5 +154,91 @@ describe('npm run demo', () => {
     const lines = demo.output.join('').trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^configuration error: SENTRY_TRACES_SAMPLE_RATE /);
+  });
+
+  describe('supervision', () => {
+    const serviceProcess = (demo: Demo, service: string) =>
+      childrenOf(demo.pid()).find((pid) => commandOf(pid).includes(`services/${service}/dist/main.js`));
+    const until = async <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await check();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const readyz = (port: number) =>
+      fetch(`http://127.0.0.1:${port}/readyz`)
+        .then((r) => r.status)
+        .catch(() => 0);
+
+    test('when a service is killed, then the demo starts it again with backoff, the others keep serving, and spins succeed once it is back', async () => {
+      const demo = await startDemo();
+      try {
+        await untilReady(demo);
+        const api = `http://127.0.0.1:${demo.gateway}/api/v1`;
+        const { body } = await call<{ accessToken: string }>(api, 'POST', '/auth/register', {
+          body: { email: `s-${randomUUID()}@example.com`, password: 'correct horse battery staple' },
+        });
+        const token = body.accessToken;
+        await call(api, 'POST', '/wallet/deposits', { token, body: { amount: 10_000 }, key: randomUUID() });
+        const spin = () => call(api, 'POST', '/games/lucky-sevens/spins', { token, body: { stake: 10 }, key: randomUUID() });
+        expect((await spin()).status).toBe(201);
+        const first = serviceProcess(demo, 'game')!;
+
+        process.kill(first, 'SIGKILL');
+        const whileDown = await until('the game to be down', async () => ((await readyz(demo.ports.game)) === 0 ? spin() : undefined));
+        const others = await Promise.all((['gateway', 'user', 'payment', 'wager'] as const).map((s) => readyz(demo.ports[s])));
+        const back = await until('the game to be ready again', async () =>
+          (await readyz(demo.ports.game)) === 200 ? Date.now() : undefined,
+        );
+        const again = await until('a spin to succeed', async () => {
+          const answer = await spin();
+          return answer.status === 201 ? Date.now() : undefined;
+        });
+
+        expect([502, 503, 504]).toContain(whileDown.status);
+        expect(whileDown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(others).toEqual([200, 200, 200, 200]);
+        expect(again - back).toBeLessThan(5_000);
+        expect(serviceProcess(demo, 'game')).not.toBe(first);
+        expect(alive(first)).toBe(false);
+        const output = demo.output.join('');
+        expect(output).toContain('game stopped unexpectedly (SIGKILL).');
+        expect(output).toMatch(/Restarting game in 0\.25 s \(restart 1 of 5 a minute\)\./);
+        expect(output).not.toContain('Stopping every service');
+      } finally {
+        await stopDemo(demo);
+      }
+    });
+
+    test('when a service cannot start again, then after five restarts within a minute the demo gives up, says which service and stops everything', async () => {
+      const demo = await startDemo();
+      const squatter = createServer();
+      try {
+        await untilReady(demo);
+        const processes = childrenOf(demo.pid());
+        // Its port taken the moment it dies, each restart fails to listen and exits.
+        process.kill(serviceProcess(demo, 'wager')!, 'SIGKILL');
+        await until(
+          'the port to be free',
+          () =>
+            new Promise<true | undefined>((resolve) => {
+              squatter.once('error', () => resolve(undefined));
+              squatter.listen(demo.ports.wager, '127.0.0.1', () => resolve(true));
+            }),
+        );
+
+        expect(await demo.exited).toBe(1);
+        const output = demo.output.join('');
+        expect(output.match(/Restarting wager in/g)).toHaveLength(5);
+        expect(output).toContain('wager keeps crashing (5 restarts within a minute): giving up and stopping the platform.');
+        expect(await allGone(processes)).toBe(true);
+      } finally {
+        squatter.close();
+        demo.process.kill('SIGKILL');
+      }
+    }, 60_000);
   });
 });

@@ -5,7 +5,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICES } from '@casino/shared';
+import { SERVICES, type ServiceName } from '@casino/shared';
 import { repoRoot } from '@casino/tools/launcher';
 import { freePorts, TEST_SECRETS } from './platform';
 
@@ -18,6 +18,8 @@ export interface Demo {
   output: string[];
   exited: Promise<number | null>;
   gateway: number;
+  /** Each service's port. */
+  ports: Record<ServiceName, number>;
   frontend: number;
   spotlight: number;
   /** Milliseconds from the spawn until Spotlight's /health answered 200, once `untilReady` has seen it. */
@@ -58,6 +60,7 @@ export async function startDemo({ env: extra = {}, args = [], wrap = [] }: DemoO
     output,
     exited,
     gateway: ports[0]!,
+    ports: Object.fromEntries(SERVICES.map((s, i) => [s, ports[i]!])) as Record<ServiceName, number>,
     frontend: Number(env.FRONTEND_PORT),
     spotlight: Number(env.SPOTLIGHT_PORT),
   };

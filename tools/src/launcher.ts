@@ -51,10 +51,24 @@ export interface LaunchOptions {
   /** Called if a process exits while the platform is meant to be running. */
   onExit?: (name: ProcessName, code: number | null, signal: NodeJS.Signals | null) => void;
   readyTimeoutMs?: number;
+  /**
+   * Once the platform is up, start a service that exits again, after a backoff that doubles from
+   * 250 ms up to 5 s; a service that exits `maxRestarts` times within `windowMs` is in a crash loop
+   * and stays down. Off unless given (the tests that kill a service mean it to stay dead).
+   */
+  restart?: { maxRestarts: number; windowMs: number };
+  /** A service will be started again in `delayMs` (the `attempt`th time in the window). */
+  onRestart?: (name: ServiceName, attempt: number, delayMs: number) => void;
+  /** A service restarted `maxRestarts` times within the window: it stays down. */
+  onGiveUp?: (name: ServiceName, restarts: number) => void;
 }
+
+/** What `npm run demo` restarts: five exits of one service within a minute is a crash loop. */
+export const DEMO_RESTARTS = { maxRestarts: 5, windowMs: 60_000 };
 
 export interface Platform {
   ports: Record<ServiceName, number>;
+  /** Each process's pid, kept current as the launcher restarts them. */
   pids: Partial<Record<ProcessName, number>>;
   /** Milliseconds from launch until every service answered /readyz with 200. */
   readyAfterMs: number;
@@ -109,16 +123,36 @@ export async function launch(options: LaunchOptions): Promise<Platform> {
   let stopping = false;
   const ports = Object.fromEntries(SERVICES.map((s) => [s, parseConfig(s, options.env).port])) as Record<ServiceName, number>;
 
+  const pids: Partial<Record<ProcessName, number>> = {};
+  let up = false;
+  const restarts = new Map<ServiceName, number[]>();
   const start = (name: ProcessName, script: string, env: NodeJS.ProcessEnv, execArgv: string[] = []) => {
     const child = fork(script, [], { cwd: root, env, execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     children.set(name, child);
+    exited.delete(name);
+    pids[name] = child.pid;
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: child[stream]! }).on('line', (line) => options.onLine?.(name, line, stream));
     }
     child.once('exit', (code, signal) => {
       exited.add(name);
-      if (!stopping) options.onExit?.(name, code, signal);
+      if (stopping) return;
+      options.onExit?.(name, code, signal);
+      if (up && options.restart && name !== 'spotlight') restartLater(name, () => start(name, script, env, execArgv));
     });
+  };
+  const restartLater = (name: ServiceName, again: () => void) => {
+    const { maxRestarts, windowMs } = options.restart!;
+    const now = Date.now();
+    const recent = (restarts.get(name) ?? []).filter((at) => now - at < windowMs);
+    if (recent.length >= maxRestarts) return options.onGiveUp?.(name, recent.length);
+    recent.push(now);
+    restarts.set(name, recent);
+    const delayMs = Math.min(250 * 2 ** (recent.length - 1), 5_000);
+    options.onRestart?.(name, recent.length, delayMs);
+    setTimeout(() => {
+      if (!stopping) again();
+    }, delayMs).unref();
   };
   const stopOne = (name: ProcessName) =>
     new Promise<void>((resolve) => {
@@ -162,9 +196,10 @@ export async function launch(options: LaunchOptions): Promise<Platform> {
     await stop();
     throw err;
   }
+  up = true;
   return {
     ports,
-    pids: Object.fromEntries([...children.entries()].map(([name, c]) => [name, c.pid])),
+    pids,
     readyAfterMs: Date.now() - started,
     ...(spotlight ? { spotlight } : {}),
     stop,

@@ -6,6 +6,14 @@ import { usePoll } from '../lib/use-poll';
 import type { HealthItem } from './types';
 
 const mb = (bytes?: number) => (bytes === undefined ? '–' : `${Math.round(bytes / 1_048_576)} MB`);
+
+/** How long the process has run: a restart shows as a count starting again. */
+export function uptime(seconds?: number): string {
+  if (seconds === undefined) return '–';
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3_600) return `${Math.floor(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3_600)} h ${Math.floor((seconds % 3_600) / 60)} min`;
+}
 const LABEL: Record<HealthItem['status'], string> = { ok: 'Healthy', warn: 'Degraded', down: 'Down', unreachable: 'Unreachable' };
 
 /** Every service's /health, through the gateway, refreshed every few seconds. */
@@ -47,6 +55,8 @@ export function HealthGrid({ admin }: { admin: Api }) {
                 <dl>
                   <dt>Answered in</dt>
                   <dd>{item.latencyMs} ms</dd>
+                  <dt>Up for</dt>
+                  <dd>{uptime(item.health?.uptimeSeconds)}</dd>
                   <dt>Store</dt>
                   <dd>
                     {c?.store?.kind ?? '–'} ({c?.store?.status ?? '–'})

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ConfigError, demoSpotlightPort, parseConfig, parseFrontendConfig, readDotEnv } from '@casino/shared/config';
 import { type FrontendRuntimeConfig, traceUrl } from '@casino/shared/frontend-runtime-config';
 import { type FrontendServer, startFrontendServer } from '../frontend-server';
-import { launch, type ProcessName, repoRoot } from '../launcher';
+import { DEMO_RESTARTS, launch, type ProcessName, repoRoot } from '../launcher';
 import { MAX_SEED } from '@casino/traffic/demo-players';
 import { ensureServiceKeys } from '../service-keys';
 import { formatSummary, gatewayAuthorization, localPeerUrls, numberFlag, SEED_DEFAULTS, seedPlatform, SeedUsageError } from '../seed';
@@ -89,10 +89,28 @@ async function main(): Promise<void> {
     root,
     ...(spotlightPort !== undefined ? { spotlightPort } : {}),
     onLine: (service, line) => show(service, line),
+    // A service that dies is started again with backoff while the others keep serving; one in a
+    // crash loop stops the platform, saying so. Spotlight is not restarted.
+    restart: DEMO_RESTARTS,
     onExit: (service, code, signal) => {
       // Before the platform is up, launch() itself reports the failure and stops the rest.
       if (stopping || !running) return;
-      console.error(`${service} stopped unexpectedly (${signal ?? `exit ${code}`}); stopping the platform.`);
+      const why = signal ?? `exit ${code}`;
+      if (service !== 'spotlight') return void console.error(`${service} stopped unexpectedly (${why}).`);
+      console.error(`Spotlight stopped unexpectedly (${why}); stopping the platform.`);
+      void shutdown(1);
+    },
+    onRestart: (service, attempt, delayMs) => {
+      if (!stopping && running)
+        console.error(
+          `Restarting ${service} in ${(delayMs / 1000).toFixed(2)} s (restart ${attempt} of ${DEMO_RESTARTS.maxRestarts} a minute).`,
+        );
+    },
+    onGiveUp: (service, restarts) => {
+      if (stopping) return;
+      console.error(
+        `${service} keeps crashing (${restarts} restarts within a minute): giving up and stopping the platform. Its last lines above say why.`,
+      );
       void shutdown(1);
     },
   }).catch((err: Error) => {
