@@ -124,6 +124,8 @@ export const envSchema = z.object({
   DOWNSTREAM_TIMEOUT_MS: whole(50, 120_000).default(5000),
   RATE_LIMIT_AUTH_PER_MINUTE: whole(1, 100_000).default(20),
   DEPOSIT_LIMIT_COOLING_OFF_HOURS: whole(0, 720).default(24),
+  SPINS_IN_FLIGHT_PER_PLAYER: whole(1, 1_000).default(4),
+  SPINS_IN_FLIGHT: whole(1, 100_000).default(64),
   CORS_ORIGINS: z.string().default('*'),
   TRUST_PROXY: z
     .string()
@@ -195,6 +197,9 @@ export interface Config {
   rateLimitAuthPerMinute: number;
   /** How long a raised daily deposit limit waits before it is in force; lower ones apply at once. */
   depositLimitCoolingOffMs: number;
+  /** Spins the gateway lets in at once for one player (429 beyond) and for all (503 beyond). */
+  spinsInFlightPerPlayer: number;
+  spinsInFlight: number;
   corsOrigins: string[] | '*';
   /**
    * Which proxies' X-Forwarded-For the services believe (Express's `trust proxy`), so a client's own
@@ -350,6 +355,8 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
     downstreamTimeoutMs: env.DOWNSTREAM_TIMEOUT_MS,
     rateLimitAuthPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
     depositLimitCoolingOffMs: env.DEPOSIT_LIMIT_COOLING_OFF_HOURS * 3_600_000,
+    spinsInFlightPerPlayer: env.SPINS_IN_FLIGHT_PER_PLAYER,
+    spinsInFlight: env.SPINS_IN_FLIGHT,
     corsOrigins:
       env.CORS_ORIGINS.trim() === '*'
         ? '*'

@@ -24,6 +24,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Upstreams } from '../data/upstreams';
 import type { GatewayFaults } from '../scenarios';
+import { admitSpins } from './admission';
 import { requirePlayer } from './auth';
 import { FailureThrottle, throttled } from './failure-throttle';
 import { authRateLimit } from './rate-limit';
@@ -48,6 +49,7 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
   const api = Router();
   const player = requirePlayer(config.jwt.secret);
   const limited = authRateLimit(cache, config.rateLimitAuthPerMinute, config.jwt.secret);
+  const spinsAdmitted = admitSpins({ perPlayer: config.spinsInFlightPerPlayer, total: config.spinsInFlight });
   const logins = new FailureThrottle({ cache, secret: config.jwt.secret, name: 'login-failures', ...LOGIN_FAILURES });
   const me = (res: Response) => res.locals.playerId as string;
 
@@ -154,7 +156,7 @@ export function apiRoutes({ config, cache, upstreams, faults }: ApiDeps): Router
   api.get('/games/:gameId', async (req, res) => {
     await forward(res, game, 'GET', `/games/${parseInput(slug, req.params.gameId, 'game id', 'gameId')}`);
   });
-  api.post('/games/:gameId/spins', player, async (req, res) => {
+  api.post('/games/:gameId/spins', player, spinsAdmitted, async (req, res) => {
     const gameId = parseInput(slug, req.params.gameId, 'game id', 'gameId');
     const key = keyFrom(req);
     await forward(
