@@ -457,6 +457,8 @@ const CASINO: readonly string[] = SERVICES;
 const PUBLISHED: Record<string, number> = { gateway: 8080, frontend: 3000, grafana: 3001, prometheus: 9090, spotlight: 8969 };
 /** Settings only the host's CLIs read (`npm run sentry:alerts`, and `npm run demo` for its Spotlight's port), which no container needs. */
 const HOST_ONLY = ['SENTRY_AUTH_TOKEN', 'SENTRY_PROJECT', 'SPOTLIGHT_PORT'];
+/** Settings of the embedded store alone, which the stack, on MongoDB, never uses. */
+const EMBEDDED_ONLY = ['EMBEDDED_DATA_DIR'];
 const GIB = 1024 ** 3;
 
 function bytes(limit: string): number {
@@ -541,7 +543,7 @@ describe('docker-compose.yml', () => {
       }
     }
     for (const arg of Object.keys(compose.services.frontend!.build!.args ?? {})) passed.add(arg);
-    expect(settings.filter((s) => !passed.has(s) && !HOST_ONLY.includes(s))).toEqual([]);
+    expect(settings.filter((s) => !passed.has(s) && !HOST_ONLY.includes(s) && !EMBEDDED_ONLY.includes(s))).toEqual([]);
     expect(compose.services.gateway!.environment!.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?.+\}$/);
     expect(compose.services.gateway!.environment!.ADMIN_TOKEN).toMatch(/^\$\{ADMIN_TOKEN:\?.+\}$/);
     expect(compose.services.user!.environment!.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?.+\}$/);

@@ -73,6 +73,7 @@ export const envSchema = z.object({
   MONGO_URL: z.url({ protocol: /^mongodb(\+srv)?$/, error: 'must be a mongodb:// or mongodb+srv:// URL' }).optional(),
   MONGO_CONNECT_TIMEOUT_MS: whole(0, 600_000).default(30_000),
   RETAIN_RECORDS: whole(0, 10_000_000).optional(),
+  EMBEDDED_DATA_DIR: z.string().min(1).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   SENTRY_ENABLED: flag.default(true),
   SENTRY_DSN: httpUrl.optional(),
@@ -186,6 +187,8 @@ export interface Config {
    * carried totals (never any younger than 10 minutes); 0 keeps everything.
    */
   retainRecords: number;
+  /** Where the embedded store journals its documents, so a restarted service keeps them; unset: memory only. */
+  embeddedDataDir: string | undefined;
   sentry: SentryConfig;
   jwt: { secret: string; expiresInSeconds: number };
   /** This service's key and its callers' public keys (see service-identity.ts). */
@@ -334,6 +337,7 @@ export function parseConfig(service: ServiceName, source: NodeJS.ProcessEnv): Co
     redisUrl: env.REDIS_URL,
     // In memory, history would grow without bound; MongoDB keeps it on disk.
     retainRecords: env.RETAIN_RECORDS ?? (env.MONGO_URL ? 0 : 10_000),
+    embeddedDataDir: env.EMBEDDED_DATA_DIR,
     sentry: {
       enabled: env.SENTRY_ENABLED,
       dsn,

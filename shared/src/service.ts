@@ -203,7 +203,7 @@ async function start(service: ServiceName, owned: readonly BusinessMetric[], bui
     config,
     logger,
     metrics: createMetrics(service, owned),
-    store: createStore({ mongoUrl: config.mongoUrl, database: `casino_${service}` }),
+    store: createStore({ mongoUrl: config.mongoUrl, database: `casino_${service}`, dataDir: config.embeddedDataDir }),
     cache: createCache({ redisUrl: config.redisUrl, namespace: service, logger }),
     scenarios: new Scenarios(startState(config.scenarios)),
     draining: () => draining,

@@ -1,7 +1,7 @@
 import { SERVICES, type ServiceName } from '@casino/shared';
 import type { Caller } from '@casino/shared/service-identity';
 import { callerAuthorization, TEST_SERVICE_KEYS } from '@casino/shared/testing';
-import { freePorts, launch, type Platform, type ProcessName } from '@casino/tools/launcher';
+import { freePorts, launch, type LaunchOptions, type Platform, type ProcessName } from '@casino/tools/launcher';
 
 export { freePorts };
 
@@ -30,7 +30,11 @@ export interface RunningPlatform extends Platform {
 }
 
 /** Starts the five services (or those named) as real processes on free ports. */
-export async function startPlatform(extra: NodeJS.ProcessEnv = {}, services: readonly ServiceName[] = SERVICES): Promise<RunningPlatform> {
+export async function startPlatform(
+  extra: NodeJS.ProcessEnv = {},
+  services: readonly ServiceName[] = SERVICES,
+  options: Pick<LaunchOptions, 'restart'> = {},
+): Promise<RunningPlatform> {
   const ports = await freePorts(SERVICES.length);
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
@@ -48,6 +52,7 @@ export async function startPlatform(extra: NodeJS.ProcessEnv = {}, services: rea
     services,
     onLine: (service, line) => logs.push({ service, line }),
     onExit: (service, code) => exits.push({ service, code }),
+    ...options,
   });
   return { ...platform, logs, exits, api: `http://127.0.0.1:${platform.ports.gateway}/api/v1` };
 }

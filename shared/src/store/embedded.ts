@@ -1,6 +1,8 @@
 import { getClient, hasSpanStreamingEnabled } from '@sentry/core';
 import type * as Mingo from 'mingo';
+import { join } from 'node:path';
 import { traced } from '../telemetry';
+import { Journal } from './journal';
 import { applyOperationHint } from './operation-hint';
 import {
   type Collection,
@@ -361,6 +363,7 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
   constructor(
     spec: CollectionSpec,
     private readonly database: string,
+    private readonly journal?: Journal,
   ) {
     this.name = spec.name;
     const indexes = spec.indexes ?? [];
@@ -448,6 +451,20 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
     if (before) for (const index of [...this.unique, ...this.fieldIndexes]) index.remove(before);
     this.docs.set(after._id, after);
     for (const index of [...this.unique, ...this.fieldIndexes]) index.add(after);
+    this.journal?.put(this.name, after, !before);
+  }
+
+  /** Documents read back from the journal, indexed and not journaled again. */
+  load(rows: Iterable<Row>): void {
+    for (const row of rows) {
+      this.docs.set(row._id, row);
+      for (const index of [...this.unique, ...this.fieldIndexes]) index.add(row);
+    }
+  }
+
+  /** Every document, as stored. */
+  rows(): Iterable<Row> {
+    return this.docs.values();
   }
 
   /**
@@ -542,6 +559,7 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
       for (const doc of doomed) {
         for (const index of [...this.unique, ...this.fieldIndexes]) index.remove(doc);
         this.docs.delete(doc._id);
+        this.journal?.delete(this.name, doc._id);
       }
       return doomed.length;
     });
@@ -558,11 +576,24 @@ export class EmbeddedCollection<T extends Document> implements Collection<T> {
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
   private readonly collections = new Map<string, EmbeddedCollection<Document>>();
+  private readonly journal: Journal | undefined;
+  /** Documents the journal held for collections no repository has asked for yet. */
+  private readonly pending = new Map<string, Map<string, Row>>();
+  private replayed = false;
 
   /** One process holds every document, so there is no half-written state to outlive a crash. */
   readonly transactional = false;
 
-  constructor(readonly database: string) {}
+  /**
+   * In memory only, or, given `dataDir`, journaled to `<dataDir>/<database>.jsonl` so that a
+   * service killed and started again (by `npm run demo`, say) finds its data (see journal.ts).
+   */
+  constructor(
+    readonly database: string,
+    options: { dataDir?: string } = {},
+  ) {
+    this.journal = options.dataDir ? new Journal(join(options.dataDir, `${database}.jsonl`), () => this.compact()) : undefined;
+  }
 
   transaction<R>(work: () => Promise<R>): Promise<R> {
     return work();
@@ -570,11 +601,35 @@ export class EmbeddedStore implements Store {
 
   collection<T extends Document>(spec: CollectionSpec): Collection<T> {
     let collection = this.collections.get(spec.name);
-    if (!collection) this.collections.set(spec.name, (collection = new EmbeddedCollection(spec, this.database)));
+    if (!collection) {
+      this.collections.set(spec.name, (collection = new EmbeddedCollection(spec, this.database, this.journal)));
+      const held = this.pending.get(spec.name);
+      if (held) {
+        collection.load(held.values());
+        this.pending.delete(spec.name);
+      }
+    }
     return collection as unknown as Collection<T>;
   }
 
-  async init(): Promise<void> {}
+  private compact(): void {
+    this.journal!.rewrite([
+      ...[...this.collections].map(([name, c]) => [name, c.rows()] as [string, Iterable<Row>]),
+      ...[...this.pending].map(([name, rows]) => [name, rows.values()] as [string, Iterable<Row>]),
+    ]);
+  }
+
+  async init(): Promise<void> {
+    if (!this.journal || this.replayed) return;
+    this.replayed = true;
+    const { docs } = this.journal.read();
+    for (const [name, rows] of docs) {
+      const collection = this.collections.get(name);
+      if (collection) collection.load(rows.values());
+      else this.pending.set(name, rows);
+    }
+    this.compact();
+  }
 
   async ping(): Promise<boolean> {
     return true;
@@ -584,5 +639,7 @@ export class EmbeddedStore implements Store {
     for (const collection of this.collections.values()) await collection.deleteMany({});
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.journal?.close();
+  }
 }

@@ -8,7 +8,7 @@
  *   npm run demo -- --seed[=N]       demo players and history before the banner
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, demoSpotlightPort, parseConfig, parseFrontendConfig, readDotEnv } from '@casino/shared/config';
 import { type FrontendRuntimeConfig, traceUrl } from '@casino/shared/frontend-runtime-config';
@@ -81,6 +81,12 @@ async function main(): Promise<void> {
   }
   // The services' identity keys likewise, kept where `npm run seed` finds them.
   const keysFile = ensureServiceKeys(env, root);
+  // The embedded store journals to disk, so a service the demo restarts finds its data; each run
+  // starts empty, as before, unless EMBEDDED_DATA_DIR names a folder of its own.
+  if (!env.MONGO_URL && !env.EMBEDDED_DATA_DIR) {
+    env.EMBEDDED_DATA_DIR = join(root, '.demo', 'data');
+    rmSync(env.EMBEDDED_DATA_DIR, { recursive: true, force: true });
+  }
 
   let stopping = false;
   let running = false;
