@@ -549,7 +549,10 @@ export interface paths {
         /**
          * Spin
          * @description The showcase trace: gateway, game, user (status), payment (stake), the draw, payment (win),
-         *     wager (wagering progress). Stakes use cash first, then bonus.
+         *     wager (wagering progress). Stakes use cash first, then bonus. The gateway lets in at most
+         *     `SPINS_IN_FLIGHT_PER_PLAYER` (4) of a player's spins at once (429 `too-many-spins` beyond)
+         *     and `SPINS_IN_FLIGHT` (64) in all (503 `overloaded`), both with Retry-After and before any
+         *     money moves; a retry with the same Idempotency-Key returns a spin's outcome.
          */
         post: {
             parameters: {
@@ -587,6 +590,7 @@ export interface paths {
                 404: components["responses"]["NotFound"];
                 413: components["responses"]["TooLarge"];
                 422: components["responses"]["Unprocessable"];
+                429: components["responses"]["RateLimited"];
                 502: components["responses"]["BadGateway"];
                 503: components["responses"]["Unavailable"];
                 504: components["responses"]["Timeout"];
@@ -1955,7 +1959,8 @@ export interface components {
         };
         /**
          * @description Too many attempts; see Retry-After: sign-ups and logins from one address, failed logins for
-         *     one account (5 in 15 minutes), or wrong admin tokens from one address (10 in 15 minutes).
+         *     one account (5 in 15 minutes), wrong admin tokens from one address (10 in 15 minutes), or
+         *     more of one player's spins at once than SPINS_IN_FLIGHT_PER_PLAYER.
          */
         RateLimited: {
             headers: {

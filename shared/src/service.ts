@@ -90,6 +90,12 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.config.trustProxy);
   app.use(enterRequest);
+  // While draining, each answer closes its connection: a caller's keep-alive connection would
+  // otherwise go on bringing new requests until the shutdown timeout cut it, requests and all.
+  app.use((_req, res, next) => {
+    if (options.draining()) res.setHeader('connection', 'close');
+    next();
+  });
   app.use(httpLogger(logger));
   app.use(metricsMiddleware(metrics));
   const { service, identity } = options.config;
