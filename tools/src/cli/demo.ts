@@ -8,7 +8,8 @@
  *   npm run demo -- --seed[=N]       demo players and history before the banner
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, demoSpotlightPort, parseConfig, parseFrontendConfig, readDotEnv } from '@casino/shared/config';
 import { type FrontendRuntimeConfig, traceUrl } from '@casino/shared/frontend-runtime-config';
@@ -81,12 +82,10 @@ async function main(): Promise<void> {
   }
   // The services' identity keys likewise, kept where `npm run seed` finds them.
   const keysFile = ensureServiceKeys(env, root);
-  // The embedded store journals to disk, so a service the demo restarts finds its data; each run
-  // starts empty, as before, unless EMBEDDED_DATA_DIR names a folder of its own.
-  if (!env.MONGO_URL && !env.EMBEDDED_DATA_DIR) {
-    env.EMBEDDED_DATA_DIR = join(root, '.demo', 'data');
-    rmSync(env.EMBEDDED_DATA_DIR, { recursive: true, force: true });
-  }
+  // The embedded store journals to disk, so a service the demo restarts finds its data: in a
+  // folder of this run's own, removed when it stops, unless EMBEDDED_DATA_DIR names one to keep.
+  const runData = !env.MONGO_URL && !env.EMBEDDED_DATA_DIR ? mkdtempSync(join(tmpdir(), 'casino-demo-data-')) : undefined;
+  if (runData) env.EMBEDDED_DATA_DIR = runData;
 
   let stopping = false;
   let running = false;
@@ -131,6 +130,7 @@ async function main(): Promise<void> {
     process.stdout.write('\nStopping every service...\n');
     await frontend?.close();
     await platform.stop();
+    if (runData) rmSync(runData, { recursive: true, force: true });
     process.stdout.write('All services stopped.\n');
     process.exit(code);
   }
