@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { alive, allGone, childrenOf, commandOf, type Demo, startDemo, stopDemo, untilReady } from './support/demo';
 import { call, freePorts } from './support/platform';
+import { until } from './support/wait';
 
 describe('npm run demo', () => {
   test.each(['SIGINT', 'SIGTERM'] as const)(
@@ -159,15 +160,8 @@ describe('npm run demo', () => {
   describe('supervision', () => {
     const serviceProcess = (demo: Demo, service: string) =>
       childrenOf(demo.pid()).find((pid) => commandOf(pid).includes(`services/${service}/dist/main.js`));
-    const until = async <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await check();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    /** How long the supervision tests wait for each step. */
+    const WITHIN = 20_000;
     const readyz = (port: number) =>
       fetch(`http://127.0.0.1:${port}/readyz`)
         .then((r) => r.status)
@@ -188,15 +182,18 @@ describe('npm run demo', () => {
         const first = serviceProcess(demo, 'game')!;
 
         process.kill(first, 'SIGKILL');
-        const whileDown = await until('the game to be down', async () => ((await readyz(demo.ports.game)) === 0 ? spin() : undefined));
-        const others = await Promise.all((['gateway', 'user', 'payment', 'wager'] as const).map((s) => readyz(demo.ports[s])));
-        const back = await until('the game to be ready again', async () =>
-          (await readyz(demo.ports.game)) === 200 ? Date.now() : undefined,
+        const whileDown = await until(
+          'the game to be down',
+          async () => ((await readyz(demo.ports.game)) === 0 ? spin() : undefined),
+          WITHIN,
         );
-        const again = await until('a spin to succeed', async () => {
-          const answer = await spin();
-          return answer.status === 201 ? Date.now() : undefined;
-        });
+        const others = await Promise.all((['gateway', 'user', 'payment', 'wager'] as const).map((s) => readyz(demo.ports[s])));
+        const back = await until(
+          'the game to be ready again',
+          async () => ((await readyz(demo.ports.game)) === 200 ? Date.now() : undefined),
+          WITHIN,
+        );
+        const again = await until('a spin to succeed', async () => ((await spin()).status === 201 ? Date.now() : undefined), WITHIN);
 
         expect([502, 503, 504]).toContain(whileDown.status);
         expect(whileDown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -228,6 +225,7 @@ describe('npm run demo', () => {
               squatter.once('error', () => resolve(undefined));
               squatter.listen(demo.ports.wager, '127.0.0.1', () => resolve(true));
             }),
+          WITHIN,
         );
 
         expect(await demo.exited).toBe(1);

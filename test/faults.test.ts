@@ -10,11 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVICES, type ServiceName } from '@casino/shared';
+import { SERVICES, type ServiceName, sleep } from '@casino/shared';
 import { DEMO_RESTARTS } from '@casino/tools/launcher';
 import { switchScenario } from './scenarios/observed-platform';
-import { runCli } from './support/cli';
-import { call, freePorts, type RunningPlatform, startPlatform, TEST_SECRETS } from './support/platform';
+import { reconcile } from './support/cli';
+import { call, freePorts, type RunningPlatform, startPlatform } from './support/platform';
+import { until } from './support/wait';
 import './support/timeout';
 
 const PLAYERS = 6;
@@ -28,18 +29,6 @@ interface Spin {
   status: number;
   type?: string;
   problem: boolean;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 const redisServer = (port: number) =>
@@ -152,12 +141,6 @@ describe('faults under load', () => {
     redis?.kill('SIGKILL');
   });
 
-  const reconcile = () =>
-    runCli('reconcile', ['--url', `http://127.0.0.1:${platform.ports.gateway}`], {
-      env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
-      timeoutMs: 60_000,
-    });
-
   test('when services die and come back under load, then no answer is a 500, every failure is a problem document, and none comes from anything but the outage or the declines', () => {
     const wrong = spins.filter(
       (s) => s.status !== 0 && s.status !== 201 && (!s.problem || s.status === 500 || ![402, 409, 422, 502, 503, 504].includes(s.status)),
@@ -191,11 +174,11 @@ describe('faults under load', () => {
     // A stake taken as its service was killed is marked by payment's pass (every 30 s) and its round
     // finished by the game's (after 90 s quiet): the report is clean at once or within those.
     const started = Date.now();
-    let run = await reconcile();
+    let run = await reconcile(platform.ports.gateway, [], 60_000);
     const first = run.stdout;
     while (!run.stdout.includes('Result: clean') && Date.now() - started < 150_000) {
       await sleep(5_000);
-      run = await reconcile();
+      run = await reconcile(platform.ports.gateway, [], 60_000);
     }
     const wallets = await Promise.all(
       tokens.map((token) => call<{ cash: number; bonus: number }>(platform.api, 'GET', '/wallet', { token })),

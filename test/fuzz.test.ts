@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
 import { SERVICES } from '@casino/shared';
-import { runCli } from './support/cli';
+import { reconcile } from './support/cli';
 import { type FuzzRequest, operations, requestFor } from './support/fuzz';
-import { call, type RunningPlatform, startPlatform, TEST_SECRETS } from './support/platform';
+import { call, type RunningPlatform, startPlatform } from './support/platform';
 import './support/timeout';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
@@ -89,10 +89,7 @@ describe('the public API under fuzzed input', () => {
   });
 
   test('when the platform is reconciled after the fuzzing, then every wallet equals its ledger and no round is left half-way', async () => {
-    const run = await runCli('reconcile', ['--url', `http://127.0.0.1:${platform.ports.gateway}`], {
-      env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
-      timeoutMs: 30_000,
-    });
+    const run = await reconcile(platform.ports.gateway);
 
     expect(run.stdout).toContain('Result: clean');
     expect(run.code).toBe(0);

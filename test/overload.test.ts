@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SpinResult } from '@casino/shared';
-import { runCli } from './support/cli';
-import { call, type RunningPlatform, startPlatform, TEST_SECRETS } from './support/platform';
+import { reconcile } from './support/cli';
+import { call, type RunningPlatform, startPlatform } from './support/platform';
 import './support/timeout';
 
 const PLAYERS = 5;
@@ -118,10 +118,7 @@ describe('600 spins at once through the gateway', () => {
   });
 
   test('when the platform is reconciled after the rush, then it is clean', async () => {
-    const run = await runCli('reconcile', ['--url', `http://127.0.0.1:${platform.ports.gateway}`], {
-      env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
-      timeoutMs: 30_000,
-    });
+    const run = await reconcile(platform.ports.gateway);
 
     expect(run.stdout).toContain('Result: clean');
     expect(run.code).toBe(0);

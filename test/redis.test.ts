@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { SERVICES } from '@casino/shared';
 import { call, freePorts, type RunningPlatform, startPlatform } from './support/platform';
+import { until } from './support/wait';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -13,14 +14,6 @@ async function readiness(platform: RunningPlatform) {
       return { service: s, status: res.status, body: (await res.json()) as { status: string; components: { cache: string } } };
     }),
   );
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** A player plays a little; everything a player does must keep working whatever Redis does. */
@@ -89,15 +82,15 @@ describe('Redis', () => {
       const allCache = async (state: string) =>
         (await readiness(platform)).every((r) => r.status === 200 && r.body.components.cache === state);
       try {
-        await until('the cache in use everywhere', () => allCache('ready'));
+        await until('the cache in use everywhere', async () => (await allCache('ready')) || undefined, 15_000, 200);
         await play(platform.api);
 
         redis!.kill('SIGKILL');
-        await until('every service to notice Redis is gone', () => allCache('degraded'));
+        await until('every service to notice Redis is gone', async () => (await allCache('degraded')) || undefined, 15_000, 200);
         await play(platform.api);
 
         await startRedis();
-        await until('every service to use Redis again', () => allCache('ready'), 20_000);
+        await until('every service to use Redis again', async () => (await allCache('ready')) || undefined, 20_000, 200);
         await play(platform.api);
         expect(platform.exits).toEqual([]);
       } finally {

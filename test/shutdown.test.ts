@@ -5,12 +5,13 @@
  * the gateway says so with a problem, never a 500.
  */
 import { randomUUID } from 'node:crypto';
+import { sleep } from '@casino/shared';
 import { serviceOf, startObservedPlatform, traceSpans, type ObservedPlatform } from './scenarios/observed-platform';
 import { call } from './support/platform';
+import { until } from './support/wait';
 import './support/timeout';
 
 const PLAYERS = 16;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface LogLine {
   msg: string;
@@ -51,7 +52,7 @@ describe('SIGTERM under load', () => {
     );
     await sleep(2_000);
     process.kill(o.platform.pids.payment!, 'SIGTERM');
-    await until(() => o.platform.exits.some((e) => e.service === 'payment'));
+    await until('payment to exit', () => o.platform.exits.some((e) => e.service === 'payment') || undefined);
     await sleep(500);
     running = false;
     await traffic;
@@ -69,14 +70,6 @@ describe('SIGTERM under load', () => {
   afterAll(async () => {
     await o?.stop();
   });
-
-  async function until(done: () => boolean, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (Date.now() > deadline) throw new Error('payment did not exit');
-      await sleep(50);
-    }
-  }
 
   test('when payment gets SIGTERM mid-load, then every request it took in is answered without a 5xx, and it exits 0 once they are', () => {
     const draining = paymentLines.findIndex((l) => l.msg === 'SIGTERM: draining');

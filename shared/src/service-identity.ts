@@ -134,20 +134,21 @@ export class TokenVerifier {
     if (!token) return { refused: 'malformed' };
     const known = this.checked.get(token);
     if (known && known.expiresAt > this.now()) return { caller: known.caller };
-    const claimed = jwt().decode(token, { json: true })?.sub;
-    const key = typeof claimed === 'string' && isCaller(claimed) ? this.publicKeys[claimed] : undefined;
-    if (!key || !claimed || !isCaller(claimed)) return { refused: 'unknown-caller' };
+    const caller = jwt().decode(token, { json: true })?.sub;
+    if (typeof caller !== 'string' || !isCaller(caller)) return { refused: 'unknown-caller' };
+    const key = this.publicKeys[caller];
+    if (!key) return { refused: 'unknown-caller' };
     try {
       const claims = jwt().verify(token, key, {
         algorithms: [ALGORITHM],
-        issuer: issuer(claimed),
-        subject: claimed,
+        issuer: issuer(caller),
+        subject: caller,
         audience: issuer(this.service),
         clockTimestamp: Math.floor(this.now() / 1000),
       });
       if (typeof claims === 'string' || typeof claims.exp !== 'number') return { refused: 'invalid' };
-      this.remember(token, claimed, claims.exp * 1000);
-      return { caller: claimed };
+      this.remember(token, caller, claims.exp * 1000);
+      return { caller };
     } catch {
       return { refused: 'invalid' };
     }

@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ReconciliationReport, SpinResult } from '@casino/shared';
-import { runCli } from '../support/cli';
+import { reconcile } from '../support/cli';
 import type { IngestedSpan } from '../support/ingest';
-import { call, TEST_SECRETS } from '../support/platform';
+import { call } from '../support/platform';
 import { newPlayer, type ObservedPlatform, serviceOf, startObservedPlatform, switchScenario, traceSpans } from './observed-platform';
 
 const RELEASE = 'casino@bad-release-test';
@@ -123,10 +123,7 @@ describe('bad-release', () => {
   });
 
   test('when reconciliation runs after the failed spins, then it is clean: every round that took a stake settled', async () => {
-    const run = await runCli('reconcile', ['--url', `http://127.0.0.1:${o.platform.ports.gateway}`, '--json'], {
-      env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
-      timeoutMs: 30_000,
-    });
+    const run = await reconcile(o.platform.ports.gateway, ['--json']);
 
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as ReconciliationReport;

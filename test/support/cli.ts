@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '@casino/tools/launcher';
+import { TEST_SECRETS } from './platform';
 
 export interface CliRun {
   code: number | null;
@@ -38,4 +39,12 @@ export function runCli(name: string, args: string[], options: CliOptions = {}): 
       resolve({ code, stdout, stderr });
     }),
   );
+}
+
+/** `npm run reconcile` against a running platform's gateway, with the tests' admin token. */
+export function reconcile(gatewayPort: number, args: string[] = [], timeoutMs = 30_000): Promise<CliRun> {
+  return runCli('reconcile', ['--url', `http://127.0.0.1:${gatewayPort}`, ...args], {
+    env: { ADMIN_TOKEN: TEST_SECRETS.ADMIN_TOKEN },
+    timeoutMs,
+  });
 }

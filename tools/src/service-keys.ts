@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { CALLERS, newServiceKeys, publicKeyVariable, signingKeyVariable } from '@casino/shared/service-identity';
+import { CALLERS, isCaller, newServiceKeys, publicKeyVariable, signingKeyVariable } from '@casino/shared/service-identity';
 
 export const SERVICE_KEY_VARIABLES = CALLERS.flatMap((c) => [signingKeyVariable(c), publicKeyVariable(c)]);
 
@@ -39,6 +39,6 @@ export function withDemoKeys(env: NodeJS.ProcessEnv, root: string): NodeJS.Proce
 
 /** What one service's process gets: every public key, and of the private keys only its own. */
 export function serviceEnv(env: NodeJS.ProcessEnv, service: string): NodeJS.ProcessEnv {
-  const own = (CALLERS as readonly string[]).includes(service) ? signingKeyVariable(service as (typeof CALLERS)[number]) : undefined;
+  const own = isCaller(service) ? signingKeyVariable(service) : undefined;
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.endsWith('_SIGNING_KEY') || name === own));
 }

@@ -622,7 +622,7 @@ export class EmbeddedStore implements Store {
   async init(): Promise<void> {
     if (!this.journal || this.replayed) return;
     this.replayed = true;
-    const { docs } = this.journal.read();
+    const docs = this.journal.read();
     for (const [name, rows] of docs) {
       const collection = this.collections.get(name);
       if (collection) collection.load(rows.values());

@@ -49,17 +49,15 @@ export class Journal {
   ) {}
 
   /** The documents the file holds, by collection and id; a torn last line is left out. */
-  read(): { docs: Map<string, Map<string, Row>>; torn: number } {
+  read(): Map<string, Map<string, Row>> {
     const docs = new Map<string, Map<string, Row>>();
-    let torn = 0;
-    if (!existsSync(this.file)) return { docs, torn };
+    if (!existsSync(this.file)) return docs;
     for (const text of readFileSync(this.file, 'utf8').split('\n')) {
       if (!text) continue;
       let line: Line;
       try {
         line = JSON.parse(text, reviver) as Line;
       } catch {
-        torn++;
         continue;
       }
       let collection = docs.get(line.c);
@@ -67,7 +65,7 @@ export class Journal {
       if (line.d) collection.set(line.id, line.d);
       else collection.delete(line.id);
     }
-    return { docs, torn };
+    return docs;
   }
 
   /** Rewrites the file as `docs` alone, atomically, and appends from there on. */

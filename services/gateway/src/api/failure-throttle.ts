@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { AppError, type Cache } from '@casino/shared';
 import type { Response } from 'express';
+import { hashedSubject } from './rate-limit';
 
 interface Window {
   count: number;
@@ -25,7 +25,7 @@ export class FailureThrottle {
   ) {}
 
   private key(subject: string): string {
-    return `${this.options.name}:${createHmac('sha256', this.options.secret).update(subject).digest('base64url').slice(0, 22)}`;
+    return `${this.options.name}:${hashedSubject(this.options.secret, subject)}`;
   }
 
   private now(): number {

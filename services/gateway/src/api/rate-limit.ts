@@ -2,6 +2,10 @@ import { createHmac } from 'node:crypto';
 import { AppError, type Cache, sendProblem } from '@casino/shared';
 import { type ClientRateLimitInfo, MemoryStore, type Options, rateLimit, type Store } from 'express-rate-limit';
 
+/** A client address or an account as it may be stored in Redis: an HMAC under the gateways' shared secret. */
+export const hashedSubject = (secret: string, subject: string): string =>
+  createHmac('sha256', secret).update(subject).digest('base64url').slice(0, 22);
+
 /**
  * Counts in Redis, shared by every gateway instance; while Redis is unreachable it counts in this
  * process instead, so the limit holds (per instance) rather than vanishing or failing requests.
@@ -20,7 +24,7 @@ class CacheStore implements Store {
   ) {}
 
   private cacheKey(key: string): string {
-    return this.prefix + createHmac('sha256', this.secret).update(key).digest('base64url').slice(0, 22);
+    return this.prefix + hashedSubject(this.secret, key);
   }
 
   init(options: Options): void {
