@@ -85,7 +85,11 @@ async function main(): Promise<void> {
   // The embedded store journals to disk, so a service the demo restarts finds its data: in a
   // folder of this run's own, removed when it stops, unless EMBEDDED_DATA_DIR names one to keep.
   const runData = !env.MONGO_URL && !env.EMBEDDED_DATA_DIR ? mkdtempSync(join(tmpdir(), 'casino-demo-data-')) : undefined;
-  if (runData) env.EMBEDDED_DATA_DIR = runData;
+  if (runData) {
+    env.EMBEDDED_DATA_DIR = runData;
+    // However the demo ends short of being killed outright: stopped, or failing to start.
+    process.once('exit', () => rmSync(runData, { recursive: true, force: true }));
+  }
 
   let stopping = false;
   let running = false;
@@ -130,7 +134,6 @@ async function main(): Promise<void> {
     process.stdout.write('\nStopping every service...\n');
     await frontend?.close();
     await platform.stop();
-    if (runData) rmSync(runData, { recursive: true, force: true });
     process.stdout.write('All services stopped.\n');
     process.exit(code);
   }
