@@ -34,12 +34,7 @@ interface Spin {
 const redisServer = (port: number) =>
   spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 
-// Opt-in (FAULT_TESTS=1) for now: in about one run in four it finds, after payment is killed, one
-// wallet a stake short of its ledger that no recovery pass mends within 150 s. That is a real fault of
-// the platform, not of the test, and it is not yet fixed; CI runs the suite without it until it is.
-const describeFaults = process.env.FAULT_TESTS === '1' ? describe : describe.skip;
-
-describeFaults('faults under load', () => {
+describe('faults under load', () => {
   let platform: RunningPlatform;
   let redis: ChildProcess;
   const tokens: string[] = [];

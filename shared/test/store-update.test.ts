@@ -27,6 +27,8 @@ const handled: [string, Record<string, Record<string, unknown>>][] = [
   ['$push with $each and a negative $slice', { $push: { applied: { $each: [{ id: 'e-2' }, { id: 'e-3' }], $slice: -2 } } }],
   ['$push with $each and a positive $slice', { $push: { applied: { $each: [{ id: 'e-2' }], $slice: 1 } } }],
   ['$push with $each onto a missing array', { $push: { history: { $each: [1, 2] } } }],
+  ['$pull of documents by a field', { $pull: { applied: { id: 'e-1' } } }],
+  ['$pull that matches nothing, and one from a missing array', { $pull: { applied: { id: 'e-9' }, history: { id: 'e-1' } } }],
   [
     'all four together',
     { $set: { status: 'debited' }, $inc: { cash: -10 }, $push: { applied: { id: 'e-3', cash: -10 } }, $unset: { at: '' } },
@@ -42,6 +44,9 @@ const declined: [string, Record<string, Record<string, unknown>>][] = [
   ['a path through a value', { $set: { 'cash.x': 1 } }],
   ['a positional path', { $set: { 'applied.$.cash': 7 } }],
   ['overlapping paths', { $set: { meta: {} }, $inc: { 'meta.tries': 1 } }],
+  ['$pull with an operator', { $pull: { applied: { cash: { $gt: 1 } } } }],
+  ['$pull of a plain value', { $pull: { applied: 'e-1' } }],
+  ['$pull from a non-array', { $pull: { cash: { id: 'e-1' } } }],
   ['an operator it does not know', { $min: { cash: 1 } }],
 ];
 

@@ -215,7 +215,7 @@ describeEachStore('payment under concurrency', (backend) => {
     const write = stored.wallets.findOneAndUpdate.bind(stored.wallets);
     const contended = jest
       .spyOn(stored.wallets, 'findOneAndUpdate')
-      .mockImplementation(async (filter, ...rest) => ('applied.id' in filter ? null : write(filter, ...rest)));
+      .mockImplementation(async (filter, ...rest) => ('seq' in filter ? null : write(filter, ...rest)));
     const body = { amount: 400, roundId, gameId: 'lucky-sevens' };
 
     const busy = await request(app).post(`/wallets/${player}/bets`).set('Idempotency-Key', `round:${roundId}:bet`).send(body);

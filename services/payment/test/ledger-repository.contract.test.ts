@@ -3,7 +3,6 @@ import type { Store } from '@casino/shared';
 import { describeEachStore } from '@casino/shared/testing/stores';
 import { DepositLimitRepository } from '../src/data/deposit-limit-repository';
 import { IdempotencyMismatchError, InProgressError } from '../src/data/ledger-errors';
-import { appliedEntry } from '../src/data/ledger-records';
 import { LedgerRepository, RETIRABLE_ENTRIES } from '../src/data/ledger-repository';
 import { reconcileLedger } from '../src/use-cases/reconcile-ledger';
 import type { Balances, Movement } from '../src/domain/ledger';
@@ -45,13 +44,16 @@ async function insertPending(
   return entry;
 }
 
-/** Step 2 of a movement: the wallet write that applies the entry and remembers it. */
+/** Step 2 of a movement: the wallet write that applies the entry and marks it, as the repository makes it. */
 async function writeToWallet({ stored }: Setup, entry: StoredEntry): Promise<void> {
+  const wallet = await stored.wallets.findOne({ _id: entry.walletId });
+  const after = { cash: wallet!.cash + entry.cash, bonus: wallet!.bonus + entry.bonus };
   const result = await stored.wallets.updateOne(
-    { _id: entry.walletId },
+    { _id: entry.walletId, seq: wallet!.seq },
     {
-      $inc: { cash: entry.cash, bonus: entry.bonus },
-      $push: { applied: { $each: [{ id: entry._id, cash: entry.cash, bonus: entry.bonus }], $slice: -100 } },
+      $set: after,
+      $inc: { seq: 1 },
+      $push: { unsettled: { id: entry._id, cash: entry.cash, bonus: entry.bonus, after } },
     },
   );
   expect(result.matched).toBe(1);
@@ -325,6 +327,69 @@ describeEachStore('ledger repository', (backend) => {
         balanceAfter: { cash: 700, bonus: 0 },
       });
       expect(await ledger.balances(player)).toEqual({ cash: 900, bonus: 0 });
+      expect(await ledgerDifferences(store, player)).toEqual([]);
+    });
+
+    /**
+     * 1,000 EUR deposited, a 1 EUR bet interrupted after its wallet write, then 150 bets of 10 cents,
+     * far more moves than a wallet once remembered (a player spinning without pause), and 10 s.
+     */
+    async function interruptedBetThenBusy(s: Setup) {
+      const player = newPlayer();
+      const round = randomUUID();
+      await s.ledger.move(player, newKey(), { type: 'deposit', amount: 100_000 }, null);
+      const bet = { type: 'bet', amount: 100 } as const;
+      const crashed = await diedAfterWalletWrite(s, player, `round:${round}:bet`, bet, { cash: -100, bonus: 0 }, s.clock.now(), round);
+      for (let n = 0; n < 150; n++) await s.ledger.move(player, newKey(), { type: 'bet', amount: 10 }, randomUUID());
+      s.clock.advance(10_001);
+      return { player, crashed, resend: () => s.ledger.move(player, `round:${round}:bet`, bet, round) };
+    }
+
+    test('when over a hundred moves follow the interrupted bet and it is sent again, then it answers as applied and does not charge again', async () => {
+      const s = setup();
+      const { player, crashed, resend } = await interruptedBetThenBusy(s);
+
+      const replay = await resend();
+
+      expect(replay).toMatchObject({ replayed: true, transaction: { id: crashed._id, amount: -100, balanceAfter: 99_900 } });
+      expect(await s.stored.entries.findOne({ _id: crashed._id })).toMatchObject({ status: 'applied' });
+      expect(await s.ledger.balances(player)).toEqual({ cash: 98_400, bonus: 0 });
+      expect(await ledgerDifferences(s.store, player)).toEqual([]);
+    });
+
+    test('when over a hundred moves follow the interrupted bet and no replay comes, then the recovery pass marks it', async () => {
+      const s = setup();
+      const { player, crashed } = await interruptedBetThenBusy(s);
+
+      expect(await s.ledger.recover()).toBe(1);
+
+      expect(await s.stored.entries.findOne({ _id: crashed._id })).toMatchObject({
+        status: 'applied',
+        balanceAfter: { cash: 99_900, bonus: 0 },
+      });
+      expect((await s.stored.wallets.findOne({ _id: player }))?.unsettled).toEqual([]);
+      expect(await ledgerDifferences(s.store, player)).toEqual([]);
+    });
+
+    test('when a request died after marking its entry but before removing the mark, then recovery removes the mark and moves nothing', async () => {
+      const s = setup();
+      const { ledger, clock, store, stored } = s;
+      const player = newPlayer();
+      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
+      const crashed = await diedAfterWalletWrite(
+        s,
+        player,
+        newKey('bet'),
+        { type: 'bet', amount: 300 },
+        { cash: -300, bonus: 0 },
+        clock.now(),
+      );
+      await stored.entries.updateOne({ _id: crashed._id }, { $set: { status: 'applied', balanceAfter: { cash: 700, bonus: 0 } } });
+
+      expect(await ledger.recover()).toBe(0);
+
+      expect((await stored.wallets.findOne({ _id: player }))?.unsettled).toEqual([]);
+      expect(await ledger.balances(player)).toEqual({ cash: 700, bonus: 0 });
       expect(await ledgerDifferences(store, player)).toEqual([]);
     });
 
@@ -707,31 +772,5 @@ describeEachStore('ledger repository', (backend) => {
       expect(await stored.entries.count({ walletId: player, idempotencyKey: key })).toBe(1);
       expect(await ledger.balances(player)).toEqual({ cash: 100, bonus: 0 });
     });
-  });
-});
-
-describe('appliedEntry', () => {
-  const wallet = {
-    cash: 1_000,
-    bonus: 300,
-    applied: [
-      { id: 'a', cash: 2_000, bonus: 0 },
-      { id: 'b', cash: 0, bonus: 500 },
-      { id: 'c', cash: -1_000, bonus: -200 },
-    ],
-  };
-
-  test('when the entry is the latest applied, then the balances after it are the wallet now', () => {
-    expect(appliedEntry(wallet, 'c')?.after).toEqual({ cash: 1_000, bonus: 300 });
-  });
-
-  test('when later entries were applied, then their changes are taken back out', () => {
-    expect(appliedEntry(wallet, 'b')?.after).toEqual({ cash: 2_000, bonus: 500 });
-    expect(appliedEntry(wallet, 'a')?.after).toEqual({ cash: 2_000, bonus: 0 });
-  });
-
-  test('when the wallet does not remember the entry, then there is no answer', () => {
-    expect(appliedEntry(wallet, 'zzz')).toBeUndefined();
-    expect(appliedEntry({ cash: 0, bonus: 0, applied: [] }, 'a')).toBeUndefined();
   });
 });

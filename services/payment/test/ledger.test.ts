@@ -1,4 +1,4 @@
-import { guard, InsufficientFundsError, type Movement, plan, requestedAmount, total, utcDay } from '../src/domain/ledger';
+import { InsufficientFundsError, type Movement, plan, requestedAmount, total, utcDay } from '../src/domain/ledger';
 
 /** plan(), with -0 read as 0: a stake taken wholly from cash plans "-0" bonus, which is no money either way. */
 function changeOf(balances: { cash: number; bonus: number }, movement: Movement): { cash: number; bonus: number } {
@@ -124,48 +124,6 @@ describe('ledger rules', () => {
     test('when there is no bonus to convert or forfeit, then nothing changes', () => {
       expect(changeOf({ cash: 800, bonus: 0 }, { type: 'bonus_conversion' })).toEqual({ cash: 0, bonus: 0 });
       expect(changeOf({ cash: 800, bonus: 0 }, { type: 'bonus_forfeit' })).toEqual({ cash: 0, bonus: 0 });
-    });
-  });
-
-  describe('guard', () => {
-    test('when a movement takes cash, then the wallet must still hold that much cash', () => {
-      const condition = guard({ type: 'withdrawal', amount: 700 }, { cash: -700, bonus: 0 });
-
-      expect(condition).toEqual({ cash: { $gte: 700 } });
-    });
-
-    test('when a bet takes cash and bonus, then the wallet must still hold both parts', () => {
-      const condition = guard({ type: 'bet', amount: 800 }, { cash: -300, bonus: -500 });
-
-      expect(condition).toEqual({ cash: { $gte: 300 }, bonus: { $gte: 500 } });
-    });
-
-    test.each<[string, Movement]>([
-      ['a deposit', { type: 'deposit', amount: 100 }],
-      ['a win', { type: 'win', amount: 100, stake: { cash: 50, bonus: 50 } }],
-      ['a bonus credit', { type: 'bonus_credit', amount: 100 }],
-    ])('when %s only adds money, then there is no condition', (_what, movement) => {
-      const condition = guard(movement, plan({ cash: 0, bonus: 0 }, movement));
-
-      expect(condition).toEqual({});
-    });
-
-    test.each<[string, Movement]>([
-      ['conversion', { type: 'bonus_conversion' }],
-      ['forfeit', { type: 'bonus_forfeit' }],
-    ])('when a bonus %s was planned, then the bonus must still be exactly the amount it takes', (_what, movement) => {
-      const balances = { cash: 100, bonus: 2_500 };
-
-      const condition = guard(movement, plan(balances, movement));
-
-      expect(condition).toEqual({ bonus: 2_500 });
-    });
-
-    test('when a conversion was planned on an older bonus, then the guard demands that bonus, not whatever the wallet holds now', () => {
-      // A crashed request planned converting 2,500; the wallet's bonus has moved on since.
-      const condition = guard({ type: 'bonus_conversion' }, { cash: 2_500, bonus: -2_500 });
-
-      expect(condition).toEqual({ bonus: 2_500 });
     });
   });
 

@@ -13,7 +13,8 @@ export interface StoredWallet {
   currency: 'EUR';
   cash: number;
   bonus: number;
-  applied: { id: string; cash: number; bonus: number }[];
+  seq?: number;
+  unsettled?: { id: string; cash: number; bonus: number; after: { cash: number; bonus: number } }[];
   createdAt: Date;
   updatedAt: Date;
 }

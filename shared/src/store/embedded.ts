@@ -312,16 +312,29 @@ function pushedItems(item: unknown, array: unknown[]): unknown[] | undefined {
 }
 
 /**
- * `$set`, `$inc`, `$push` (one value, or `$each` with `$slice`) and `$unset` on plain paths, applied to `doc` in place without
- * a query engine (mingo sets up its operator tables on every update). False, with `doc` untouched,
- * for any update where MongoDB's rules go further: positional paths, a path through an array or a
- * value, other `$push` modifiers or a push onto a non-array, `$inc` of a non-number, overlapping paths; the
- * caller then asks mingo.
+ * The array a `$pull` of `{ field: value, ... }` leaves: without the documents whose fields equal
+ * those plain values. Undefined for any other condition, or an array that is not all documents.
+ */
+function pulledItems(condition: unknown, array: unknown[]): unknown[] | undefined {
+  if (!isPlainObject(condition)) return undefined;
+  const fields = Object.entries(condition);
+  if (!fields.length || fields.some(([k, v]) => k.includes('.') || k.startsWith('$') || !isPlainEquality(v))) return undefined;
+  if (!array.every(isPlainObject)) return undefined;
+  return array.filter((item) => !fields.every(([k, v]) => sameValue((item as Record<string, unknown>)[k], v)));
+}
+
+/**
+ * `$set`, `$inc`, `$push` (one value, or `$each` with `$slice`), `$pull` (documents by equal fields) and `$unset`
+ * on plain paths, applied to `doc` in place without a query engine (mingo sets up its operator
+ * tables on every update). False, with `doc` untouched, for any update where MongoDB's rules go
+ * further: positional paths, a path through an array or a value, other `$push` modifiers or a push
+ * onto a non-array, other `$pull` conditions, `$inc` of a non-number, overlapping paths; the caller
+ * then asks mingo.
  */
 export function applySimpleUpdate(doc: Row, modifier: Omit<Update, '$setOnInsert'>): boolean {
-  const { $set = {}, $inc = {}, $push = {}, $unset = {}, ...rest } = modifier;
+  const { $set = {}, $inc = {}, $push = {}, $pull = {}, $unset = {}, ...rest } = modifier;
   if (Object.keys(rest).length) return false;
-  const paths = [$set, $inc, $push, $unset].flatMap((op) => Object.keys(op));
+  const paths = [$set, $inc, $push, $pull, $unset].flatMap((op) => Object.keys(op));
   const overlapping = (p: string) => paths.some((q) => q.startsWith(`${p}.`));
   if (new Set(paths).size !== paths.length || paths.some((p) => p.includes('$') || p.split('.')[0] === '_id' || overlapping(p)))
     return false;
@@ -340,6 +353,14 @@ export function applySimpleUpdate(doc: Row, modifier: Omit<Update, '$setOnInsert
     const value = current.get(path);
     if (value !== undefined && !Array.isArray(value)) return false;
     const items = pushedItems(item, (value as unknown[] | undefined) ?? []);
+    if (!items) return false;
+    pushes.set(path, items);
+  }
+  for (const [path, condition] of Object.entries($pull)) {
+    const value = current.get(path);
+    if (value === undefined) continue;
+    if (!Array.isArray(value)) return false;
+    const items = pulledItems(condition, value);
     if (!items) return false;
     pushes.set(path, items);
   }

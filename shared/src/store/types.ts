@@ -12,6 +12,8 @@ export interface Update {
   $setOnInsert?: Record<string, unknown>;
   $inc?: Record<string, number>;
   $push?: Record<string, unknown>;
+  /** Removes the array elements that match a condition. */
+  $pull?: Record<string, unknown>;
   $unset?: Record<string, ''>;
 }
 

@@ -2,32 +2,21 @@
 import type { CollectionSpec, TransactionType, TransactionView } from '@casino/shared';
 import { type Balances, total } from '../domain/ledger';
 
-/** A wallet's record of applying one entry: its id and the change it made. */
+/**
+ * A wallet's record of applying one entry: its id, the change it made and the balances right after
+ * it. Written with the change, and removed once the entry is marked applied: a mark that stays says
+ * the request stopped in between, and recovery finishes the entry from it.
+ */
 export interface AppliedMark {
   id: string;
   cash: number;
   bonus: number;
+  after: Balances;
 }
 
-/**
- * The wallet's record of applying an entry, with the balances right after it: the wallet now,
- * minus every change applied after it. Undefined when the wallet does not remember the entry.
- */
-export function appliedEntry(
-  wallet: Balances & { applied: AppliedMark[] },
-  entryId: string,
-): { mark: AppliedMark; after: Balances } | undefined {
-  const at = wallet.applied.findIndex((m) => m.id === entryId);
-  const mark = wallet.applied[at];
-  if (!mark) return undefined;
-  const later = wallet.applied.slice(at + 1);
-  return {
-    mark,
-    after: {
-      cash: wallet.cash - later.reduce((s, m) => s + m.cash, 0),
-      bonus: wallet.bonus - later.reduce((s, m) => s + m.bonus, 0),
-    },
-  };
+/** The wallet's mark for an entry it applied and the ledger has not yet marked; undefined if none. */
+export function unsettledMark(wallet: { unsettled?: AppliedMark[] }, entryId: string): AppliedMark | undefined {
+  return wallet.unsettled?.find((m) => m.id === entryId);
 }
 
 export interface WalletDoc {
@@ -35,8 +24,10 @@ export interface WalletDoc {
   currency: 'EUR';
   cash: number;
   bonus: number;
-  /** The most recent entries applied, oldest first, with the change each made. */
-  applied: AppliedMark[];
+  /** Counts the wallet's changes: a change is written only over the version it was planned on. */
+  seq?: number;
+  /** Entries applied whose ledger entry is not yet marked applied (see AppliedMark). */
+  unsettled?: AppliedMark[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -66,7 +57,8 @@ export const walletsSpec: CollectionSpec = {
     currency: { type: String, required: true, enum: ['EUR'] },
     cash: { type: Number, required: true, min: 0 },
     bonus: { type: Number, required: true, min: 0 },
-    applied: [{ _id: false, id: String, cash: Number, bonus: Number }],
+    seq: { type: Number, default: 0 },
+    unsettled: [{ _id: false, id: String, cash: Number, bonus: Number, after: { cash: Number, bonus: Number } }],
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

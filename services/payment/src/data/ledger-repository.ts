@@ -14,9 +14,19 @@ import {
   type WalletView,
 } from '@casino/shared';
 import { findOneByOne } from '@casino/shared/scenarios/n-plus-one';
-import { type Balances, guard, InsufficientFundsError, type Movement, plan, requestedAmount, walletView } from '../domain/ledger';
+import { type Balances, InsufficientFundsError, type Movement, plan, requestedAmount, walletView } from '../domain/ledger';
+import { KeyedLock } from './keyed-lock';
 import { IdempotencyMismatchError, InProgressError, WalletBusyError } from './ledger-errors';
-import { appliedEntry, type EntryDoc, ledgerSpec, retiredLedgerSpec, transactionView, type WalletDoc, walletsSpec } from './ledger-records';
+import {
+  type AppliedMark,
+  type EntryDoc,
+  ledgerSpec,
+  retiredLedgerSpec,
+  transactionView,
+  unsettledMark,
+  type WalletDoc,
+  walletsSpec,
+} from './ledger-records';
 
 /**
  * Entries retention may fold away: applied or refused, and not deposits. A bonus is claimed on a
@@ -25,8 +35,6 @@ import { appliedEntry, type EntryDoc, ledgerSpec, retiredLedgerSpec, transaction
  */
 export const RETIRABLE_ENTRIES = { status: { $in: ['applied', 'rejected'] }, type: { $ne: 'deposit' } };
 
-/** How many recent entries a wallet remembers applying: enough to settle any interrupted write. */
-const APPLIED_MEMORY = 100;
 /** A pending entry older than this is taken as abandoned by a crashed request and finished. */
 const ABANDONED_AFTER_MS = 10_000;
 /** Attempts to write under contention before answering "busy". */
@@ -44,19 +52,21 @@ export interface MoveResult {
  *
  * 1. The entry is inserted first, as pending, under a unique (wallet, idempotency key) index: a
  *    replay or a concurrent duplicate finds it instead of moving money twice.
- * 2. The wallet is updated with one conditional write that checks the balances still cover the
- *    change and that this entry is not yet applied, and records the entry id with the balances
- *    after it.
- * 3. The entry is marked applied with those balances.
+ * 2. The wallet is written with one conditional write over the version it was planned on (its
+ *    `seq`), setting the new balances and adding a mark with the entry id, the change and the
+ *    balances after it. A concurrent change makes the write miss, and it is planned again.
+ * 3. The entry is marked applied from the mark, then the mark is removed.
  *
- * A crash between 2 and 3 leaves a pending entry that the wallet already lists: it is settled as
- * applied on its next replay. A crash between 1 and 2 leaves one the wallet doesn't list: it is
- * finished on replay once abandoned. Either way each entry moves money exactly once, and a wallet's
+ * A crash between 2 and 3 leaves a pending entry with a mark in its wallet: a replay of its key, or
+ * the recovery pass once it is abandoned, marks it applied from the mark, however many moves came
+ * after. A crash between 1 and 2 leaves one without a mark: it moved no money, and a replay
+ * finishes it once abandoned. Either way each entry moves money exactly once, and a wallet's
  * balances equal the sum of its applied entries.
  */
 export class LedgerRepository {
   private readonly wallets;
   private readonly entries;
+  private readonly writing = new KeyedLock();
 
   constructor(
     private readonly store: Store,
@@ -131,7 +141,7 @@ export class LedgerRepository {
     const at = this.now();
     const wallet = await this.wallets.findOneAndUpdate(
       { _id: walletId },
-      { $setOnInsert: { currency: 'EUR', cash: 0, bonus: 0, applied: [], createdAt: at, updatedAt: at } },
+      { $setOnInsert: { currency: 'EUR', cash: 0, bonus: 0, seq: 0, unsettled: [], createdAt: at, updatedAt: at } },
       { upsert: true },
     );
     if (!wallet) throw new Error(`wallet ${walletId} was not created`);
@@ -167,86 +177,128 @@ export class LedgerRepository {
       return this.settle(existing, movement);
     }
     if (shortfall) throw shortfall;
-    return { ...(await this.apply(entry, movement)), replayed: false };
+    return { ...(await this.apply(entry, movement, wallet)), replayed: false };
   }
 
-  /** Writes a pending entry into its wallet, re-planning if concurrent movements changed the balances. */
-  private async apply(entry: EntryDoc, movement: Movement): Promise<Omit<MoveResult, 'replayed'>> {
-    let planned: Balances = { cash: entry.cash, bonus: entry.bonus };
+  /**
+   * Writes a pending entry into its wallet, planned on the wallet as it is: `wallet` as last read,
+   * read again after waiting for this process's other writes to it and after every write that
+   * missed. An entry old enough to be finished by a replay too is read again after its wallet, so
+   * that whichever finisher is second sees the first's work.
+   */
+  private async apply(entry: EntryDoc, movement: Movement, wallet: WalletDoc): Promise<Omit<MoveResult, 'replayed'>> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const change = planned;
-      // On a replica set both writes commit together; elsewhere the wallet's applied marks make
-      // the gap between them safe (see the class comment).
-      const after = await this.store.transaction(async () => {
-        const updated = await this.wallets.findOneAndUpdate(
-          { _id: entry.walletId, 'applied.id': { $ne: entry._id }, ...guard(movement, change) },
-          {
-            $inc: { cash: change.cash, bonus: change.bonus },
-            $set: { updatedAt: this.now() },
-            $push: { applied: { $each: [{ id: entry._id, cash: change.cash, bonus: change.bonus }], $slice: -APPLIED_MEMORY } },
-          },
-        );
-        if (!updated) return null;
-        const balances = { cash: updated.cash, bonus: updated.bonus };
-        await this.writeApplied(entry, change, balances);
-        return balances;
-      });
-      if (after) return this.appliedResult(entry, planned, after);
-      const wallet = await this.wallets.findOne({ _id: entry.walletId });
-      if (!wallet) throw new Error(`wallet ${entry.walletId} vanished`);
-      const applied = appliedEntry(wallet, entry._id);
-      if (applied) return this.markApplied(entry, applied.mark, applied.after);
-      try {
-        const next = plan(wallet, movement);
-        if (next.cash !== planned.cash || next.bonus !== planned.bonus) {
-          planned = next;
-          await this.entries.updateOne({ _id: entry._id, status: 'pending' }, { $set: { cash: planned.cash, bonus: planned.bonus } });
+      if (attempt > 0) await sleep(backoffDelay(attempt - 1, 1, 50));
+      const outcome = await this.writing.run(entry.walletId, async (waited) => {
+        if (attempt > 0 || waited) {
+          const fresh = await this.wallets.findOne({ _id: entry.walletId });
+          if (!fresh) throw new Error(`wallet ${entry.walletId} vanished`);
+          wallet = fresh;
         }
-      } catch (err) {
-        if (!(err instanceof InsufficientFundsError)) throw err;
-        await this.entries.updateOne(
-          { _id: entry._id, status: 'pending' },
-          { $set: { status: 'rejected', cash: 0, bonus: 0, rejection: { needed: err.needed, available: err.available } } },
-        );
-        throw err;
-      }
-      await sleep(backoffDelay(attempt, 1, 50));
+        return this.attempt(entry, movement, wallet);
+      });
+      if (outcome) return outcome;
     }
     throw new WalletBusyError(entry.walletId);
   }
 
-  /** Marks a pending entry applied; false when it was no longer pending (another path marked it the same). */
-  private async writeApplied(entry: EntryDoc, planned: Balances, after: Balances): Promise<boolean> {
-    const result = await this.entries.updateOne(
-      { _id: entry._id, status: 'pending' },
-      { $set: { status: 'applied', cash: planned.cash, bonus: planned.bonus, balanceAfter: after } },
-    );
-    return result.modified > 0;
+  /** One try at writing the entry into `wallet` as read; null when another write got there first. */
+  private async attempt(entry: EntryDoc, movement: Movement, wallet: WalletDoc): Promise<Omit<MoveResult, 'replayed'> | null> {
+    const mark = unsettledMark(wallet, entry._id);
+    if (mark) return this.markApplied(entry, mark);
+    if (this.abandoned(entry)) {
+      const now = await this.entries.findOne({ _id: entry._id });
+      if (!now) throw new Error(`ledger entry ${entry._id} vanished`);
+      // Applied or refused by the other finisher: its answer (settle returns at once for those).
+      if (now.status !== 'pending') return this.settle(now, movement);
+    }
+    let planned: Balances;
+    try {
+      planned = plan(wallet, movement);
+    } catch (err) {
+      if (!(err instanceof InsufficientFundsError)) throw err;
+      await this.entries.updateOne(
+        { _id: entry._id, status: 'pending' },
+        { $set: { status: 'rejected', cash: 0, bonus: 0, rejection: { needed: err.needed, available: err.available } } },
+      );
+      throw err;
+    }
+    if (planned.cash !== entry.cash || planned.bonus !== entry.bonus) {
+      await this.entries.updateOne({ _id: entry._id, status: 'pending' }, { $set: { cash: planned.cash, bonus: planned.bonus } });
+    }
+    const written: AppliedMark = {
+      id: entry._id,
+      ...planned,
+      after: { cash: wallet.cash + planned.cash, bonus: wallet.bonus + planned.bonus },
+    };
+    // On a replica set both writes commit together; elsewhere the mark makes the gap between them
+    // safe (see the class comment).
+    const applied = await this.store.transaction(async () => {
+      const updated = await this.wallets.findOneAndUpdate(
+        // A wallet stored before versions has none: null matches it, and the write gives it one.
+        { _id: entry.walletId, seq: wallet.seq ?? null },
+        {
+          $set: { cash: written.after.cash, bonus: written.after.bonus, updatedAt: this.now() },
+          $inc: { seq: 1 },
+          $push: { unsettled: written },
+        },
+      );
+      if (!updated) return false;
+      await this.writeApplied(entry, written);
+      return true;
+    });
+    return applied ? this.appliedResult(entry, written) : null;
   }
 
-  private appliedResult(entry: EntryDoc, planned: Balances, after: Balances): Omit<MoveResult, 'replayed'> {
-    const applied: EntryDoc = { ...entry, cash: planned.cash, bonus: planned.bonus, status: 'applied', balanceAfter: after };
-    return { transaction: transactionView(applied), wallet: walletView(after) };
-  }
-
-  private async markApplied(entry: EntryDoc, planned: Balances, after: Balances): Promise<Omit<MoveResult, 'replayed'>> {
-    await this.writeApplied(entry, planned, after);
-    return this.appliedResult(entry, planned, after);
+  /** Older than this, a pending entry may be finished by a replay as well as by its own request. */
+  private abandoned(entry: EntryDoc): boolean {
+    return this.now().getTime() - entry.createdAt.getTime() > ABANDONED_AFTER_MS;
   }
 
   /**
-   * Marks the pending entries that a crash left behind after their wallet applied them, so the
-   * ledger reads right without waiting for a replay. Entries the wallet never applied moved no
+   * Marks a pending entry applied as its wallet's mark says, then removes the mark; false when the
+   * entry was no longer pending (another path marked it the same).
+   */
+  private async writeApplied(entry: EntryDoc, mark: AppliedMark): Promise<boolean> {
+    const result = await this.entries.updateOne(
+      { _id: entry._id, status: 'pending' },
+      { $set: { status: 'applied', cash: mark.cash, bonus: mark.bonus, balanceAfter: mark.after } },
+    );
+    await this.forget(entry.walletId, mark.id);
+    return result.modified > 0;
+  }
+
+  private async forget(walletId: string, entryId: string): Promise<void> {
+    await this.wallets.updateOne({ _id: walletId }, { $pull: { unsettled: { id: entryId } } });
+  }
+
+  private appliedResult(entry: EntryDoc, mark: AppliedMark): Omit<MoveResult, 'replayed'> {
+    const applied: EntryDoc = { ...entry, cash: mark.cash, bonus: mark.bonus, status: 'applied', balanceAfter: mark.after };
+    return { transaction: transactionView(applied), wallet: walletView(mark.after) };
+  }
+
+  private async markApplied(entry: EntryDoc, mark: AppliedMark): Promise<Omit<MoveResult, 'replayed'>> {
+    await this.writeApplied(entry, mark);
+    return this.appliedResult(entry, mark);
+  }
+
+  /**
+   * Finishes what crashes left in the wallets: a pending entry with a mark, once abandoned, is
+   * marked applied from it, so the ledger reads right without waiting for a replay; a mark whose
+   * entry is already applied (or retired) is removed. Entries the wallets never applied moved no
    * money and stay pending: a replay of their key finishes them. Returns how many were marked.
    */
   async recover(): Promise<number> {
-    const cutoff = new Date(this.now().getTime() - ABANDONED_AFTER_MS);
     let marked = 0;
-    for (const entry of await this.entries.find({ status: 'pending', createdAt: { $lt: cutoff } }, { limit: 1000 })) {
-      const wallet = await this.wallets.findOne({ _id: entry.walletId });
-      const applied = wallet && appliedEntry(wallet, entry._id);
-      if (!applied) continue;
-      if (await this.writeApplied(entry, applied.mark, applied.after)) marked++;
+    for (const wallet of await this.wallets.find({ 'unsettled.0': { $exists: true } }, { limit: 1000 })) {
+      for (const mark of wallet.unsettled ?? []) {
+        const entry = await this.entries.findOne({ _id: mark.id });
+        if (entry?.status === 'pending') {
+          if (this.abandoned(entry) && (await this.writeApplied(entry, mark))) marked++;
+        } else if (!entry || entry.status === 'applied') {
+          await this.forget(wallet._id, mark.id);
+        }
+      }
     }
     return marked;
   }
@@ -265,12 +317,10 @@ export class LedgerRepository {
         throw new InsufficientFundsError(entry.type, entry.rejection?.needed ?? 0, entry.rejection?.available ?? 0);
       }
       const wallet = await this.wallets.findOne({ _id: entry.walletId });
-      // The wallet remembers applying it: the request that wrote it stopped before marking it.
-      const applied = wallet && appliedEntry(wallet, entry._id);
-      if (applied) return { ...(await this.markApplied(entry, applied.mark, applied.after)), replayed: true };
-      if (this.now().getTime() - entry.createdAt.getTime() > ABANDONED_AFTER_MS && wallet) {
-        return { ...(await this.apply(entry, movement)), replayed: true };
-      }
+      // The wallet has applied it: the request that wrote it stopped before marking it.
+      const mark = wallet && unsettledMark(wallet, entry._id);
+      if (mark) return { ...(await this.markApplied(entry, mark)), replayed: true };
+      if (wallet && this.abandoned(entry)) return { ...(await this.apply(entry, movement, wallet)), replayed: true };
       if (waited >= 2000) throw new InProgressError(entry.idempotencyKey);
       await sleep(25);
       const fresh = await this.entries.findOne({ _id: entry._id });

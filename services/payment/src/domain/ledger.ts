@@ -71,20 +71,6 @@ export function plan(balances: Balances, movement: Movement): Balances {
   }
 }
 
-/**
- * The condition the wallet must still meet when the change is written, so that a concurrent
- * movement can never drive a balance below zero. Conversions and forfeits take "the whole bonus",
- * so they need the bonus to be exactly what was planned on: the amount the planned change takes
- * (not the wallet's bonus now, which differs when an abandoned entry is finished later).
- */
-export function guard(movement: Movement, planned: Balances): Record<string, unknown> {
-  if (movement.type === 'bonus_conversion' || movement.type === 'bonus_forfeit') return { bonus: -planned.bonus };
-  const condition: Record<string, unknown> = {};
-  if (planned.cash < 0) condition.cash = { $gte: -planned.cash };
-  if (planned.bonus < 0) condition.bonus = { $gte: -planned.bonus };
-  return condition;
-}
-
 export function total(b: Balances): number {
   return b.cash + b.bonus;
 }

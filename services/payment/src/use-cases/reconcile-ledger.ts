@@ -6,7 +6,7 @@ import {
   type WalletDifference,
   withCarried,
 } from '@casino/shared';
-import { type EntryDoc, ledgerSpec, retiredLedgerSpec, type WalletDoc, walletsSpec } from '../data/ledger-records';
+import { type EntryDoc, ledgerSpec, retiredLedgerSpec, unsettledMark, type WalletDoc, walletsSpec } from '../data/ledger-records';
 
 interface Sums {
   _id: string;
@@ -17,7 +17,7 @@ interface Sums {
 
 /**
  * Checks every wallet against its ledger: its balances must equal the sum of its applied entries,
- * plus any pending entry the wallet already records applying (a crash stopped the request before
+ * plus any pending entry the wallet marks as applied (a crash stopped the request before
  * it marked the entry; recovery marks it). Entries retired to bound memory count through their
  * carried totals. Reads only; repairs nothing.
  */
@@ -45,7 +45,8 @@ export async function reconcileLedger(store: Store): Promise<LedgerReconciliatio
   const byId = new Map(all.map((w) => [w._id, w]));
   let unsettled = 0;
   for (const entry of pending) {
-    const mark = byId.get(entry.walletId)?.applied.find((m) => m.id === entry._id);
+    const wallet = byId.get(entry.walletId);
+    const mark = wallet && unsettledMark(wallet, entry._id);
     if (!mark) continue;
     unsettled++;
     const sums = ledger.get(entry.walletId) ?? { cash: 0, bonus: 0 };
