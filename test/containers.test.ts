@@ -5,10 +5,10 @@
  * Debian's docker-compose (`config` needs no engine).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { envSchema, parseConfig, parseFrontendConfig, SERVICES } from '@casino/shared';
 import { connectSources, frontendApp } from '@casino/tools/frontend-server';
@@ -172,6 +172,31 @@ describe('the frontend image', () => {
     const serviceBuild = readDockerfile(SERVICES_DOCKERFILE).find((s) => s.name === 'build')!;
     const upToInstall = (stage: Stage) => stage.instructions.slice(0, stage.instructions.findIndex((i) => i.keyword === 'RUN') + 1);
     expect(upToInstall(build)).toEqual(upToInstall(serviceBuild));
+  });
+
+  test("when the frontend's imports from shared/src are followed, then the build stage copies every file they reach", () => {
+    const build = stages.find((s) => s.name === 'build')!;
+    const copied = all(build, 'COPY')
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1))
+      .filter((f) => f.startsWith('shared/src/'));
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+      );
+    const reached = new Set<string>();
+    const follow = (file: string) => {
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+        const target = `${resolvePath(dirname(file), spec!)}.ts`;
+        const inShared = relative(join(ROOT, 'shared/src'), target);
+        if (inShared.startsWith('..') || reached.has(inShared)) continue;
+        reached.add(inShared);
+        follow(target);
+      }
+    };
+    for (const file of sources(join(ROOT, 'frontend/src'))) follow(file);
+
+    expect(reached.size).toBeGreaterThan(0);
+    expect(copied.sort()).toEqual([...reached].map((f) => `shared/src/${f}`).sort());
   });
 
   test("when the nginx templates are read, then every ${VARIABLE} in them is one the start-up script exports and the envsubst filter lets through, and nginx's own $variables are not", () => {
