@@ -184,7 +184,7 @@ describe('faults under load', () => {
       tokens.map((token) => call<{ cash: number; bonus: number }>(platform.api, 'GET', '/wallet', { token })),
     );
     console.log(
-      `faults: reconcile clean after ${Math.round((Date.now() - started) / 1000)} s${first.includes('Result: clean') ? '' : `; first report:\n${first}`}`,
+      `faults: reconcile clean after ${Math.round((Date.now() - started) / 1000)} s${first.includes('Result: clean') ? '' : `; first report:\n${first}`}; last report:\n${run.stdout}`,
     );
 
     expect(run.stdout).toContain('Result: clean');
