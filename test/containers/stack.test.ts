@@ -45,7 +45,7 @@ describe('the Compose stack, built and run', () => {
     since = Math.floor(Date.now() / 1000);
     const started = Date.now();
     // The traffic profile's image too: the simulated players' (tools) image.
-    await run(['--profile', 'traffic', 'build', ...BUILT]);
+    await run(['--profile', 'traffic', 'build', '--parallel', ...BUILT]);
     timings.buildS = (Date.now() - started) / 1000;
     upAt = Date.now();
     // --no-deps: MongoDB is behind a profile (compose.override.yml), and compose refuses a dependency
