@@ -19,11 +19,19 @@ export function docker(args: string[]): Promise<Output> {
 }
 
 /** A command's output, for one that may take long: the traffic generator, a build. */
-export function command(file: string, args: string[], cwd: string, timeoutMs = 30 * 60_000): Promise<Output> {
-  return exec(file, args, { cwd, maxBuffer: 64 * 2 ** 20, timeout: timeoutMs });
+export function command(
+  file: string,
+  args: string[],
+  cwd: string,
+  timeoutMs = 30 * 60_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Output> {
+  return exec(file, args, { cwd, env, maxBuffer: 64 * 2 ** 20, timeout: timeoutMs });
 }
 
 export interface Compose {
+  /** The variables that make docker-compose (or start-prod.sh) use this project and these files. */
+  env: NodeJS.ProcessEnv;
   run(args: string[]): Promise<Output>;
   /** The id of the service's one container. */
   container(service: string): Promise<string>;
@@ -31,20 +39,15 @@ export interface Compose {
 
 /** docker-compose on the repository's file plus the test's override, as one project. */
 export function compose(root: string, envFile: string, project = 'casino-containers'): Compose {
-  const base = [
-    '--project-name',
-    project,
-    '--project-directory',
-    root,
-    '--env-file',
-    envFile,
-    '--file',
-    join(root, 'docker-compose.yml'),
-    '--file',
-    join(root, 'test/containers/compose.override.yml'),
-  ];
-  const run = (args: string[]) => command('docker-compose', [...base, ...args], root);
+  const env = {
+    ...process.env,
+    COMPOSE_FILE: [join(root, 'docker-compose.yml'), join(root, 'test/containers/compose.override.yml')].join(':'),
+    COMPOSE_PROJECT_NAME: project,
+  };
+  const run = (args: string[]) =>
+    command('docker-compose', ['--project-directory', root, '--env-file', envFile, ...args], root, undefined, env);
   return {
+    env,
     run,
     async container(service) {
       const id = (await run(['ps', '--quiet', service])).stdout.trim();

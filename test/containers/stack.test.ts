@@ -27,7 +27,7 @@ const BURST_SECONDS = 60;
 describe('the Compose stack, built and run', () => {
   const settings = mkdtempSync(join(tmpdir(), 'casino-containers-'));
   const envFile = join(settings, 'containers.env');
-  const { run, container } = compose(ROOT, envFile);
+  const { env, run, container } = compose(ROOT, envFile);
   const timings: Record<string, number> = {};
   let upAt = 0;
   /** When the build began, in seconds, for the engine's event log. */
@@ -48,9 +48,7 @@ describe('the Compose stack, built and run', () => {
     await run(['--profile', 'traffic', 'build', '--parallel', ...BUILT]);
     timings.buildS = (Date.now() - started) / 1000;
     upAt = Date.now();
-    // --no-deps: MongoDB is behind a profile (compose.override.yml), and compose refuses a dependency
-    // on it otherwise; the order and health conditions among the services started still hold.
-    await run(['up', '--detach', '--no-deps', '--no-build', ...STARTED]);
+    await run(['up', '--detach', '--no-build']);
     await until(
       'every container to be healthy',
       async () => {
@@ -284,4 +282,28 @@ describe('the Compose stack, built and run', () => {
     }
     console.log(`containers: docker-compose stop took ${tookS.toFixed(1)} s`);
   }, 120_000);
+
+  test('when start-prod.sh runs with --no-bump and no Sentry token, then it builds, starts the stack and waits until every container is healthy, printing no secret', async () => {
+    await run(['down', '--volumes', '--remove-orphans']);
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const { SENTRY_AUTH_TOKEN: _token, ...withoutToken } = env;
+
+    const started = Date.now();
+    const out = await command(
+      join(ROOT, 'start-prod.sh'),
+      ['--no-bump', '--env-file', envFile, '--timeout', '240'],
+      ROOT,
+      10 * 60_000,
+      withoutToken,
+    );
+    console.log(`containers: start-prod.sh --no-bump ran its nine steps in ${((Date.now() - started) / 1000).toFixed(0)} s, images cached`);
+    const states = await Promise.all(STARTED.map(async (s) => [s, (await inspect(await container(s))).State.Health?.Status] as const));
+
+    expect(out.stdout).toContain('Sentry release: skipped (SENTRY_AUTH_TOKEN is not set)');
+    expect(out.stdout).toContain(`all ${STARTED.length} containers are healthy`);
+    expect(out.stdout).toContain(`Ready: casino@${version}`);
+    expect(states.filter(([, health]) => health !== 'healthy')).toEqual([]);
+    for (const secret of [TEST_SECRETS.JWT_SECRET, TEST_SECRETS.ADMIN_TOKEN]) expect(out.stdout + out.stderr).not.toContain(secret);
+    expect((await command('git', ['status', '--porcelain', '--', 'package.json', 'package-lock.json'], ROOT)).stdout).toBe('');
+  }, 600_000);
 });
