@@ -223,9 +223,8 @@ export class LedgerRepository {
       );
       throw err;
     }
-    if (planned.cash !== entry.cash || planned.bonus !== entry.bonus) {
-      await this.entries.updateOne({ _id: entry._id, status: 'pending' }, { $set: { cash: planned.cash, bonus: planned.bonus } });
-    }
+    // The change is recorded in the mark, from which the entry is marked applied; nothing reads a
+    // pending entry's own amounts, so they stay as first planned until then.
     const written: AppliedMark = {
       id: entry._id,
       ...planned,
