@@ -5,7 +5,7 @@
  * the engine first; never part of `npm test`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_PORTS, SERVICES } from '@casino/shared';
@@ -28,8 +28,8 @@ describe('the Compose stack, built and run', () => {
   const settings = mkdtempSync(join(tmpdir(), 'casino-containers-'));
   const envFile = join(settings, 'containers.env');
   const { env, run, container } = compose(ROOT, envFile);
-  const timings: Record<string, number> = {};
-  let upAt = 0;
+  /** Each started service's container id. */
+  const containerIds = async () => Object.fromEntries(await Promise.all(STARTED.map(async (s) => [s, await container(s)] as const)));
   /** When the build began, in seconds, for the engine's event log. */
   let since = 0;
 
@@ -46,25 +46,30 @@ describe('the Compose stack, built and run', () => {
     const started = Date.now();
     // The traffic profile's image too: the simulated players' (tools) image.
     await run(['--profile', 'traffic', 'build', '--parallel', ...BUILT]);
-    timings.buildS = (Date.now() - started) / 1000;
-    upAt = Date.now();
+    const buildS = (Date.now() - started) / 1000;
+    const upAt = Date.now();
     await run(['up', '--detach', '--no-build']);
+    const ids = Object.values(await containerIds());
     await until(
       'every container to be healthy',
       async () => {
-        const states = await Promise.all(STARTED.map(async (s) => (await inspect(await container(s))).State));
+        const states = await Promise.all(ids.map(async (id) => (await inspect(id)).State));
         return states.every((s) => s.Health?.Status === 'healthy') || undefined;
       },
       180_000,
       1_000,
     );
-    timings.healthyS = (Date.now() - upAt) / 1000;
-    console.log(`containers: built in ${timings.buildS.toFixed(0)} s; every container healthy ${timings.healthyS.toFixed(1)} s after up`);
+    console.log(
+      `containers: built in ${buildS.toFixed(0)} s; every container healthy ${((Date.now() - upAt) / 1000).toFixed(1)} s after up`,
+    );
   }, 1_500_000);
 
   afterAll(async () => {
     await run(['logs', '--no-color', '--timestamps']).then(
-      (out) => writeFileSync(join(ROOT, 'test-artifacts', 'containers.log'), out.stdout),
+      (out) => {
+        mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+        writeFileSync(join(ROOT, 'test-artifacts', 'containers.log'), out.stdout);
+      },
       () => undefined,
     );
     await run(['down', '--volumes', '--remove-orphans']).catch(() => undefined);
@@ -218,7 +223,7 @@ describe('the Compose stack, built and run', () => {
   test(
     `when traffic bursts through the frontend for ${BURST_SECONDS} s, then no container is killed for memory, and each one's peak stays under its limit`,
     async () => {
-      const ids = Object.fromEntries(await Promise.all(STARTED.map(async (s) => [s, await container(s)] as const)));
+      const ids = await containerIds();
       const memory = watchMemory(ids);
       const burst = await command(
         'node',
@@ -261,7 +266,7 @@ describe('the Compose stack, built and run', () => {
   );
 
   test('when the stack is stopped, then every container ends within its grace period, and the services drain first', async () => {
-    const ids = Object.fromEntries(await Promise.all(STARTED.map(async (s) => [s, await container(s)] as const)));
+    const ids = await containerIds();
     const started = Date.now();
     await run(['stop', ...STARTED]);
     const tookS = (Date.now() - started) / 1000;
@@ -297,7 +302,9 @@ describe('the Compose stack, built and run', () => {
       withoutToken,
     );
     console.log(`containers: start-prod.sh --no-bump ran its nine steps in ${((Date.now() - started) / 1000).toFixed(0)} s, images cached`);
-    const states = await Promise.all(STARTED.map(async (s) => [s, (await inspect(await container(s))).State.Health?.Status] as const));
+    const states = await Promise.all(
+      Object.entries(await containerIds()).map(async ([s, id]) => [s, (await inspect(id)).State.Health?.Status] as const),
+    );
 
     expect(out.stdout).toContain('Sentry release: skipped (SENTRY_AUTH_TOKEN is not set)');
     expect(out.stdout).toContain(`all ${STARTED.length} containers are healthy`);

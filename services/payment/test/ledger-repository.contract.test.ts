@@ -69,6 +69,18 @@ async function diedAfterWalletWrite(
   return entry;
 }
 
+/** A new wallet with 1,000 deposited, then a movement that died after its wallet write (see above). */
+async function interruptedAfterDeposit(
+  s: Setup,
+  idempotencyKey: string,
+  movement: Movement,
+  change: Balances,
+): Promise<{ player: string; crashed: StoredEntry }> {
+  const player = newPlayer();
+  await s.ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
+  return { player, crashed: await diedAfterWalletWrite(s, player, idempotencyKey, movement, change, s.clock.now()) };
+}
+
 /** What a refused movement rejects with: the shortfall it reports. */
 const shortfall = (needed: number, available: number) => ({ name: 'InsufficientFundsError', needed, available });
 
@@ -217,16 +229,12 @@ describeEachStore('ledger repository', (backend) => {
   describe('a request that died after the wallet write, before marking its entry applied', () => {
     test('when its deposit is replayed, then it is settled as applied with the balance right after it, and no money moves again', async () => {
       const s = setup();
-      const { ledger, stored, store, clock } = s;
-      const player = newPlayer();
-      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      const crashed = await diedAfterWalletWrite(
+      const { ledger, stored, store } = s;
+      const { player, crashed } = await interruptedAfterDeposit(
         s,
-        player,
         'crashed-deposit',
         { type: 'deposit', amount: 500 },
         { cash: 500, bonus: 0 },
-        clock.now(),
       );
       await ledger.move(player, newKey(), { type: 'deposit', amount: 200 }, null);
 
@@ -247,16 +255,12 @@ describeEachStore('ledger repository', (backend) => {
 
     test('when it is replayed twice, then both replays give the same transaction and the wallet moves once', async () => {
       const s = setup();
-      const { ledger, clock } = s;
-      const player = newPlayer();
-      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      await diedAfterWalletWrite(
+      const { ledger } = s;
+      const { player } = await interruptedAfterDeposit(
         s,
-        player,
         'crashed-withdrawal',
         { type: 'withdrawal', amount: 400 },
         { cash: -400, bonus: 0 },
-        clock.now(),
       );
 
       const first = await ledger.replay(player, 'crashed-withdrawal', { type: 'withdrawal', amount: 400 });
@@ -300,16 +304,7 @@ describeEachStore('ledger repository', (backend) => {
     test('when an entry the wallet applied is left pending, then reconciliation counts it and the recovery pass marks it applied once', async () => {
       const s = setup();
       const { ledger, clock, store, stored } = s;
-      const player = newPlayer();
-      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      const crashed = await diedAfterWalletWrite(
-        s,
-        player,
-        'crashed-bet',
-        { type: 'bet', amount: 300 },
-        { cash: -300, bonus: 0 },
-        clock.now(),
-      );
+      const { player, crashed } = await interruptedAfterDeposit(s, 'crashed-bet', { type: 'bet', amount: 300 }, { cash: -300, bonus: 0 });
       await ledger.move(player, newKey(), { type: 'deposit', amount: 200 }, null);
 
       expect(await ledgerDifferences(store, player)).toEqual([]);
@@ -373,17 +368,8 @@ describeEachStore('ledger repository', (backend) => {
 
     test('when a request died after marking its entry but before removing the mark, then recovery removes the mark and moves nothing', async () => {
       const s = setup();
-      const { ledger, clock, store, stored } = s;
-      const player = newPlayer();
-      await ledger.move(player, newKey(), { type: 'deposit', amount: 1_000 }, null);
-      const crashed = await diedAfterWalletWrite(
-        s,
-        player,
-        newKey('bet'),
-        { type: 'bet', amount: 300 },
-        { cash: -300, bonus: 0 },
-        clock.now(),
-      );
+      const { ledger, store, stored } = s;
+      const { player, crashed } = await interruptedAfterDeposit(s, newKey('bet'), { type: 'bet', amount: 300 }, { cash: -300, bonus: 0 });
       await stored.entries.updateOne({ _id: crashed._id }, { $set: { status: 'applied', balanceAfter: { cash: 700, bonus: 0 } } });
 
       expect(await ledger.recover()).toBe(0);
