@@ -11,6 +11,8 @@ import { SCENARIO_CATALOGUE, SCENARIO_NAMES, SERVICES } from '@casino/shared';
 const ROOT = join(__dirname, '..');
 /** Faults the kit performs for every service at once (shared/src/service.ts wires them in). */
 const KIT_WIDE = ['cache-outage'];
+/** Faults the kit's job runner performs, in the services that schedule a job (shared/src/jobs). */
+const IN_JOBS = ['cron-failure'];
 
 function scenariosNamedIn(dir: string): Set<string> {
   const named = new Set<string>();
@@ -28,7 +30,8 @@ describe('where the scenarios act', () => {
     "when the catalogue says a scenario acts in %s, then that service's scenarios/ folder reads it, and reads no other",
     (service) => {
       const claimed = SCENARIO_NAMES.filter(
-        (name) => !KIT_WIDE.includes(name) && (SCENARIO_CATALOGUE[name].services as readonly string[]).includes(service),
+        (name) =>
+          !KIT_WIDE.includes(name) && !IN_JOBS.includes(name) && (SCENARIO_CATALOGUE[name].services as readonly string[]).includes(service),
       );
       expect([...scenariosNamedIn(join(ROOT, 'services', service, 'src', 'scenarios'))].sort()).toEqual(claimed.sort());
     },
@@ -41,5 +44,16 @@ describe('where the scenarios act', () => {
       expect(scenariosNamedIn(join(ROOT, 'shared/src/scenarios')).has(name)).toBe(true);
     }
     expect(service).toContain('outageAwareCache(');
+  });
+
+  test('when a scenario acts in scheduled jobs, then the catalogue names exactly the services whose app schedules one, and the runner reads it', () => {
+    const scheduling = SERVICES.filter((service) =>
+      readFileSync(join(ROOT, 'services', service, 'src', 'app.ts'), 'utf8').includes('scheduleJob(deps, '),
+    );
+    for (const name of IN_JOBS) {
+      expect([...SCENARIO_CATALOGUE[name as 'cron-failure'].services].sort()).toEqual([...scheduling].sort());
+      expect(scenariosNamedIn(join(ROOT, 'shared/src/scenarios')).has(name)).toBe(true);
+    }
+    expect(readFileSync(join(ROOT, 'shared/src/jobs/runner.ts'), 'utf8')).toContain('cronFault(');
   });
 });

@@ -6,6 +6,8 @@ import type { RuleError } from './rule-error';
 import { StoreUnavailableError } from './store/types';
 import { traceIds } from './telemetry';
 
+export * from './failure-kind';
+
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Problem type URIs: a stable name per kind of failure that clients can switch on. */
@@ -34,6 +36,8 @@ export interface AppErrorOptions {
   operational?: boolean;
   errors?: FieldError[];
   cause?: unknown;
+  /** A failure kind the platform declares (see KnownFailure); Sentry makes one issue of it. */
+  failureKind?: string;
 }
 
 /** The one error type. Anything else reaching the handler is a bug and answers 500. */
@@ -44,6 +48,7 @@ export class AppError extends Error {
   readonly title: string;
   readonly operational: boolean;
   readonly errors?: FieldError[];
+  readonly failureKind?: string;
 
   constructor(status: number, options: AppErrorOptions) {
     super(options.detail ?? options.title, { cause: options.cause });
@@ -52,6 +57,7 @@ export class AppError extends Error {
     this.title = options.title;
     this.operational = options.operational ?? true;
     if (options.errors) this.errors = options.errors;
+    if (options.failureKind) this.failureKind = options.failureKind;
   }
 
   get type(): string {
@@ -170,15 +176,19 @@ export function notFoundHandler(req: Request, _res: Response, next: NextFunction
   next(AppError.notFound('route-not-found', `No route for ${req.method} ${req.path}.`));
 }
 
-/** The central handler: every error becomes problem+json; 5xx are reported to Sentry. */
+/**
+ * The central handler: every error becomes problem+json; 5xx are reported to Sentry. A bug (an
+ * error that is not operational) is reported as unhandled, as Sentry's own Express handler does, so
+ * the request's session counts as crashed in release health.
+ */
 export function problemHandler(logger: Logger) {
   // Express recognises error handlers by their four parameters.
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const error = toAppError(err);
     if (error.status >= 500) {
       Sentry.captureException(error.operational ? error : (error.cause ?? error), {
-        tags: { 'problem.type': error.slug },
-        level: error.operational ? 'warning' : 'error',
+        mechanism: { type: 'auto.middleware.express', handled: error.operational },
+        captureContext: { tags: { 'problem.type': error.slug }, level: error.operational ? 'warning' : 'error' },
       });
       logger.error({ err: error.cause ?? error, problem: error.slug }, error.message);
     }

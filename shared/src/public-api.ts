@@ -1620,7 +1620,7 @@ export interface components {
         };
         Scenario: {
             /** @enum {string} */
-            name: "slow-query" | "cpu-spike" | "payment-failures" | "n-plus-one" | "error-burst" | "memory-leak" | "latency" | "cache-outage" | "bad-release" | "frontend-memory-leak";
+            name: "slow-query" | "cpu-spike" | "payment-failures" | "n-plus-one" | "error-burst" | "memory-leak" | "latency" | "cache-outage" | "bad-release" | "cron-failure" | "frontend-memory-leak";
             enabled: boolean;
             /** @description The parameters in force; the defaults while off. */
             params: {

@@ -8,6 +8,7 @@ import type * as Profiling from '@sentry/profiling-node';
 import { type Config, loadConfig, type ServiceName, spotlightSidecar } from './config';
 import { contextIntegration } from './sentry-context';
 import { profileWhileServing } from './profile-lifecycle';
+import { failureKindOf } from './failure-kind';
 import { CLIENT_ADDRESS_HEADERS, FILTERED, SENSITIVE_KEY, scrub } from './redact';
 import { appliedScenarios } from './scenarios/marking';
 import { Attr, sentryMetrics } from './telemetry';
@@ -93,11 +94,28 @@ function scrubEvent<E extends Sentry.Event>(event: E): E {
   return event;
 }
 
+/**
+ * What lets an issue be read without its trace: the service, the release it came from (the one the
+ * event is sent under, a regressed one included) beside the game and scenario tags the request
+ * set, and for a failure kind the platform declares, its fingerprint, so each kind is one issue.
+ */
+export function tagEvent<E extends Sentry.Event>(event: E, hint: Sentry.EventHint, service: ServiceName): E {
+  const kind = failureKindOf(hint.originalException);
+  event.tags = { ...event.tags, [Attr.service]: service, ...(event.release ? { [Attr.release]: event.release } : {}) };
+  if (kind) {
+    event.tags[Attr.failure] = kind;
+    event.fingerprint ??= [kind];
+  }
+  return event;
+}
+
 export function sentryOptions(config: Config): Sentry.NodeOptions {
   const { sentry, service } = config;
   const profiling = sentry.profileSessionSampleRate > 0 && (sentry.dsn !== undefined || sentry.spotlight !== false);
   const integrations: Integration[] = [
     contextIntegration(),
+    // The scenarios on for a request or a job are its feature flags (scenarios/flags.ts).
+    Sentry.featureFlagsIntegration(),
     Sentry.httpIntegration({ ignoreIncomingRequests: (path) => OPS_PATH.test(path) }),
     // A span per middleware would double the span count of every request for no insight: keep the
     // route handler spans, drop the middleware and router ones.
@@ -144,7 +162,7 @@ export function sentryOptions(config: Config): Sentry.NodeOptions {
       databaseQueryData: false,
       stackFrameVariables: false,
     },
-    beforeSend: (event) => scrubEvent(event),
+    beforeSend: (event, hint) => tagEvent(scrubEvent(event), hint, service),
     beforeSendLog: (log) => (log.attributes ? { ...log, attributes: scrub(log.attributes) } : log),
     ...(sentry.metrics ? {} : { beforeSendMetric: () => null }),
     // Transactions exist only in the static lifecycle; the SDK warns if this is set otherwise.

@@ -11,7 +11,7 @@ import { createLogger, httpLogger, type Logger } from './logger';
 import { type BusinessMetric, createMetrics, type Metrics, metricsJson, metricsMiddleware } from './metrics';
 import { sentryMode } from './sentry';
 import { createStore, RETENTION_MIN_AGE_MS, type RetentionPolicy, type Store, StoreUnavailableError } from './store';
-import { type ScenarioName, Scenarios, startState } from './scenarios';
+import { flagScenarios, type ScenarioName, Scenarios, startState } from './scenarios';
 import { runRequest } from './request-context';
 import {
   type CallerPolicy,
@@ -68,17 +68,21 @@ const KEEP_ALIVE_MS = 65_000;
 /**
  * Where every request starts: its context (its own trace id while the SDK is off, and a place for
  * the scenarios that affect it, which its request log line reads from the response), the synthetic
- * mark, and `x-trace-id`, which lets any client, curl included, quote the trace of what it just did.
+ * mark, the scenarios on as its feature flags, and `x-trace-id`, which lets any client, curl
+ * included, quote the trace of what it just did.
  */
-function enterRequest(req: Request, res: Response, next: NextFunction): void {
-  const scenarios = new Set<ScenarioName>();
-  res.locals.scenarios = scenarios;
-  markSynthetic(req.headers.baggage);
-  runRequest({ traceId: requestTraceId(req.headers), scenarios }, () => {
-    res.setHeader('x-trace-id', traceIds().traceId);
-    next();
-  });
-}
+const enterRequest =
+  (on: Scenarios) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    const scenarios = new Set<ScenarioName>();
+    res.locals.scenarios = scenarios;
+    markSynthetic(req.headers.baggage);
+    flagScenarios(on);
+    runRequest({ traceId: requestTraceId(req.headers), scenarios }, () => {
+      res.setHeader('x-trace-id', traceIds().traceId);
+      next();
+    });
+  };
 
 /**
  * The common shape of every service: request log, metrics, health, JSON bodies, the routes, then
@@ -89,7 +93,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.config.trustProxy);
-  app.use(enterRequest);
+  app.use(enterRequest(options.scenarios));
   // While draining, each answer closes its connection: a caller's keep-alive connection would
   // otherwise go on bringing new requests until the shutdown timeout cut it, requests and all.
   app.use((_req, res, next) => {

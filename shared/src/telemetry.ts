@@ -35,6 +35,14 @@ export const Attr = {
   scenario: 'casino.scenario',
   /** True on requests from the traffic generator (`baggage: synthetic=true`). */
   synthetic: 'casino.synthetic',
+  /** The service an event came from (a tag on every event). */
+  service: 'casino.service',
+  /** The release an event was sent under: the running one, or bad-release's regressed one. */
+  release: 'casino.release',
+  /** A failure kind the platform declares (a scenario's or a provider's), also the event's fingerprint. */
+  failure: 'casino.failure',
+  /** A scheduled job (its Sentry cron monitor's slug), on the job's span and its events. */
+  job: 'casino.job',
 } as const;
 
 export type Attributes = Record<string, string | number | boolean | undefined>;
@@ -67,6 +75,9 @@ export function traced<T>(options: () => StartSpanOptions, fn: (span: Sentry.Spa
 /** Adds attributes to the active span, if there is one. */
 export function annotate(attributes: Attributes): void {
   Sentry.getActiveSpan()?.setAttributes(defined(attributes));
+  // The game is also a tag on the request's events, so an issue says which game without its trace.
+  const game = attributes[Attr.gameId];
+  if (game !== undefined && Sentry.isInitialized()) Sentry.getIsolationScope().setTag(Attr.gameId, game);
 }
 
 /** Whether figures also go to Sentry as metrics: initSentry turns it off with SENTRY_METRICS=false. */

@@ -24,6 +24,7 @@ interface Problem {
 
 interface SentryEvent {
   release?: string;
+  fingerprint?: string[];
   tags?: Record<string, string>;
   exception?: { values?: { type?: string }[] };
   contexts?: { trace?: { trace_id?: string } };
@@ -34,6 +35,8 @@ const isGameServer = (s: IngestedSpan) => serviceOf(s) === 'game' && s.op === 'h
 describe('bad-release', () => {
   let o: ObservedPlatform;
   let tokens: string[];
+  /** How many spins failed while bad-release was on. */
+  let crashedSpins = 0;
 
   beforeAll(async () => {
     o = await startObservedPlatform({ SENTRY_RELEASE: RELEASE, SENTRY_PROFILE_SESSION_SAMPLE_RATE: '0' });
@@ -76,6 +79,7 @@ describe('bad-release', () => {
     const answers = await spinAll(SPINS_EACH);
 
     const failed = answers.filter((a) => a.status !== 201);
+    crashedSpins += failed.length;
     const share = failed.length / answers.length;
     console.log(`bad-release (rate ${RATE}): ${failed.length} of ${answers.length} spins failed, a share of ${share.toFixed(3)}`);
     expect(Math.abs(share - RATE)).toBeLessThanOrEqual(0.1);
@@ -90,7 +94,12 @@ describe('bad-release', () => {
     });
     expect(events).toHaveLength(failed.length);
     expect(new Set(events.map((e) => e.contexts?.trace?.trace_id))).toEqual(new Set(failed.map((a) => a.traceId)));
-    for (const e of events) expect([e.release, e.tags?.['casino.scenario']]).toEqual([REGRESSED, 'bad-release']);
+    for (const e of events) {
+      expect([e.release, e.tags?.['casino.scenario']]).toEqual([REGRESSED, 'bad-release']);
+      // One issue, whichever game, reel stop or player; readable without the trace.
+      expect(e.fingerprint).toEqual(['reel-strip-index']);
+      expect(e.tags).toMatchObject({ 'casino.release': REGRESSED, 'casino.service': 'game', 'casino.game_id': 'lucky-sevens' });
+    }
     // The spins that settled are reported under the regressed release too.
     const settled = answers.find((a) => a.status === 201)!;
     const server = (await traceSpans(o.ingest, settled.traceId, 'the game span of a settled spin', (all) => all.some(isGameServer))).find(
@@ -131,5 +140,39 @@ describe('bad-release', () => {
     // Failed spins left no round behind: only settled ones, one bet each.
     expect(Object.keys(report.rounds.byStatus)).toEqual(['settled']);
     expect(report.rounds.bets).toBe(report.ledger.byType.bet?.count);
+  });
+
+  test("when the platform stops, then release health has the game's sessions under the regressed release, a crashed one per failed spin, beside the running release", async () => {
+    // Each service sends the request sessions it has counted as it flushes on the way out.
+    await o.platform.stop();
+    const sessions = o.ingest.sessions();
+    const total = (release: string, service?: string) =>
+      sessions
+        .filter((s) => s.release === release && (!service || serviceOf(s) === service))
+        .reduce(
+          (sum, s) => ({
+            exited: sum.exited + s.counts.exited,
+            errored: sum.errored + s.counts.errored,
+            crashed: sum.crashed + s.counts.crashed,
+          }),
+          {
+            exited: 0,
+            errored: 0,
+            crashed: 0,
+          },
+        );
+    const regressed = total(REGRESSED);
+    console.log(
+      `bad-release sessions: regressed ${JSON.stringify(regressed)}; running ${JSON.stringify(total(RELEASE))}; failed spins ${crashedSpins}`,
+    );
+    expect(sessions.filter((s) => s.release === REGRESSED).map(serviceOf)).toEqual(expect.arrayContaining(['game']));
+    expect(new Set(sessions.filter((s) => s.release === REGRESSED).map(serviceOf))).toEqual(new Set(['game']));
+    // A gateway retry of a failed spin is another crashed request, so at least one per failed spin.
+    expect(regressed.crashed).toBeGreaterThanOrEqual(crashedSpins);
+    expect(regressed.exited).toBeGreaterThan(0);
+    // The running release: the game once it was off again, and the other services throughout, none crashed.
+    expect(total(RELEASE, 'game').exited).toBeGreaterThan(0);
+    expect(total(RELEASE, 'gateway')).toMatchObject({ exited: expect.any(Number), crashed: 0 });
+    expect(total(RELEASE, 'gateway').exited).toBeGreaterThan(0);
   });
 });

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { reconcile } from '../support/cli';
 import { type Answer, call } from '../support/platform';
-import { newPlayer, type ObservedPlatform, serviceOf, startObservedPlatform, switchScenario } from './observed-platform';
+import { newPlayer, type ObservedPlatform, serviceOf, startObservedPlatform, switchScenario, traceSpans } from './observed-platform';
 import { eventTrace, exceptionType } from './sentry-events';
 
 const RATE = 0.3;
@@ -95,12 +95,46 @@ describe('the payment-failures scenario at rate 0.3, over 300 spins through the 
     }
   });
 
+  test('when failures are reported, then each kind is one fingerprint, every event carries the casino tags and the scenario as its flag, and so do the spans', () => {
+    const events = casino.ingest
+      .events()
+      .filter((e) => serviceOf(e) === 'payment')
+      .map(
+        ({ event }) => event as { fingerprint?: string[]; tags: Record<string, string>; release: string; contexts: { flags?: unknown } },
+      );
+    const fingerprints = new Map<string, Set<string>>();
+    for (const event of events) {
+      const kind = exceptionType(event)!;
+      fingerprints.set(kind, (fingerprints.get(kind) ?? new Set()).add(JSON.stringify(event.fingerprint)));
+      expect(event.tags).toMatchObject({
+        'casino.service': 'payment',
+        'casino.game_id': 'lucky-sevens',
+        'casino.scenario': 'payment-failures',
+        'casino.release': event.release,
+      });
+      expect(event.contexts.flags).toEqual({ values: [{ flag: 'payment-failures', result: true }] });
+    }
+    // Ninety failures, each of its own player, round and amount: two issues.
+    expect(Object.fromEntries([...fingerprints].map(([kind, set]) => [kind, [...set]]))).toEqual({
+      PaymentProviderDeclined: ['["payment-provider-declined"]'],
+      PaymentProviderTimeout: ['["payment-provider-timeout"]'],
+    });
+    const servers = casino.ingest.spans().filter((s) => s.segment && serviceOf(s) === 'payment');
+    const failedServer = servers.find((s) => s.traceId === failed()[0]!.answer.traceId);
+    expect(failedServer?.attributes['flag.evaluation.payment-failures']).toBe(true);
+  });
+
   test('when it is off again, then a failed spin sent again goes through, every wallet is its deposit less settled stakes plus wins, and reconcile is clean', async () => {
     await switchScenario(casino.api, 'payment-failures', false);
     const retried = failed()[0]!;
     const player = spins.findIndex((list) => list.includes(retried));
     retried.answer = await spin(tokens[player]!, retried.key);
     expect(retried.answer.status).toBe(201);
+    // No scenario is on: the spin's spans carry no flag.
+    const spans = await traceSpans(casino.ingest, retried.answer.traceId, "the retried spin's payment span", (all) =>
+      all.some((s) => s.segment && serviceOf(s) === 'payment'),
+    );
+    expect(spans.flatMap((s) => Object.keys(s.attributes).filter((k) => k.startsWith('flag.evaluation.')))).toEqual([]);
 
     for (const [p, token] of tokens.entries()) {
       const settled = spins[p]!.filter((s) => s.answer.status === 201);

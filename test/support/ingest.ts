@@ -16,6 +16,18 @@ export interface IngestedSpan {
   attributes: Record<string, unknown>;
 }
 
+/** A cron check-in as the SDK serialises it. */
+export interface CheckIn {
+  check_in_id: string;
+  monitor_slug: string;
+  status: 'in_progress' | 'ok' | 'error';
+  duration?: number;
+  release?: string;
+  environment?: string;
+  monitor_config?: { schedule: { type: string; value: number | string; unit?: string }; checkin_margin?: number; max_runtime?: number };
+  contexts?: { trace?: { trace_id: string; span_id: string } };
+}
+
 export interface Envelope {
   project: string;
   /** The envelope exactly as received (after decompression), for scanning. */
@@ -136,8 +148,45 @@ export class SentryIngest {
     return this.itemsOf('transaction').map(({ project, payload }) => ({ project, event: payload }));
   }
 
+  /** User feedback (item type `feedback`): an event whose `contexts.feedback` holds the report. */
+  feedback(): { project: string; event: Record<string, unknown> }[] {
+    return this.itemsOf('feedback').map(({ project, payload }) => ({ project, event: payload }));
+  }
+
   profileChunks(): { project: string }[] {
     return this.itemsOf('profile_chunk');
+  }
+
+  /** Cron check-ins (item type `check_in`), in the order they arrived. */
+  checkIns(): { project: string; checkIn: CheckIn }[] {
+    return this.itemsOf('check_in').map(({ project, payload }) => ({ project, checkIn: payload as unknown as CheckIn }));
+  }
+
+  /** Request-session aggregates (`sessions`) and single sessions (`session`), each with the release it counts under. */
+  sessions(): { project: string; release: string | undefined; counts: { exited: number; errored: number; crashed: number } }[] {
+    const sum = (aggregates: Record<string, number>[], key: string) => aggregates.reduce((n, a) => n + (a[key] ?? 0), 0);
+    return [
+      ...this.itemsOf('sessions').map(({ project, payload }) => {
+        const aggregates = (payload.aggregates as Record<string, number>[]) ?? [];
+        return {
+          project,
+          release: (payload.attrs as { release?: string } | undefined)?.release,
+          counts: { exited: sum(aggregates, 'exited'), errored: sum(aggregates, 'errored'), crashed: sum(aggregates, 'crashed') },
+        };
+      }),
+      ...this.itemsOf('session').map(({ project, payload }) => {
+        const status = String(payload.status);
+        return {
+          project,
+          release: (payload.attrs as { release?: string } | undefined)?.release,
+          counts: {
+            exited: Number(status === 'exited' || status === 'ok'),
+            errored: Number(payload.errors) > 0 ? 1 : 0,
+            crashed: Number(status === 'crashed'),
+          },
+        };
+      }),
+    ];
   }
 
   /** The records of a batched item type (`log`, `trace_metric`), each with its attributes flattened. */

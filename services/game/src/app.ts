@@ -1,4 +1,4 @@
-import { createServiceApp, repeatInBackground, retainInBackground, type ServiceDeps } from '@casino/shared';
+import { createServiceApp, retainInBackground, scheduleJob, type ServiceDeps } from '@casino/shared';
 import type { Express } from 'express';
 import { gameCallers } from './api/callers';
 import { gameRoutes } from './api/routes';
@@ -11,7 +11,7 @@ import { recoverRounds } from './use-cases/recover-rounds';
 
 /** The game service: the slot catalogue, spins and round history. */
 export function createApp(
-  deps: ServiceDeps & { peers: GamePeers; rng?: Rng; now?: () => Date; recoverEveryMs?: number; retainEveryMs?: number },
+  deps: ServiceDeps & { peers: GamePeers; rng?: Rng; now?: () => Date; jobs?: boolean; retainEveryMs?: number },
 ): Express {
   const faults = gameFaults({ scenarios: deps.scenarios, logger: deps.logger, release: deps.config.sentry.release });
   const spin: SpinDeps = {
@@ -21,20 +21,9 @@ export function createApp(
     now: deps.now ?? (() => new Date()),
     faults,
   };
-  // Finishes rounds interrupted requests left; a pass is logged only when it did something.
-  if (deps.recoverEveryMs) {
-    repeatInBackground(
-      deps.recoverEveryMs,
-      deps.logger,
-      'round recovery pass',
-      async () => {
-        const done = await recoverRounds(spin);
-        if (done.finished || done.wagersSent || done.failed) deps.logger.warn(done, 'recovery pass over interrupted rounds');
-      },
-      deps.draining,
-    );
-  }
+  // Scheduled work, a Sentry cron monitor each (jobs/catalogue.ts); the service's main turns it on.
+  if (deps.jobs) scheduleJob(deps, 'round-recovery', () => recoverRounds(spin));
   // Folds old history into carried totals, so memory stays bounded (RETAIN_RECORDS).
   retainInBackground(deps, 'rounds', (policy) => spin.rounds.retire(policy, spin.now()));
-  return createServiceApp({ ...deps, callers: gameCallers, routes: gameRoutes(spin) });
+  return createServiceApp({ ...deps, callers: gameCallers, routes: gameRoutes(spin), before: [faults.sessions] });
 }

@@ -5,7 +5,7 @@ import { httpPeers } from './data/peers';
 void runService('game', ['bets', 'stakes', 'wins'], (deps) =>
   createApp({
     ...deps,
-    recoverEveryMs: 30_000,
+    jobs: true,
     retainEveryMs: RETENTION_EVERY_MS,
     peers: httpPeers({
       user: peerClient(deps.config, 'user'),

@@ -1,4 +1,4 @@
-import { createServiceApp, type ServiceDeps } from '@casino/shared';
+import { createServiceApp, scheduleJob, type ServiceDeps } from '@casino/shared';
 import cors from 'cors';
 import { type Express, Router } from 'express';
 import helmet from 'helmet';
@@ -6,6 +6,8 @@ import { requireAdmin } from './api/auth';
 import { docsRouter, loadSpec } from './api/docs';
 import { apiRoutes } from './api/routes';
 import type { Upstreams } from './data/upstreams';
+import { reconcileOnSchedule } from './ops/reconcile-on-schedule';
+import { readReconciliation } from './ops/reconciliation';
 import { opsRoutes } from './ops/routes';
 import { gatewayFaults } from './scenarios';
 
@@ -18,9 +20,11 @@ const EXPOSED_HEADERS = ['x-trace-id', 'idempotent-replayed', 'retry-after', 'ra
  * the admin token; authentication, rate limits and the gateway's own faults (scenarios/).
  */
 export function createApp(
-  deps: ServiceDeps & { upstreams: Upstreams; spec?: Record<string, unknown>; syncScenariosEveryMs?: number },
+  deps: ServiceDeps & { upstreams: Upstreams; spec?: Record<string, unknown>; syncScenariosEveryMs?: number; jobs?: boolean },
 ): Express {
   const faults = gatewayFaults(deps.scenarios, deps.upstreams);
+  // Scheduled work, a Sentry cron monitor each (jobs/catalogue.ts); the service's main turns it on.
+  if (deps.jobs) scheduleJob(deps, 'reconciliation', () => reconcileOnSchedule(() => readReconciliation(deps.upstreams)));
   const routes = Router();
   routes.use(docsRouter(deps.spec ?? loadSpec()));
   routes.use('/api/v1/admin', requireAdmin(deps.config.adminToken, deps.cache, deps.config.jwt.secret), opsRoutes(deps));

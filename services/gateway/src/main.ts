@@ -5,6 +5,7 @@ void runService('gateway', [], (deps) =>
   createApp({
     ...deps,
     syncScenariosEveryMs: 2_000,
+    jobs: true,
     upstreams: {
       user: peerClient(deps.config, 'user'),
       game: peerClient(deps.config, 'game'),

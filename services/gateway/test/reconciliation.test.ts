@@ -1,5 +1,7 @@
 import type { BonusReconciliation, LedgerReconciliation, RoundReconciliation } from '@casino/shared';
 import request from 'supertest';
+import { JobFinding } from '@casino/shared';
+import { reconcileOnSchedule } from '../src/ops/reconcile-on-schedule';
 import { combineReconciliation } from '../src/ops/reconciliation';
 import { bearer, closeAll, expectProblem, gateway } from './harness';
 
@@ -140,5 +142,48 @@ describe('GET /api/v1/admin/reconciliation', () => {
     const res = await request(g.app).get('/api/v1/admin/reconciliation').set(bearer(g.adminToken));
 
     expectProblem(res, 503, 'service-unavailable');
+  });
+});
+
+describe('the scheduled reconciliation', () => {
+  /** Reads the given reports in turn, the last one for ever after. */
+  const reads = (...reports: ReturnType<typeof combineReconciliation>[]) => {
+    let i = 0;
+    return async () => reports[Math.min(i++, reports.length - 1)]!;
+  };
+  const clean = () => combineReconciliation(ledger(), bonuses(), rounds(), AT);
+  const betsAhead = (bets: number) =>
+    combineReconciliation(ledger({ byType: { ...ledger().byType, bet: { count: bets, amount: -bets * 100 } } }), bonuses(), rounds(), AT);
+
+  test('when a pass is clean, then the run is ok after one read and says what it checked', async () => {
+    const read = jest.fn(reads(clean()));
+    await expect(reconcileOnSchedule(read, 0)).resolves.toEqual({ wallets: 3, bonuses: 2, rounds: 31, differences: 0 });
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  test('when money moving while a pass reads makes a count differ, then the next pass does not see the same line and the run is ok', async () => {
+    await expect(reconcileOnSchedule(reads(betsAhead(31), betsAhead(33), clean()), 0)).resolves.toMatchObject({ differences: 0 });
+  });
+
+  test('when a difference lasts three passes word for word, then the run fails with each difference as context, and only those', async () => {
+    const walletOff = combineReconciliation(
+      ledger({
+        differences: [
+          { walletId: 'w-1', problem: 'balance-mismatch', wallet: { cash: 1_500, bonus: 0 }, ledger: { cash: 1_000, bonus: 0 } },
+        ],
+      }),
+      bonuses(),
+      rounds(),
+      AT,
+    );
+    const both = combineReconciliation(ledger({ ...walletOff.ledger, byType: betsAhead(31).ledger.byType }), bonuses(), rounds(), AT);
+    const failure = await reconcileOnSchedule(reads(both, walletOff, walletOff), 0).catch((err: unknown) => err);
+
+    expect(failure).toBeInstanceOf(JobFinding);
+    expect((failure as JobFinding).failureKind).toBe('reconciliation-differences');
+    expect((failure as JobFinding).findings).toEqual({
+      count: 1,
+      'difference 1': 'wallet w-1: balance-mismatch; wallet {"cash":1500,"bonus":0}, ledger {"cash":1000,"bonus":0}',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { createServiceApp, repeatInBackground, retainInBackground, type ServiceDeps } from '@casino/shared';
+import { createServiceApp, retainInBackground, scheduleJob, type ServiceDeps } from '@casino/shared';
 import type { Express } from 'express';
 import { paymentCallers } from './api/callers';
 import { paymentRoutes } from './api/routes';
@@ -11,9 +11,7 @@ import { reconcileLedger } from './use-cases/reconcile-ledger';
 import { recoverLedger } from './use-cases/recover-ledger';
 
 /** The payment service: wallets and the ledger, the only way money moves. */
-export function createApp(
-  deps: ServiceDeps & { peers: PaymentPeers; now?: () => Date; recoverEveryMs?: number; retainEveryMs?: number },
-): Express {
+export function createApp(deps: ServiceDeps & { peers: PaymentPeers; now?: () => Date; jobs?: boolean; retainEveryMs?: number }): Express {
   const now = deps.now ?? (() => new Date());
   const ledger = new LedgerRepository(deps.store, deps.now);
   const payment: PaymentDeps = {
@@ -24,8 +22,8 @@ export function createApp(
     faults: paymentFaults(deps.scenarios, deps.metrics),
     now,
   };
-  if (deps.recoverEveryMs)
-    repeatInBackground(deps.recoverEveryMs, deps.logger, 'ledger recovery pass', () => recoverLedger(ledger, deps.logger), deps.draining);
+  // Scheduled work, a Sentry cron monitor each (jobs/catalogue.ts); the service's main turns it on.
+  if (deps.jobs) scheduleJob(deps, 'ledger-recovery', () => recoverLedger(ledger));
   // Folds old history into carried totals, so memory stays bounded (RETAIN_RECORDS).
   retainInBackground(deps, 'ledger entries', (policy) => ledger.retire(policy));
   return createServiceApp({

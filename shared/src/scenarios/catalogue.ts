@@ -4,6 +4,7 @@
  * pure: no I/O, so a service's domain may read it.
  */
 import { z } from 'zod';
+import { JOB_NAMES, JOBS } from '../jobs/catalogue';
 import type { ServiceName } from '../services';
 
 const ms = (min: number, max: number, fallback: number) => z.number().int().min(min).max(max).default(fallback);
@@ -57,6 +58,12 @@ export const SCENARIO_CATALOGUE = {
     services: ['game'],
     description: 'A regressed release: the game reports under another release, and a new error type appears on some spins.',
     params: z.strictObject({ release: z.string().min(1).max(200).optional(), rate: z.number().min(0).max(1).default(0.2) }),
+  },
+  'cron-failure': {
+    services: [...new Set(Object.values(JOBS).map((job) => job.service))],
+    description:
+      'A scheduled job fails (mode fail: an error check-in and an error) or overruns (mode hang: no check-in until switched off, so Sentry counts the run timed out and the next ones missed).',
+    params: z.strictObject({ job: z.enum(JOB_NAMES).default('ledger-recovery'), mode: z.enum(['fail', 'hang']).default('fail') }),
   },
   'frontend-memory-leak': {
     services: ['frontend'],

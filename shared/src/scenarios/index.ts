@@ -12,5 +12,7 @@
  * chaos mode and the services' state route all read the catalogue.
  */
 export * from './catalogue';
+export * from './flags';
+export * from './cron-failure';
 export * from './marking';
 export * from './state';

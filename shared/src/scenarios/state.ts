@@ -17,6 +17,11 @@ export class Scenarios {
     return setting?.enabled ? (setting.params as ScenarioParams<N>) : undefined;
   }
 
+  /** The scenarios that are on, in catalogue order. */
+  enabled(): ScenarioName[] {
+    return SCENARIO_NAMES.filter((name) => this.state[name]?.enabled);
+  }
+
   snapshot(): ScenarioSnapshot {
     return structuredClone(this.state);
   }

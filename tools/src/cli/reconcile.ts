@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { ReconciliationReport } from '@casino/shared/contracts';
+import { differenceLines } from '@casino/shared/reconciliation';
 import { euros } from '@casino/shared/validation';
 import { type AdminAnswer, adminApi, answerLine } from './admin-api';
 
@@ -37,12 +38,8 @@ export function summary(report: ReconciliationReport): string {
     `  rounds    ${count(rounds.rounds)} checked (${count(rounds.bets)} took a stake, ${count(rounds.wins)} paid a win): ${count(rounds.differences.length)} left half-way`,
     ...report.crossChecks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'}      ${c.check}: ${c.detail}`),
   ];
-  for (const d of ledger.differences.slice(0, 20)) {
-    lines.push(`  wallet ${d.walletId}: ${d.problem}; wallet ${JSON.stringify(d.wallet)}, ledger ${JSON.stringify(d.ledger)}`);
-  }
-  for (const d of bonuses.differences.slice(0, 20)) lines.push(`  bonus ${d.bonusId} (player ${d.playerId}): ${d.problem}; ${d.detail}`);
-  for (const d of rounds.differences.slice(0, 20)) lines.push(`  round ${d.roundId} (player ${d.playerId}): ${d.problem}; ${d.detail}`);
-  const lists = [ledger.differences, bonuses.differences, rounds.differences];
+  const lists = Object.values(differenceLines(report));
+  for (const list of lists) lines.push(...list.slice(0, 20).map((line) => `  ${line}`));
   const shown = lists.reduce((n, l) => n + Math.min(20, l.length), 0);
   const all = lists.reduce((n, l) => n + l.length, 0);
   if (all > shown) lines.push(`  ... and ${count(all - shown)} more (--json lists them all)`);

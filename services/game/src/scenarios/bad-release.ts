@@ -1,10 +1,14 @@
 import { AppError, type ScenarioParams, scenarioApplied, type Scenarios } from '@casino/shared';
 import * as Sentry from '@sentry/node';
+import type { RequestHandler } from 'express';
 import type { SlotGame } from '../domain/slots';
+import { ReleaseSessions } from './regressed-sessions';
 
 /** The bug the regressed release ships: a reel stop one past the end of its strip. */
 export class ReelStripIndexError extends Error {
   override name = 'ReelStripIndexError';
+  /** One issue however many games and reel stops it is seen with. */
+  readonly failureKind = 'reel-strip-index';
 }
 
 /** The release the game reports under while bad-release is on. */
@@ -54,4 +58,20 @@ export function reportRegressedRelease(scenarios: Scenarios, release: string): v
     const regressed = current();
     if (regressed) span.attributes['sentry.release'] = regressed;
   });
+}
+
+/**
+ * Release health under bad-release: each game request that arrives while it is on is a session of
+ * the regressed release, not of the running one. Its failed spins are crashed sessions (a bug is
+ * reported as unhandled: see problemHandler), so Sentry's release view shows the regressed
+ * release's crash-free rate falling beside the running release, which the other services and the
+ * game's other requests keep reporting.
+ */
+export function regressedSessions(scenarios: Scenarios, release: string): RequestHandler {
+  const sessions = new ReleaseSessions();
+  return (_req, res, next) => {
+    const regressed = scenarios.active('bad-release');
+    if (regressed) sessions.take(res, regressedRelease(release, regressed));
+    next();
+  };
 }

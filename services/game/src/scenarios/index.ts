@@ -4,13 +4,16 @@
  */
 import { type Logger, scenarioApplied, type Scenarios } from '@casino/shared';
 import { burstHook } from '@casino/shared/scenarios/error-burst';
+import type { RequestHandler } from 'express';
 import type { SlotGame } from '../domain/slots';
-import { failIfRegressed, reportRegressedRelease } from './bad-release';
+import { failIfRegressed, regressedSessions, reportRegressedRelease } from './bad-release';
 import { burnCpu } from './cpu-spike';
 import { freeSpinsTrigger } from './error-burst';
 import { SpinHistoryCache } from './memory-leak';
 
 export interface GameFaults {
+  /** Every request, first. bad-release: the request's session counts under the regressed release. */
+  sessions: RequestHandler;
   /** A spin request arrives. error-burst: on its turn, a bug throws before anything happens. */
   spinRequested(game: SlotGame): void;
   /** A new round is about to be stored. bad-release: a share of spins fail here, taking no money. */
@@ -35,6 +38,7 @@ export function gameFaults({ scenarios, logger, release, spinHistory = new SpinH
   spinHistory.watch(scenarios);
   const onBurstTurn = burstHook(scenarios);
   return {
+    sessions: regressedSessions(scenarios, release),
     spinRequested(game) {
       onBurstTurn(() => freeSpinsTrigger(game.id));
     },

@@ -19,6 +19,7 @@ export interface SpinRequest {
 export async function playSpin(deps: SpinDeps, request: SpinRequest): Promise<{ result: SpinResult; replayed: boolean }> {
   const { rounds, peers, faults, now } = deps;
   const { playerId, game, stake, idempotencyKey } = request;
+  annotate({ [Attr.gameId]: game.id });
   faults.spinRequested(game);
 
   let record = await rounds.byKey(playerId, idempotencyKey);

@@ -1,4 +1,6 @@
 import type { BonusReconciliation, LedgerReconciliation, ReconciliationReport, RoundReconciliation } from '@casino/shared/contracts';
+import { differenceLines } from '@casino/shared/reconciliation';
+import type { Upstreams } from '../data/upstreams';
 
 type CrossCheck = ReconciliationReport['crossChecks'][number];
 
@@ -58,4 +60,28 @@ export function combineReconciliation(
     rounds,
     crossChecks,
   };
+}
+
+/** A full pass reads every wallet and bonus: give it longer than a player's request gets. */
+const SLOW = { timeoutMs: 60_000 };
+
+/** Asks payment, wager and game for their checks and puts them together. */
+export async function readReconciliation(
+  upstreams: Pick<Upstreams, 'payment' | 'wager' | 'game'>,
+  at = new Date(),
+): Promise<ReconciliationReport> {
+  const [ledger, bonuses, rounds] = await Promise.all([
+    upstreams.payment.get<LedgerReconciliation>('/reconciliation', SLOW),
+    upstreams.wager.get<BonusReconciliation>('/reconciliation', SLOW),
+    upstreams.game.get<RoundReconciliation>('/reconciliation', SLOW),
+  ]);
+  return combineReconciliation(ledger, bonuses, rounds, at);
+}
+
+/** Every difference a report names, one line each, failing cross-checks included. */
+export function differencesOf(report: ReconciliationReport): string[] {
+  return [
+    ...Object.values(differenceLines(report)).flat(),
+    ...report.crossChecks.filter((c) => !c.ok).map((c) => `${c.check}: ${c.detail}`),
+  ];
 }

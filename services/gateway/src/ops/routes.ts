@@ -1,14 +1,11 @@
 import {
   AppError,
-  type BonusReconciliation,
   type Cache,
   type Config,
   isScenarioName,
-  type LedgerReconciliation,
   type Logger,
   parseInput,
   type ResponseBody,
-  type RoundReconciliation,
   SCENARIO_NAMES,
   type Schema,
   type Scenarios,
@@ -22,7 +19,7 @@ import type { Upstreams } from '../data/upstreams';
 import { chaosConfig } from './chaos';
 import { ChaosRunner } from './chaos-runner';
 import { healthGrid } from './health';
-import { combineReconciliation } from './reconciliation';
+import { readReconciliation } from './reconciliation';
 import { ScenarioControl } from './scenario-control';
 import { trafficRoutes } from './traffic';
 
@@ -94,14 +91,7 @@ export function opsRoutes(deps: OpsDeps): Router {
 
   // ---- reconciliation
   ops.get('/reconciliation', async (_req, res) => {
-    // A full pass reads every wallet and bonus: give it longer than a player's request gets.
-    const slow = { timeoutMs: 60_000 };
-    const [ledger, bonuses, rounds] = await Promise.all([
-      upstreams.payment.get<LedgerReconciliation>('/reconciliation', slow),
-      upstreams.wager.get<BonusReconciliation>('/reconciliation', slow),
-      upstreams.game.get<RoundReconciliation>('/reconciliation', slow),
-    ]);
-    res.json(combineReconciliation(ledger, bonuses, rounds, new Date()) satisfies Schema<'ReconciliationReport'>);
+    res.json((await readReconciliation(upstreams)) satisfies Schema<'ReconciliationReport'>);
   });
 
   // ---- traffic from the console

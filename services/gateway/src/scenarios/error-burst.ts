@@ -17,7 +17,13 @@ export function errorBurstReports(scenarios: Scenarios): ErrorRequestHandler {
         scenarioApplied('error-burst');
         // One key per field: Sentry keeps contexts three levels deep, too shallow for a list of objects.
         const fields = Object.fromEntries(err.errors.map((e) => [e.path, e.message]));
-        Sentry.captureException(err, { level: 'warning', tags: { 'problem.type': err.slug }, contexts: { validation: fields } });
+        // One issue for every invalid request of the burst, whichever fields or route.
+        Sentry.captureException(err, {
+          level: 'warning',
+          tags: { 'problem.type': err.slug },
+          contexts: { validation: fields },
+          fingerprint: ['error-burst', err.slug],
+        });
       }
     }
     next(err);

@@ -10,6 +10,7 @@ export class PaymentProviderDeclined extends AppError {
   constructor(amount: number) {
     super(502, {
       slug: 'payment-provider-declined',
+      failureKind: 'payment-provider-declined',
       title: 'Payment provider declined',
       detail: `The payment provider declined the stake of ${euros(amount)}; no money was taken.`,
     });
@@ -21,6 +22,7 @@ export class PaymentProviderTimeout extends AppError {
   constructor(amount: number) {
     super(503, {
       slug: 'payment-provider-timeout',
+      failureKind: 'payment-provider-timeout',
       title: 'Payment provider timeout',
       detail: `The payment provider did not answer in time for the stake of ${euros(amount)}; no money was taken.`,
     });

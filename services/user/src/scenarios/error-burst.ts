@@ -4,6 +4,7 @@ const PROVIDER = 'demo-risk-scoring';
 
 export class RiskScoreUnavailable extends Error {
   override name = 'RiskScoreUnavailable';
+  readonly failureKind = 'risk-score-unavailable';
 }
 
 /**

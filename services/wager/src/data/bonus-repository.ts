@@ -44,6 +44,8 @@ export const bonusesSpec: CollectionSpec = {
     { fields: { playerId: 1, depositId: 1 }, unique: true },
     { fields: { playerId: 1, offerId: 1 } },
     { fields: { playerId: 1, createdAt: -1 } },
+    // The expiry job looks for active bonuses whose time is up, soonest first.
+    { fields: { status: 1, expiresAt: 1 } },
   ],
   schema: {
     playerId: { type: String, required: true },
@@ -139,6 +141,12 @@ export class BonusRepository {
   async active(playerId: string): Promise<Bonus | null> {
     const doc = await this.bonuses.findOne({ playerId, status: 'active' });
     return doc && toBonus(doc);
+  }
+
+  /** Active bonuses whose time was up at `now`, the longest expired first. */
+  async expiredActive(now: Date, limit: number): Promise<Bonus[]> {
+    const docs = await this.bonuses.find({ status: 'active', expiresAt: { $lte: now } }, { sort: { expiresAt: 1 }, limit });
+    return docs.map(toBonus);
   }
 
   async hasClaimed(playerId: string, offerId: string): Promise<boolean> {

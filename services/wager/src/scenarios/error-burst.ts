@@ -1,5 +1,6 @@
 export class AuditTrailRejected extends Error {
   override name = 'AuditTrailRejected';
+  readonly failureKind = 'audit-trail-rejected';
 }
 
 /**

@@ -1,0 +1,120 @@
+/**
+ * Runs the platform's scheduled jobs as Sentry cron monitors. Each run checks in (in progress, then
+ * ok or error with its duration) with its monitor's configuration, so Sentry creates and updates the
+ * monitor from the code; each run is its own trace, with the scenarios on as its feature flags and
+ * any error linked to it. Runs never overlap: one still going when the next is due is logged and
+ * that one skipped, which Sentry sees as a missed check-in.
+ */
+import * as Sentry from '@sentry/node';
+import type { Logger } from '../logger';
+import { runRequest } from '../request-context';
+import { cronFault } from '../scenarios/cron-failure';
+import { flagScenarios } from '../scenarios/flags';
+import type { ScenarioName } from '../scenarios/catalogue';
+import type { Scenarios } from '../scenarios/state';
+import { failureKindOf } from '../failure-kind';
+import { Attr } from '../telemetry';
+import { type JobName, JOBS } from './catalogue';
+
+export interface JobDeps {
+  logger: Logger;
+  scenarios: Scenarios;
+  /** True once shutdown has begun: no new run starts. */
+  draining: () => boolean;
+}
+
+/** What a run did, logged and set on its span; a run that did something is logged at info. */
+export type JobOutcome = Record<string, number>;
+
+/** A run that finds something wrong and says what, as the error's context (reconciliation's differences). */
+export class JobFinding extends Error {
+  override name = 'JobFinding';
+  constructor(
+    message: string,
+    readonly failureKind: string,
+    readonly findings: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+const monitorConfig = (name: JobName) => {
+  const job = JOBS[name];
+  return {
+    schedule: { type: 'interval' as const, value: job.scheduleMinutes, unit: 'minute' as const },
+    checkinMargin: job.marginMinutes,
+    maxRuntime: job.maxRuntimeMinutes,
+    // Each run is a trace of its own, not part of whatever trace the timer was set up in.
+    isolateTrace: true,
+  };
+};
+
+/** One run of a job, checked in to its monitor. Resolves with what it did, or undefined if it failed. */
+export async function runJob(deps: JobDeps, name: JobName, run: () => Promise<JobOutcome>): Promise<JobOutcome | undefined> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const outcome = await Sentry.withMonitor(
+      name,
+      () =>
+        runRequest({ scenarios: new Set<ScenarioName>() }, () =>
+          Sentry.startSpan({ name, op: 'function.cron', forceTransaction: true, attributes: { [Attr.job]: name } }, async (span) => {
+            Sentry.getIsolationScope().setTag(Attr.job, name);
+            flagScenarios(deps.scenarios);
+            try {
+              await cronFault(deps.scenarios, name);
+              const done = await run();
+              span.setAttributes(Object.fromEntries(Object.entries(done).map(([key, value]) => [`casino.job.${key}`, value])));
+              return done;
+            } catch (err) {
+              Sentry.captureException(err, {
+                level: 'error',
+                tags: { [Attr.job]: name },
+                contexts: { job: { name, ...JOBS[name] }, ...(err instanceof JobFinding ? { findings: err.findings } : {}) },
+              });
+              throw err;
+            }
+          }),
+        ),
+      monitorConfig(name),
+    );
+    const busy = Object.values(outcome).some((n) => n > 0);
+    deps.logger[busy ? 'info' : 'debug']({ job: name, ms: elapsed(), ...outcome }, `${name}: done`);
+    return outcome;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    deps.logger.warn(
+      { job: name, ms: elapsed(), err: { message }, failure: failureKindOf(err) },
+      `${name}: failed; it runs again on schedule`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * Runs a job on its schedule while the service serves: first `firstAfterMs` after this call, then
+ * every `everyMs`. Returns a stop function.
+ */
+export function scheduleJob(deps: JobDeps, name: JobName, run: () => Promise<JobOutcome>): () => void {
+  const job = JOBS[name];
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    if (deps.draining()) return stop();
+    if (running) {
+      deps.logger.warn({ job: name }, `${name}: the previous run is still going; this one is skipped`);
+      return;
+    }
+    running = true;
+    void runJob(deps, name, run).finally(() => (running = false));
+  };
+  const first = setTimeout(() => {
+    tick();
+    timer = setInterval(tick, job.everyMs).unref();
+  }, job.firstAfterMs).unref();
+  const stop = () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+  return stop;
+}
