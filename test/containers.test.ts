@@ -481,7 +481,7 @@ const compose = parseYaml(composeText, { merge: true }) as ComposeFile;
 const CASINO: readonly string[] = SERVICES;
 const PUBLISHED: Record<string, number> = { gateway: 8080, frontend: 3000, grafana: 3001, prometheus: 9090, spotlight: 8969 };
 /** Settings only the host's CLIs read (`npm run sentry:alerts`, and `npm run demo` for its Spotlight's port), which no container needs. */
-const HOST_ONLY = ['SENTRY_AUTH_TOKEN', 'SENTRY_PROJECT', 'SPOTLIGHT_PORT'];
+const HOST_ONLY = ['SENTRY_AUTH_TOKEN', 'SENTRY_PROJECT', 'SENTRY_UPTIME_BASE_URL', 'SENTRY_UPTIME_GATEWAY_URL', 'SPOTLIGHT_PORT'];
 /** Settings of the embedded store alone, which the stack, on MongoDB, never uses. */
 const EMBEDDED_ONLY = ['EMBEDDED_DATA_DIR'];
 const GIB = 1024 ** 3;

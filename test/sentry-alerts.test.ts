@@ -1,6 +1,6 @@
 /**
- * `npm run sentry:alerts` against a stub of Sentry's alert rule API that keeps the rules it is
- * given and records every request: the real API is never called.
+ * `npm run sentry:alerts` against a stub of Sentry's alert rule and uptime monitor API that keeps
+ * what it is given and records every request: the real API is never called.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -19,13 +19,35 @@ const PAGE_SIZE = 2;
 interface RulesFile {
   issueAlerts: ({ name: string } & Record<string, unknown>)[];
   metricAlerts: ({ name: string } & Record<string, unknown>)[];
+  uptimeMonitors: ({ name: string; urlFrom: string; path: string } & Record<string, unknown>)[];
 }
 const RULES_FILE = join(repoRoot(), 'observability', 'sentry', 'alert-rules.json');
 const rules = JSON.parse(readFileSync(RULES_FILE, 'utf8')) as RulesFile;
+const ALERT_RULES = rules.issueAlerts.length + rules.metricAlerts.length;
+
+/** Public addresses for the two uptime monitors; nothing calls them. */
+const LOBBY_URL = 'https://casino.example.com';
+const GATEWAY_URL = 'https://api.casino.example.com';
+const LOBBY = 'Casino: lobby is up';
+const GATEWAY = 'Casino: gateway is ready';
+/** What Sentry is sent for each monitor, as its API documents the fields, the defaults spelled out. */
+const uptimeBody = (name: string, url: string) => ({
+  name,
+  url,
+  intervalSeconds: 60,
+  timeoutMs: 5000,
+  method: 'GET',
+  headers: [],
+  body: null,
+  traceSampling: false,
+});
+const LOBBY_BODY = uptimeBody(LOBBY, `${LOBBY_URL}/`);
+const GATEWAY_BODY = uptimeBody(GATEWAY, `${GATEWAY_URL}/readyz`);
 
 interface Recorded {
   method: string;
   path: string;
+  query: string;
   authorization: string | undefined;
   body: unknown;
 }
@@ -34,15 +56,30 @@ interface StoredRule {
   id: string;
   name: string;
   projects?: string[];
+  projectSlug?: string;
   [field: string]: unknown;
 }
 
-/** Answers the five calls the script makes, as Sentry does, from rules kept in memory. */
+/** Fields Sentry fills in on an uptime monitor created without them, as its list answers them. */
+const UPTIME_DEFAULTS = {
+  method: 'GET',
+  headers: [],
+  body: null,
+  traceSampling: false,
+  environment: null,
+  owner: null,
+  status: 'active',
+  uptimeStatus: 1,
+  mode: 1,
+};
+
+/** Answers the calls the script makes, as Sentry does, from rules and monitors kept in memory. */
 class StubSentry {
   readonly requests: Recorded[] = [];
-  /** Issue alerts by project slug, and the organization's metric alerts. */
+  /** Issue alerts by project slug, and the organization's metric alerts and uptime monitors. */
   readonly issueRules = new Map<string, StoredRule[]>();
   readonly metricRules: StoredRule[] = [];
+  readonly uptimeMonitors: StoredRule[] = [];
   /** When set, the answer to requests it matches. */
   failure: { when: (r: Recorded) => boolean; status: number; body: unknown } | undefined;
   private server: Server | undefined;
@@ -65,6 +102,10 @@ class StubSentry {
     return this.requests.filter((r) => r.method !== 'GET');
   }
 
+  uptimeWrites(): Recorded[] {
+    return this.writes().filter((r) => r.path.includes('/uptime/'));
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -73,6 +114,7 @@ class StubSentry {
     const recorded: Recorded = {
       method: req.method ?? '',
       path: url.pathname,
+      query: url.search,
       authorization: req.headers.authorization,
       body: text ? JSON.parse(text) : undefined,
     };
@@ -86,17 +128,16 @@ class StubSentry {
 
     const issue = new RegExp(`^/api/0/projects/${ORG}/([^/]+)/rules/(?:([^/]+)/)?$`).exec(url.pathname);
     const metric = new RegExp(`^/api/0/organizations/${ORG}/alert-rules/(?:([^/]+)/)?$`).exec(url.pathname);
+    const uptime = new RegExp(`^/api/0/projects/${ORG}/([^/]+)/uptime/(?:([^/]+)/)?$`).exec(url.pathname);
+    // Uptime monitors are listed for the organization only; a project's path takes writes.
+    if (url.pathname === `/api/0/organizations/${ORG}/uptime/` && req.method === 'GET')
+      return this.sendPage(url, this.uptimeMonitors, send);
+    if (uptime) return void send(...this.writeUptime(recorded, uptime[1]!, uptime[2]));
     const list = issue ? this.issueRulesOf(issue[1]!) : metric ? this.metricRules : undefined;
     const id = issue ? issue[2] : metric?.[1];
     if (!list) return send(404, { detail: 'The requested resource does not exist' });
 
-    if (req.method === 'GET' && !id) {
-      const cursor = Number(url.searchParams.get('cursor') ?? 0);
-      const more = cursor + PAGE_SIZE < list.length;
-      const next = `<${this.url()}${url.pathname}?cursor=${cursor + PAGE_SIZE}>; rel="next"; results="${more}"; cursor="${cursor + PAGE_SIZE}"`;
-      const previous = `<${this.url()}${url.pathname}?cursor=${Math.max(0, cursor - PAGE_SIZE)}>; rel="previous"; results="${cursor > 0}"; cursor="${cursor - PAGE_SIZE}"`;
-      return send(200, list.slice(cursor, cursor + PAGE_SIZE), { link: `${previous}, ${next}` });
-    }
+    if (req.method === 'GET' && !id) return this.sendPage(url, list, send);
     const body = recorded.body as StoredRule;
     if (req.method === 'POST' && !id) {
       const rule = { ...body, id: String(this.nextId++) };
@@ -109,6 +150,37 @@ class StubSentry {
       return send(200, list[index]);
     }
     return send(404, { detail: 'The requested resource does not exist' });
+  }
+
+  /** One page of a list, with Sentry's Link header; the links keep the request's other parameters. */
+  private sendPage(url: URL, list: StoredRule[], send: (status: number, body: unknown, headers: Record<string, string>) => void): void {
+    const cursor = Number(url.searchParams.get('cursor') ?? 0);
+    const at = (n: number) => {
+      const page = new URL(url);
+      page.searchParams.set('cursor', String(n));
+      return page.href;
+    };
+    const more = cursor + PAGE_SIZE < list.length;
+    const next = `<${at(cursor + PAGE_SIZE)}>; rel="next"; results="${more}"; cursor="${cursor + PAGE_SIZE}"`;
+    const previous = `<${at(Math.max(0, cursor - PAGE_SIZE))}>; rel="previous"; results="${cursor > 0}"; cursor="${cursor - PAGE_SIZE}"`;
+    send(200, list.slice(cursor, cursor + PAGE_SIZE), { link: `${previous}, ${next}` });
+  }
+
+  /** Creates (POST, the four fields Sentry requires) or updates (PUT, only the fields sent) a monitor. */
+  private writeUptime(request: Recorded, project: string, id: string | undefined): [number, unknown] {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (request.method === 'POST' && !id) {
+      const missing = ['name', 'url', 'intervalSeconds', 'timeoutMs'].filter((field) => body[field] === undefined);
+      if (missing.length) return [400, Object.fromEntries(missing.map((field) => [field, ['This field is required.']]))];
+      const monitor: StoredRule = { ...UPTIME_DEFAULTS, ...body, name: String(body.name), id: String(this.nextId++), projectSlug: project };
+      this.uptimeMonitors.push(monitor);
+      return [201, monitor];
+    }
+    const monitor = this.uptimeMonitors.find((m) => m.id === id && m.projectSlug === project);
+    if (request.method === 'PUT' && monitor) return [200, Object.assign(monitor, body)];
+    return request.method === 'GET' && !id
+      ? [405, { detail: 'Method "GET" not allowed.' }]
+      : [404, { detail: 'The requested resource does not exist' }];
   }
 
   issueRulesOf(project: string): StoredRule[] {
@@ -176,7 +248,7 @@ describe('npm run sentry:alerts', () => {
     expect(stub.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(run.stdout).toContain(`updated issue alert "${existingIssue.name}" in ${PROJECT} (id 7)`);
     expect(run.stdout).toContain(`updated metric alert "${existingMetric.name}" in ${PROJECT} (id 42)`);
-    expect(run.stdout).toContain('Done: 4 created, 2 updated.');
+    expect(run.stdout).toContain('Done: 4 created, 2 updated, 0 unchanged, 2 skipped.');
     expect(run.stdout + run.stderr).not.toContain(TOKEN);
   });
 
@@ -185,9 +257,9 @@ describe('npm run sentry:alerts', () => {
     const second = await sentryAlerts([], env, cwd);
 
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toContain(`Done: ${rules.issueAlerts.length + rules.metricAlerts.length} created, 0 updated.`);
+    expect(first.stdout).toContain(`Done: ${ALERT_RULES} created, 0 updated, 0 unchanged, 2 skipped.`);
     expect(second).toMatchObject({ code: 0, stderr: '' });
-    expect(second.stdout).toContain(`Done: 0 created, ${rules.issueAlerts.length + rules.metricAlerts.length} updated.`);
+    expect(second.stdout).toContain(`Done: 0 created, ${ALERT_RULES} updated, 0 unchanged, 2 skipped.`);
     expect(
       stub
         .issueRulesOf(PROJECT)
@@ -277,11 +349,13 @@ describe('npm run sentry:alerts', () => {
     const file = join(cwd, 'rules.json');
     const [issue] = rules.issueAlerts;
     const [metric] = rules.metricAlerts;
+    const [monitor] = rules.uptimeMonitors;
     writeFileSync(
       file,
       JSON.stringify({
         issueAlerts: [{ ...issue, frequency: 1 }],
         metricAlerts: [{ ...metric, triggers: [{ label: 'warning', alertThreshold: 1, actions: [] }] }],
+        uptimeMonitors: [{ ...monitor, intervalSeconds: 45 }],
       }),
     );
 
@@ -290,6 +364,150 @@ describe('npm run sentry:alerts', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('issueAlerts[0].frequency');
     expect(run.stderr).toContain('a critical trigger is required');
+    expect(run.stderr).toContain('uptimeMonitors[0].intervalSeconds');
     expect(stub.requests).toEqual([]);
+  });
+
+  describe('uptime monitors', () => {
+    const uptimeList = `/api/0/organizations/${ORG}/uptime/`;
+    const uptimeOf = (project: string) => `/api/0/projects/${ORG}/${project}/uptime/`;
+    let withUrls: NodeJS.ProcessEnv;
+
+    beforeEach(() => {
+      withUrls = { ...env, SENTRY_UPTIME_BASE_URL: LOBBY_URL, SENTRY_UPTIME_GATEWAY_URL: GATEWAY_URL };
+    });
+
+    test('when --dry-run is given with both public URLs, then it prints the uptime list and one POST per monitor with its URL, and sends nothing', async () => {
+      const run = await sentryAlerts(['--dry-run'], withUrls, cwd);
+
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(stub.requests).toEqual([]);
+      expect(run.stdout).toContain(`GET ${stub.url()}${uptimeList}?project=-1\n`);
+      expect(run.stdout.split(`POST ${stub.url()}${uptimeOf(PROJECT)}\n`).length - 1).toBe(2);
+      expect(run.stdout).toContain(`"url": "${LOBBY_URL}/"`);
+      expect(run.stdout).toContain(`"url": "${GATEWAY_URL}/readyz"`);
+      expect(run.stdout).toContain(`or PUT ${stub.url()}${uptimeOf(PROJECT)}<id>/ with the same body when the uptime monitor "${LOBBY}"`);
+      expect(run.stdout).not.toContain('Skipped');
+      expect(run.stdout).not.toContain(TOKEN);
+    });
+
+    test("when the project has no uptime monitors, then it creates the lobby's on / and the gateway's on /readyz, after listing the whole organization", async () => {
+      const run = await sentryAlerts([], withUrls, cwd);
+
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(stub.requests.filter((r) => r.path === uptimeList).map((r) => `${r.method} ${r.query}`)).toEqual(['GET ?project=-1']);
+      expect(stub.uptimeWrites().map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${uptimeOf(PROJECT)}`, `POST ${uptimeOf(PROJECT)}`]);
+      expect(stub.uptimeWrites().map((r) => r.body)).toEqual([LOBBY_BODY, GATEWAY_BODY]);
+      expect(stub.uptimeMonitors.map((m) => [m.projectSlug, m.name, m.url])).toEqual([
+        [PROJECT, LOBBY, `${LOBBY_URL}/`],
+        [PROJECT, GATEWAY, `${GATEWAY_URL}/readyz`],
+      ]);
+      expect(run.stdout).toContain(`created uptime monitor "${LOBBY}" in ${PROJECT}`);
+      expect(run.stdout).toContain(`created uptime monitor "${GATEWAY}" in ${PROJECT}`);
+      expect(run.stdout).toContain(`Done: ${ALERT_RULES + 2} created, 0 updated, 0 unchanged, 0 skipped.`);
+      expect(run.stdout + run.stderr).not.toContain(TOKEN);
+    });
+
+    test('when it runs a second time, then it sends the uptime monitors nothing and says they are unchanged', async () => {
+      const first = await sentryAlerts([], withUrls, cwd);
+      const writesBefore = stub.uptimeWrites().length;
+
+      const second = await sentryAlerts([], withUrls, cwd);
+
+      expect(first).toMatchObject({ code: 0, stderr: '' });
+      expect(second).toMatchObject({ code: 0, stderr: '' });
+      expect(writesBefore).toBe(2);
+      expect(stub.uptimeWrites()).toHaveLength(2);
+      expect(stub.uptimeMonitors).toHaveLength(2);
+      expect(second.stdout).toContain(`unchanged uptime monitor "${LOBBY}" in ${PROJECT}`);
+      expect(second.stdout).toContain(`unchanged uptime monitor "${GATEWAY}" in ${PROJECT}`);
+      expect(second.stdout).toContain(`Done: 0 created, ${ALERT_RULES} updated, 2 unchanged, 0 skipped.`);
+    });
+
+    test('when a monitor differs in Sentry, then it updates that one in place and leaves the matching one and the same name in another project alone', async () => {
+      const current = (body: ReturnType<typeof uptimeBody>, id: string, project = PROJECT): StoredRule => ({
+        ...UPTIME_DEFAULTS,
+        ...body,
+        id,
+        projectSlug: project,
+      });
+      // Pages of two: the monitor to update is on the second page and the matching one on the third.
+      stub.uptimeMonitors.push(
+        current(uptimeBody('Someone else’s monitor', 'https://example.org/'), 'u0'),
+        current({ ...LOBBY_BODY, url: 'https://elsewhere.example.org/' }, 'u9', 'other-project'),
+        current({ ...LOBBY_BODY, url: 'https://old.example.com/', timeoutMs: 10_000 }, 'u1'),
+        current(uptimeBody('Another unrelated monitor', 'https://example.net/'), 'u3'),
+        current(GATEWAY_BODY, 'u2'),
+      );
+
+      const run = await sentryAlerts([], withUrls, cwd);
+
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(stub.uptimeWrites().map((r) => `${r.method} ${r.path}`)).toEqual([`PUT ${uptimeOf(PROJECT)}u1/`]);
+      expect(stub.uptimeWrites()[0]!.body).toEqual(LOBBY_BODY);
+      expect(stub.uptimeMonitors.find((m) => m.id === 'u1')).toMatchObject({ url: `${LOBBY_URL}/`, timeoutMs: 5000 });
+      expect(stub.uptimeMonitors.find((m) => m.id === 'u9')).toMatchObject({ url: 'https://elsewhere.example.org/' });
+      expect(run.stdout).toContain(`updated uptime monitor "${LOBBY}" in ${PROJECT} (id u1): url, timeoutMs differed`);
+      expect(run.stdout).toContain(`unchanged uptime monitor "${GATEWAY}" in ${PROJECT} (id u2)`);
+      expect(run.stdout + run.stderr).not.toContain(TOKEN);
+    });
+
+    test.each([
+      { what: 'neither public URL', unset: ['SENTRY_UPTIME_BASE_URL', 'SENTRY_UPTIME_GATEWAY_URL'], created: [] as string[] },
+      { what: 'the lobby’s URL but not the gateway’s', unset: ['SENTRY_UPTIME_GATEWAY_URL'], created: [LOBBY] },
+    ])(
+      'when it has $what, then it says which monitors it skipped and why, still applies the alert rules and the rest, and exits 0',
+      async ({ unset, created }) => {
+        const run = await sentryAlerts([], { ...withUrls, ...Object.fromEntries(unset.map((name) => [name, undefined])) }, cwd);
+
+        expect(run).toMatchObject({ code: 0, stderr: '' });
+        expect(stub.writes().filter((r) => !r.path.includes('/uptime/'))).toHaveLength(ALERT_RULES);
+        expect(stub.uptimeMonitors.map((m) => m.name)).toEqual(created);
+        // With nothing to apply it does not even list them, so a token without org:read still works.
+        expect(stub.requests.some((r) => r.path === uptimeList)).toBe(created.length > 0);
+        const skipped = rules.uptimeMonitors.filter((m) => unset.includes(m.urlFrom));
+        for (const monitor of skipped)
+          expect(run.stdout).toContain(
+            `Skipped the uptime monitor "${monitor.name}": ${monitor.urlFrom} is not set. Sentry's uptime checks call the URL from the internet`,
+          );
+        expect(run.stdout).toContain(`Done: ${ALERT_RULES + created.length} created, 0 updated, 0 unchanged, ${skipped.length} skipped.`);
+      },
+    );
+
+    test.each([
+      'http://localhost:3000',
+      'http://192.168.1.20:3000',
+      'http://[::1]:3000',
+      'http://frontend:8080',
+      'https://user:pw@casino.example.com',
+    ])(
+      'when the lobby URL is %s, which a checker on the internet cannot reach or should not be given, then it exits 2 naming the setting and sends nothing',
+      async (url) => {
+        const run = await sentryAlerts([], { ...withUrls, SENTRY_UPTIME_BASE_URL: url }, cwd);
+
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain('SENTRY_UPTIME_BASE_URL ');
+        expect(run.stderr).toContain('or leave it unset to skip the monitors that use it');
+        expect(run.stderr).not.toContain('pw@');
+        expect(stub.requests).toEqual([]);
+      },
+    );
+
+    test('when Sentry refuses the uptime list and echoes the token, then it exits 1 naming the org:read scope, writes nothing, and never prints the token', async () => {
+      stub.failure = {
+        when: (r) => r.path === uptimeList,
+        status: 403,
+        body: { detail: `You do not have permission to perform this action (${TOKEN}).` },
+      };
+
+      const run = await sentryAlerts([], withUrls, cwd);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('403');
+      expect(run.stderr).toContain('org:read');
+      expect(run.stderr).toContain('(<redacted>)');
+      expect(run.stdout + run.stderr).not.toContain(TOKEN);
+      expect(stub.writes()).toEqual([]);
+    });
   });
 });

@@ -101,6 +101,8 @@ export const envSchema = z.object({
   SENTRY_ORG: z.string().min(1).optional(),
   SENTRY_PROJECT: z.string().min(1).optional(),
   SENTRY_URL: httpUrl.optional(),
+  SENTRY_UPTIME_BASE_URL: httpUrl.optional(),
+  SENTRY_UPTIME_GATEWAY_URL: httpUrl.optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_EXPIRES_IN: whole(60, 86_400 * 30).default(3600),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
