@@ -40,7 +40,7 @@ describe('switching scenarios on a running platform', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ON +cache-outage/m);
     expect(run.stdout).toMatch(/^off {2}payment-failures +rate=0.1 +payment$/m);
-    expect(run.stdout.match(/^(ON |off) /gm)).toHaveLength(10);
+    expect(run.stdout.match(/^(ON |off) /gm)).toHaveLength(11);
   });
 
   test('when a scenario is switched on with a parameter, then every service holds it by the time the command returns', async () => {

@@ -35,7 +35,9 @@ describe('scenarios', () => {
     expect(scenarioParams('latency', { ms: 50 })).toEqual({ ms: 50, service: 'game' });
     expect(() => scenarioParams('payment-failures', { rate: -0.1 })).toThrow();
     expect(() => startState(['slow-query', 'no-such-thing'])).toThrow(/unknown scenario "no-such-thing"/);
-    expect(SCENARIO_NAMES).toHaveLength(10);
+    expect(SCENARIO_NAMES).toHaveLength(11);
+    expect(scenarioParams('cron-failure', {})).toEqual({ job: 'ledger-recovery', mode: 'fail' });
+    expect(() => scenarioParams('cron-failure', { job: 'no-such-job' })).toThrow();
   });
 
   test('when the gateway sends the state, then the service takes it whole and answers what it now holds', async () => {
