@@ -16,6 +16,14 @@ export function propagationTargets(apiBaseUrl: string, pageOrigin: string): RegE
 
 const SPOTLIGHT_ONLY_DSN = 'http://spotlight@localhost/0';
 
+let pageScope: Sentry.Scope | undefined;
+/**
+ * The scope at the bottom of the SDK's scope stack, which holds what applies to the whole page. A
+ * browser has no async context: while an action awaits, its forked scope stays on top of the stack
+ * and is the "current" one for any code that runs meanwhile, so page-wide state is written here.
+ */
+export const getPageScope = (): Sentry.Scope | undefined => pageScope;
+
 /** Starts the SDK. With no DSN and no Spotlight it stays off: nothing is sent, nothing is traced. */
 export function initSentry(config: RuntimeConfig): void {
   if (!config.sentryDsn && !config.spotlightUrl) return;
@@ -50,6 +58,8 @@ export function initSentry(config: RuntimeConfig): void {
       // The SDK's own posts to Spotlight are not the player's requests: no spans for them.
       Sentry.browserTracingIntegration({ shouldCreateSpanForRequest: (url) => !sidecar || !url.startsWith(sidecar) }),
       ...(config.spotlightUrl ? [Sentry.spotlightBrowserIntegration({ sidecarUrl: config.spotlightUrl })] : []),
+      // Scenarios the browser runs, as flag evaluations on its error events (see flags.ts).
+      Sentry.featureFlagsIntegration(),
     ],
     initialScope: { tags: { service: 'frontend' } },
     beforeSend(event) {
@@ -58,6 +68,8 @@ export function initSentry(config: RuntimeConfig): void {
       return event;
     },
   });
+  // Called before the app renders: nothing has forked a scope yet.
+  pageScope = Sentry.getCurrentScope();
   // Session replay is the largest part of the SDK: it loads after the page, in its own chunk, so
   // the lobby's first load does not wait for it. Inputs and text stay masked.
   if (config.sentryDsn && (config.replaysSessionSampleRate > 0 || config.replaysOnErrorSampleRate > 0)) {

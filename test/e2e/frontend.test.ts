@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { parseFrontendConfig, SERVICES } from '@casino/shared';
-import { startFrontendServer, type FrontendServer } from '@casino/tools/frontend-server';
-import { repoRoot } from '@casino/tools/launcher';
+import { SERVICES } from '@casino/shared';
+import type { FrontendServer } from '@casino/tools/frontend-server';
 import type { Browser, Page, Request } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from '../support/browser';
 import { SentryIngest } from '../support/ingest';
 import { call, type RunningPlatform, startPlatform, TEST_SECRETS } from '../support/platform';
-import { deposit, euros, openConsole, register, shows, spin, tokenOf } from './lobby';
+import { deposit, euros, openConsole, register, serveFrontend, shows, spin, tokenOf } from './lobby';
 
 /** Ingest projects: the browser's and the services'. */
 const BROWSER = '31';
@@ -17,16 +16,10 @@ interface ChromiumPerformance {
   memory: { usedJSHeapSize: number };
 }
 
-const DIST = join(repoRoot(), 'frontend', 'dist');
 interface Wallet {
   cash: number;
   bonus: number;
   total: number;
-}
-
-/** Serves the built frontend against `gateway` with the given settings, as `npm run demo` does. */
-async function serveFrontend(gateway: string, env: NodeJS.ProcessEnv): Promise<FrontendServer> {
-  return startFrontendServer({ ...parseFrontendConfig({ GATEWAY_URL: gateway, ...env }), port: 0 }, DIST);
 }
 
 /** The number of `type` listeners on window, as Chromium's debugger counts them. */

@@ -1,9 +1,20 @@
 /**
  * The player's and the presenter's moves in the web frontend, as the end-to-end tests make them:
- * through the labels and roles a person sees.
+ * through the labels and roles a person sees; and the built frontend they are made in.
  */
+import { join } from 'node:path';
+import { parseFrontendConfig } from '@casino/shared';
+import { type FrontendServer, startFrontendServer } from '@casino/tools/frontend-server';
+import { repoRoot } from '@casino/tools/launcher';
 import type { Page } from 'playwright-core';
 import { TEST_SECRETS } from '../support/platform';
+
+const DIST = join(repoRoot(), 'frontend', 'dist');
+
+/** Serves the built frontend against `gateway` with the given settings, as `npm run demo` does. */
+export async function serveFrontend(gateway: string, env: NodeJS.ProcessEnv): Promise<FrontendServer> {
+  return startFrontendServer({ ...parseFrontendConfig({ GATEWAY_URL: gateway, ...env }), port: 0 }, DIST);
+}
 
 export const euros = (cents: number) => new Intl.NumberFormat('en-IE', { style: 'currency', currency: 'EUR' }).format(cents / 100);
 

@@ -8,6 +8,8 @@ export interface Problem {
   errors?: { path: string; message: string }[];
   /** Seconds, from Retry-After. */
   retryAfter?: number;
+  /** The browser's own Sentry event for this failure (see reportProblem), for feedback to point at. */
+  sentryEventId?: string;
 }
 
 export class ApiError extends Error {

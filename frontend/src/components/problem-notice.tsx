@@ -1,9 +1,14 @@
 import { useContext } from 'react';
 import { ConfigContext } from '../context';
 import { describeProblem, type Problem } from '../api/problem';
+import { canReport } from '../lib/feedback';
+import { ReportProblem } from './report-problem';
 import { TraceLink } from './trace-link';
 
-/** A failure as a person reads it: what happened, the server's words, the fields, and the trace id. */
+/**
+ * A failure as a person reads it: what happened, the server's words, the fields, and the trace id,
+ * with a way to tell the casino about it (Sentry user feedback, tied to the failure).
+ */
 export function ProblemNotice({ problem, onDismiss }: { problem: Problem; onDismiss?: () => void }) {
   const config = useContext(ConfigContext);
   const view = describeProblem(problem);
@@ -34,10 +39,15 @@ export function ProblemNotice({ problem, onDismiss }: { problem: Problem; onDism
       ) : (
         <p className="problem-trace">No trace id: the request never reached the casino.</p>
       )}
-      {onDismiss && (
-        <button type="button" className="link" onClick={onDismiss}>
-          Dismiss
-        </button>
+      {(canReport() || onDismiss) && (
+        <p className="problem-actions">
+          <ReportProblem label="Report this problem" problem={problem} />
+          {onDismiss && (
+            <button type="button" className="link" onClick={onDismiss}>
+              Dismiss
+            </button>
+          )}
+        </p>
       )}
     </div>
   );

@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useId, useMemo, useState } from 'react';
 import { type Api, createApi } from '../api/client';
 import { ApiError, type Problem } from '../api/problem';
 import { ProblemNotice } from '../components/problem-notice';
+import { recordFlag } from '../flags';
 import { usePoll } from '../lib/use-poll';
 import { useAction } from '../lib/use-action';
 import { ChaosPanel } from './chaos-panel';
@@ -91,6 +92,12 @@ function ConsoleBoard({ apiBaseUrl, token, onRejected }: { apiBaseUrl: string; t
   const [crash, setCrash] = useState(false);
   const loadScenarios = useCallback(async () => {
     const r = await admin<{ items: Scenario[] }>('GET', '/admin/scenarios', { quiet: true });
+    // The frontend's one scenario, as a flag evaluation each time its state is read: every poll,
+    // and at once after a switch.
+    recordFlag(
+      'frontend-memory-leak',
+      r.items.some((s) => s.name === 'frontend-memory-leak' && s.enabled),
+    );
     setScenarios(r.items);
   }, [admin]);
   usePoll(() => loadScenarios().catch(() => undefined), 3_000);

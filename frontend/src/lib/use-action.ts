@@ -1,10 +1,12 @@
 import * as Sentry from '@sentry/react';
 import { useCallback, useRef, useState } from 'react';
 import { ApiError, type Problem } from '../api/problem';
+import { reportProblem } from './report-problem';
 
 /**
  * Runs one request at a time for a button or form: while it runs, further calls are ignored (a
- * double click sends once); a failure is kept as a problem to show.
+ * double click sends once); a failure is kept as a problem to show, and a 5xx one is reported to
+ * Sentry in the action's span (reportProblem).
  *
  * Each press is its own trace, rooted in a `ui.action` span named after the action: the spin's
  * trace starts at the click and continues through the gateway into every service it reaches.
@@ -33,6 +35,7 @@ export function useAction<A extends unknown[], R>(name: string, run: (...args: A
               return result;
             } catch (err) {
               span.setStatus({ code: 2, message: err instanceof ApiError ? `http ${err.problem.status}` : 'internal_error' });
+              if (err instanceof ApiError) reportProblem(err.problem, span);
               throw err;
             }
           }),

@@ -3,6 +3,9 @@ import type { Api } from '../api/client';
 import { ApiError, type Problem } from '../api/problem';
 import type { Bonus, Game, Items, Offer, Round, Transaction, Wallet } from '../api/types';
 import { ProblemNotice } from '../components/problem-notice';
+import { ReportProblem } from '../components/report-problem';
+import { canReport } from '../lib/feedback';
+import { reportProblem } from '../lib/report-problem';
 import { AuthPanel } from './auth-panel';
 import { BonusPanel } from './bonus-panel';
 import { History } from './history';
@@ -20,33 +23,43 @@ interface LobbyData {
 }
 const EMPTY: LobbyData = { wallet: null, games: [], offers: [], bonus: null, rounds: [], transactions: [] };
 
-/** The player's side: sign in, then wallet, bonuses, the slot machine and history. */
+/**
+ * The player's side: sign in, then wallet, bonuses, the slot machine and history; and, signed in or
+ * not, a way to report a problem (Sentry user feedback).
+ */
 export function Lobby({ api }: { api: Api }) {
   const [session, setSession] = useSession();
   const [ended, setEnded] = useState<Problem | null>(null);
-  if (!session)
-    return (
-      <>
-        {ended && <ProblemNotice problem={ended} onDismiss={() => setEnded(null)} />}
-        <AuthPanel
+  return (
+    <>
+      {session ? (
+        <PlayerLobby
+          key={session.token}
           api={api}
-          onSession={(s) => {
-            setEnded(null);
-            setSession(s);
+          session={session}
+          onLogout={(why) => {
+            setEnded(why);
+            setSession(null);
           }}
         />
-      </>
-    );
-  return (
-    <PlayerLobby
-      key={session.token}
-      api={api}
-      session={session}
-      onLogout={(why) => {
-        setEnded(why);
-        setSession(null);
-      }}
-    />
+      ) : (
+        <>
+          {ended && <ProblemNotice problem={ended} onDismiss={() => setEnded(null)} />}
+          <AuthPanel
+            api={api}
+            onSession={(s) => {
+              setEnded(null);
+              setSession(s);
+            }}
+          />
+        </>
+      )}
+      {canReport() && (
+        <p className="lobby-report muted">
+          Something not working as it should? <ReportProblem label="Report a problem" />
+        </p>
+      )}
+    </>
   );
 }
 
@@ -92,7 +105,7 @@ function PlayerLobby({ api, session, onLogout }: { api: Api; session: Session; o
       setProblem(null);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      if (mine === latest.current) setProblem(err.problem);
+      if (mine === latest.current) setProblem(reportProblem(err.problem));
     }
   }, [authed]);
 
