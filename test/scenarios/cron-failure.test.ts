@@ -144,13 +144,21 @@ describe('scheduled jobs as cron monitors', () => {
   });
 
   test('when cron-failure hangs a job, then its check-in stays open past its maximum runtime, the runs due are skipped, and switching off closes it as an error', async () => {
-    // Every check-in so far is seen now, so only the runs after the switch count.
+    await switchScenario(o.api, 'cron-failure', true, { job: 'round-recovery', mode: 'hang' });
+    // Every check-in so far is seen now. A run that began just before the switch closes at once;
+    // the hung one is the run that starts after it and stays open.
     checkIns('round-recovery');
     const since = Date.now();
-    await switchScenario(o.api, 'cron-failure', true, { job: 'round-recovery', mode: 'hang' });
     const hung = await o.ingest.waitFor(
-      'round-recovery starting a run',
-      () => checkIns('round-recovery').find((c) => c.checkIn.status === 'in_progress' && c.seenAt >= since),
+      'round-recovery starting a run that stays open',
+      () =>
+        checkIns('round-recovery').find(
+          (c) =>
+            c.checkIn.status === 'in_progress' &&
+            c.seenAt >= since &&
+            Date.now() - c.seenAt > 3_000 &&
+            !closing('round-recovery', c.checkIn.check_in_id),
+        ),
       45_000,
     );
     const maxRuntimeMs = JOBS['round-recovery'].maxRuntimeMinutes * 60_000;
