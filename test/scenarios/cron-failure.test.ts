@@ -92,6 +92,9 @@ describe('scheduled jobs as cron monitors', () => {
         o.ingest.spans().find((s) => s.segment && s.name === job && s.traceId === traceId),
       );
       expect([span.op, span.attributes['casino.job']]).toEqual(['function.cron', job]);
+      // Its log line is in the run's trace too: Spotlight's Logs lead to it.
+      const line = o.platform.logs.find((l) => l.line.includes(`"${job}: checked in ok"`) && l.line.includes(`"trace_id":"${traceId}"`));
+      expect(line?.service).toBe(JOBS[job].service);
     },
   );
 

@@ -49,44 +49,43 @@ const monitorConfig = (name: JobName) => {
   };
 };
 
-/** One run of a job, checked in to its monitor. Resolves with what it did, or undefined if it failed. */
+/**
+ * One run of a job, checked in to its monitor. Resolves with what it did, or undefined if it failed.
+ * Its log line, one per check-in, is written in the run's trace, so a viewer with no crons view
+ * (Spotlight's Logs) still shows each run and leads to it.
+ */
 export async function runJob(deps: JobDeps, name: JobName, run: () => Promise<JobOutcome>): Promise<JobOutcome | undefined> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const inTrace = () =>
+    runRequest({ scenarios: new Set<ScenarioName>() }, () =>
+      Sentry.startSpan({ name, op: 'function.cron', forceTransaction: true, attributes: { [Attr.job]: name } }, async (span) => {
+        Sentry.getIsolationScope().setTag(Attr.job, name);
+        flagScenarios(deps.scenarios);
+        try {
+          await cronFault(deps.scenarios, name);
+          const done = await run();
+          span.setAttributes(Object.fromEntries(Object.entries(done).map(([key, value]) => [`casino.job.${key}`, value])));
+          deps.logger.info({ job: name, ms: elapsed(), ...done }, `${name}: checked in ok`);
+          return done;
+        } catch (err) {
+          Sentry.captureException(err, {
+            level: 'error',
+            tags: { [Attr.job]: name },
+            contexts: { job: { name, ...JOBS[name] }, ...(err instanceof JobFinding ? { findings: err.findings } : {}) },
+          });
+          const message = err instanceof Error ? err.message : String(err);
+          deps.logger.warn(
+            { job: name, ms: elapsed(), err: { message }, failure: failureKindOf(err) },
+            `${name}: checked in as failed; it runs again on schedule`,
+          );
+          throw err;
+        }
+      }),
+    );
   try {
-    const outcome = await Sentry.withMonitor(
-      name,
-      () =>
-        runRequest({ scenarios: new Set<ScenarioName>() }, () =>
-          Sentry.startSpan({ name, op: 'function.cron', forceTransaction: true, attributes: { [Attr.job]: name } }, async (span) => {
-            Sentry.getIsolationScope().setTag(Attr.job, name);
-            flagScenarios(deps.scenarios);
-            try {
-              await cronFault(deps.scenarios, name);
-              const done = await run();
-              span.setAttributes(Object.fromEntries(Object.entries(done).map(([key, value]) => [`casino.job.${key}`, value])));
-              return done;
-            } catch (err) {
-              Sentry.captureException(err, {
-                level: 'error',
-                tags: { [Attr.job]: name },
-                contexts: { job: { name, ...JOBS[name] }, ...(err instanceof JobFinding ? { findings: err.findings } : {}) },
-              });
-              throw err;
-            }
-          }),
-        ),
-      monitorConfig(name),
-    );
-    // One line per check-in, so a viewer with no crons view (Spotlight's Logs) still shows each run.
-    deps.logger.info({ job: name, ms: elapsed(), ...outcome }, `${name}: checked in ok`);
-    return outcome;
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    deps.logger.warn(
-      { job: name, ms: elapsed(), err: { message }, failure: failureKindOf(err) },
-      `${name}: checked in as failed; it runs again on schedule`,
-    );
+    return await Sentry.withMonitor(name, inTrace, monitorConfig(name));
+  } catch {
     return undefined;
   }
 }
