@@ -29,7 +29,8 @@ Deploys the casino with Docker Compose, as a new patch release tracked in Sentry
   2. bumps the patch version (1.0.58 -> 1.0.59) in package.json, every workspace's package.json
      and their entries in package-lock.json
   3. exports SENTRY_RELEASE=casino@<new version>
-  4. builds every image in parallel (docker compose, or docker-compose)
+  4. builds the gateway's image, then every other one in parallel from its cache (docker compose,
+     or docker-compose)
   5. with SENTRY_AUTH_TOKEN set: creates the Sentry release, sets its commits, uploads the
      frontend's source maps (taken from the built frontend image) and finalizes it
   6. starts the stack (up -d)
@@ -502,6 +503,9 @@ say "    Sentry environment of the deploy: ${ENVIRONMENT}"
 # 4. Build
 step "Build every image in parallel"
 detect_compose
+# Every image begins with the same full npm install. Built at once from an empty cache, each would
+# run it for itself; the gateway's image builds it once, and the rest take it from the cache.
+run "${COMPOSE[@]}" build gateway
 run "${COMPOSE[@]}" build --parallel
 
 # 5. Sentry release

@@ -198,6 +198,7 @@ describe('start-prod.sh', () => {
       'Bump the version: 0.1.0 -> 0.1.1',
       'next version: 0.1.1',
       'export SENTRY_RELEASE=casino@0.1.1',
+      `+ docker compose --env-file ${join(dir, '.env')} build gateway`,
       `+ docker compose --env-file ${join(dir, '.env')} build --parallel`,
       '+ npx --yes @sentry/cli@',
       'releases new casino@0.1.1',
