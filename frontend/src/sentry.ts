@@ -65,6 +65,8 @@ export function initSentry(config: RuntimeConfig): void {
     beforeSend(event) {
       // The bearer tokens live in sessionStorage and request headers; never let one ride along.
       if (event.request?.headers) delete event.request.headers.Authorization;
+      // As on the services' events: where it came from and under which release, without the trace.
+      event.tags = { ...event.tags, 'casino.service': 'frontend', ...(event.release ? { 'casino.release': event.release } : {}) };
       return event;
     },
   });

@@ -53,7 +53,8 @@ describe('problems the player meets, as Sentry events', () => {
     expect(event!.contexts?.trace?.trace_id).toBe(TRACE);
     expect(event!.contexts?.problem).toMatchObject({ status: 502, trace_id: TRACE, type: 'urn:casino:problem:upstream-error' });
     expect(event!.exception?.values[0]?.type).toBe('ApiProblem');
-    expect(event!.tags).toMatchObject({ 'problem.type': 'upstream-error' });
+    expect(event!.tags).toMatchObject({ 'problem.type': 'upstream-error', 'casino.service': 'frontend' });
+    expect(event!.tags?.['casino.release']).toBe((event as { release?: string }).release);
     expect(event!.fingerprint).toEqual(['api-problem', 'upstream-error', '502']);
   });
 
