@@ -1,5 +1,6 @@
 import * as Sentry from '@sentry/react';
 import type { Problem } from '../api/problem';
+import { inTraceOf } from './report-problem';
 
 /** What the player typed; name and e-mail may be left empty. */
 export interface Report {
@@ -47,12 +48,7 @@ export function sendReport(report: Report, problem?: Problem): Promise<string> {
   };
   const hint = { includeReplay: true };
   const traceId = problem?.traceId;
-  const id = traceId
-    ? Sentry.withActiveSpan(null, (scope) => {
-        scope.setPropagationContext({ traceId, sampleRand: Math.random() });
-        return Sentry.captureFeedback(params, hint, scope);
-      })
-    : Sentry.captureFeedback(params, hint);
+  const id = traceId ? inTraceOf(traceId, (scope) => Sentry.captureFeedback(params, hint, scope)) : Sentry.captureFeedback(params, hint);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();

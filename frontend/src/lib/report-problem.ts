@@ -43,11 +43,17 @@ export function reportProblem(problem: Problem, span?: Span): Problem {
     });
   const { traceId } = problem;
   problem.sentryEventId =
-    span && (!traceId || span.spanContext().traceId === traceId)
-      ? Sentry.withActiveSpan(span, capture)
-      : Sentry.withActiveSpan(null, (scope) => {
-          if (traceId) scope.setPropagationContext({ traceId, sampleRand: Math.random() });
-          return capture();
-        });
+    span && (!traceId || span.spanContext().traceId === traceId) ? Sentry.withActiveSpan(span, capture) : inTraceOf(traceId, capture);
   return problem;
+}
+
+/**
+ * Runs `fn` outside any span, on a scope of its own whose trace is `traceId` (when given): what it
+ * captures joins the problem's trace, whichever span is active on the page.
+ */
+export function inTraceOf<T>(traceId: string | undefined, fn: (scope: Sentry.Scope) => T): T {
+  return Sentry.withActiveSpan(null, (scope) => {
+    if (traceId) scope.setPropagationContext({ traceId, sampleRand: Math.random() });
+    return fn(scope);
+  });
 }

@@ -8,6 +8,7 @@
 import * as Sentry from '@sentry/node';
 import type { Logger } from '../logger';
 import { runRequest } from '../request-context';
+import { repeatInBackground } from '../service';
 import { cronFault } from '../scenarios/cron-failure';
 import { flagScenarios } from '../scenarios/flags';
 import type { ScenarioName } from '../scenarios/catalogue';
@@ -50,11 +51,11 @@ const monitorConfig = (name: JobName) => {
 };
 
 /**
- * One run of a job, checked in to its monitor. Resolves with what it did, or undefined if it failed.
- * Its log line, one per check-in, is written in the run's trace, so a viewer with no crons view
- * (Spotlight's Logs) still shows each run and leads to it.
+ * One run of a job, checked in to its monitor. Its log line, one per check-in, is written in the
+ * run's trace, so a viewer with no crons view (Spotlight's Logs) still shows each run and leads to
+ * it. A failure is reported and logged in there; the error check-in is the monitor's answer to it.
  */
-export async function runJob(deps: JobDeps, name: JobName, run: () => Promise<JobOutcome>): Promise<JobOutcome | undefined> {
+async function runJob(deps: JobDeps, name: JobName, run: () => Promise<JobOutcome>): Promise<void> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const inTrace = () =>
@@ -67,7 +68,6 @@ export async function runJob(deps: JobDeps, name: JobName, run: () => Promise<Jo
           const done = await run();
           span.setAttributes(Object.fromEntries(Object.entries(done).map(([key, value]) => [`casino.job.${key}`, value])));
           deps.logger.info({ job: name, ms: elapsed(), ...done }, `${name}: checked in ok`);
-          return done;
         } catch (err) {
           Sentry.captureException(err, {
             level: 'error',
@@ -83,37 +83,31 @@ export async function runJob(deps: JobDeps, name: JobName, run: () => Promise<Jo
         }
       }),
     );
-  try {
-    return await Sentry.withMonitor(name, inTrace, monitorConfig(name));
-  } catch {
-    return undefined;
-  }
+  await Sentry.withMonitor(name, inTrace, monitorConfig(name)).catch(() => undefined);
 }
 
 /**
  * Runs a job on its schedule while the service serves: first `firstAfterMs` after this call, then
- * every `everyMs`. Returns a stop function.
+ * every `everyMs` (the kit's repeatInBackground, which stops once the service drains).
  */
-export function scheduleJob(deps: JobDeps, name: JobName, run: () => Promise<JobOutcome>): () => void {
+export function scheduleJob(deps: JobDeps, name: JobName, run: () => Promise<JobOutcome>): void {
   const job = JOBS[name];
   let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  const tick = () => {
-    if (deps.draining()) return stop();
+  const tick = async () => {
     if (running) {
       deps.logger.warn({ job: name }, `${name}: the previous run is still going; this one is skipped`);
       return;
     }
     running = true;
-    void runJob(deps, name, run).finally(() => (running = false));
+    try {
+      await runJob(deps, name, run);
+    } finally {
+      running = false;
+    }
   };
-  const first = setTimeout(() => {
-    tick();
-    timer = setInterval(tick, job.everyMs).unref();
+  setTimeout(() => {
+    if (deps.draining()) return;
+    void tick();
+    repeatInBackground(job.everyMs, deps.logger, name, tick, deps.draining);
   }, job.firstAfterMs).unref();
-  const stop = () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
-  return stop;
 }

@@ -38,10 +38,11 @@ export class ReleaseSessions {
   private count(release: string, status: Status): void {
     const minute = new Date();
     minute.setSeconds(0, 0);
+    const started = minute.toISOString();
     const buckets = this.tallies.get(release) ?? new Map<string, Bucket>();
     this.tallies.set(release, buckets);
-    const bucket = buckets.get(minute.toISOString()) ?? { exited: 0, errored: 0, crashed: 0 };
-    buckets.set(minute.toISOString(), bucket);
+    const bucket = buckets.get(started) ?? { exited: 0, errored: 0, crashed: 0 };
+    buckets.set(started, bucket);
     bucket[COUNTED_AS[status]]++;
     this.timer ??= setTimeout(() => this.send(), FLUSH_EVERY_MS).unref();
   }

@@ -35,7 +35,7 @@ export async function playSpin(deps: SpinDeps, request: SpinRequest): Promise<{ 
   }
   const round = toRound(record);
   checkSameSpin(round, game, stake);
-  annotate({ [Attr.roundId]: round.id, [Attr.gameId]: game.id, [Attr.stake]: stake, [Attr.idempotentReplay]: replayed });
+  annotate({ [Attr.roundId]: round.id, [Attr.stake]: stake, [Attr.idempotentReplay]: replayed });
 
   const settled = await advanceRound(deps, game, round);
   annotate({ [Attr.win]: settled.win });
